@@ -1,0 +1,91 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift6: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "camhub",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "camhub", targets: ["camhub"]),
+        .library(name: "CamHubServer", targets: ["CamHubServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Domain types, the frame hub, configuration and repository protocols. No web framework, no database.
+        .target(
+            name: "CamHubCore",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
+        // libjpeg-turbo through its TurboJPEG API (Debian: libturbojpeg0-dev).
+        .systemLibrary(
+            name: "CTurboJPEG",
+            pkgConfig: "libturbojpeg",
+            providers: [.apt(["libturbojpeg0-dev"])]
+        ),
+        // Frame sources (the test pattern today) and the JPEG codec.
+        .target(
+            name: "CamHubCapture",
+            dependencies: [
+                "CamHubCore", "CTurboJPEG",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Repositories backed by SQLite (GRDB).
+        .target(
+            name: "CamHubStorage",
+            dependencies: [
+                "CamHubCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // The HTTP application: controllers, delivery (MJPEG, snapshots), metrics, the web page.
+        .target(
+            name: "CamHubServer",
+            dependencies: [
+                "CamHubCore", "CamHubCapture", "CamHubStorage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Resources")],
+            swiftSettings: strictSwift6
+        ),
+        // The thin executable: argument parsing only.
+        .executableTarget(
+            name: "camhub",
+            dependencies: [
+                "CamHubServer", "CamHubCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "CamHubCoreTests", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(name: "CamHubCaptureTests", dependencies: ["CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubServerTests",
+            dependencies: [
+                "CamHubServer", "CamHubCore", "CamHubStorage",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

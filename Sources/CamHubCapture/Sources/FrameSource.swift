@@ -1,0 +1,42 @@
+public import CamHubCore
+
+/// Something that produces JPEG frames for one camera: the test pattern, a folder of files, and
+/// later devices and network streams.
+public protocol FrameSource: Sendable {
+    /// Publishes frames into `feed` until the task is cancelled or the source fails.
+    func run(into feed: CameraFeed) async throws
+}
+
+extension LocalCameraSettings {
+    /// The source this camera's `source` string names.
+    public func makeSource() throws -> any FrameSource {
+        if source == "testpattern" {
+            return TestPatternSource(settings: self)
+        }
+        if source.hasPrefix("file:") {
+            return FolderSource(path: String(source.dropFirst("file:".count)), fps: fps)
+        }
+        throw CamHubError.invalid("camera '\(id)': source '\(source)' is not supported")
+    }
+}
+
+/// Paces a loop at a fixed rate against a monotonic clock. When the loop falls behind by more than
+/// a frame it starts again from now instead of bursting to catch up.
+struct FramePacer {
+    private let interval: Duration
+    private var deadline: ContinuousClock.Instant
+
+    init(fps: Int) {
+        interval = .microseconds(1_000_000 / max(1, fps))
+        deadline = .now
+    }
+
+    mutating func wait() async throws {
+        deadline += interval
+        let now = ContinuousClock.now
+        if deadline < now - interval {
+            deadline = now
+        }
+        try await Task.sleep(until: deadline, clock: .continuous)
+    }
+}

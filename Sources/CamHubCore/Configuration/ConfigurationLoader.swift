@@ -1,0 +1,133 @@
+public import Foundation
+
+/// Values given on the command line; nil means "not given".
+public struct ConfigurationOverrides: Sendable, Equatable {
+    public var host: String?
+    public var port: Int?
+    public var logLevel: String?
+
+    public init(host: String? = nil, port: Int? = nil, logLevel: String? = nil) {
+        self.host = host
+        self.port = port
+        self.logLevel = logLevel
+    }
+}
+
+/// Where `serve` keeps its files.
+public struct HubPaths: Sendable, Equatable {
+    public var dataDirectory: URL
+    public var configFile: URL
+
+    /// Command line, then `CAMHUB_DATA_DIR` / `CAMHUB_CONFIG`, then `./data` and `<data-dir>/camhub.json`.
+    public init(dataDirectory: String?, configFile: String?, environment: [String: String]) {
+        let dir = dataDirectory ?? environment["CAMHUB_DATA_DIR"] ?? "./data"
+        self.dataDirectory = URL(fileURLWithPath: dir).standardizedFileURL
+        let config = configFile ?? environment["CAMHUB_CONFIG"]
+        self.configFile = config.map { URL(fileURLWithPath: $0).standardizedFileURL }
+            ?? self.dataDirectory.appendingPathComponent("camhub.json")
+    }
+
+    /// A path from the config, resolved against the data dir unless it is absolute.
+    public func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : dataDirectory.appendingPathComponent(path)
+    }
+}
+
+/// Builds the configuration in the order command line > environment > file > defaults.
+public enum ConfigurationLoader {
+    /// Reads the config file, writing it with every default filled in when it does not exist yet,
+    /// then applies the environment and the command line, and validates the result.
+    public static func load(
+        paths: HubPaths, environment: [String: String], overrides: ConfigurationOverrides
+    ) throws -> HubConfiguration {
+        var configuration = try readOrCreate(paths.configFile)
+        try applyEnvironment(environment, to: &configuration)
+        if let host = overrides.host { configuration.server.host = host }
+        if let port = overrides.port { configuration.server.port = port }
+        if let level = overrides.logLevel { configuration.logging.level = level }
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Parses config JSON, turning decoding failures into errors that name the key.
+    public static func decode(_ data: Data) throws(ConfigurationError) -> HubConfiguration {
+        do {
+            return try JSONDecoder().decode(HubConfiguration.self, from: data)
+        } catch let error as ConfigurationError {
+            throw error
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw ConfigurationError(key: dottedPath(context.codingPath), "expected \(describe(type))")
+        } catch let DecodingError.valueNotFound(type, context) {
+            throw ConfigurationError(key: dottedPath(context.codingPath), "expected \(describe(type))")
+        } catch let DecodingError.keyNotFound(key, context) {
+            throw ConfigurationError(key: dottedPath(context.codingPath + [key]), "is required")
+        } catch let DecodingError.dataCorrupted(context) {
+            throw ConfigurationError(key: context.codingPath.isEmpty ? "(file)" : dottedPath(context.codingPath), "is not valid JSON")
+        } catch {
+            throw ConfigurationError(key: "(file)", "cannot be read: \(error)")
+        }
+    }
+
+    public static func encode(_ configuration: HubConfiguration) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(configuration)
+    }
+
+    static func readOrCreate(_ file: URL) throws -> HubConfiguration {
+        if FileManager.default.fileExists(atPath: file.path) {
+            let data: Data
+            do { data = try Data(contentsOf: file) } catch {
+                throw ConfigurationError(key: "(file)", "cannot read \(file.path): \(error.localizedDescription)")
+            }
+            return try decode(data)
+        }
+        let defaults = HubConfiguration()
+        do {
+            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try encode(defaults).write(to: file, options: .atomic)
+        } catch {
+            throw ConfigurationError(key: "(file)", "cannot write defaults to \(file.path): \(error.localizedDescription)")
+        }
+        return defaults
+    }
+
+    static func applyEnvironment(_ environment: [String: String], to configuration: inout HubConfiguration) throws {
+        if let host = environment["CAMHUB_HOST"] { configuration.server.host = host }
+        if let port = environment["CAMHUB_PORT"] {
+            guard let value = Int(port) else { throw ConfigurationError(key: "CAMHUB_PORT", "expected an integer, got '\(port)'") }
+            configuration.server.port = value
+        }
+        if let url = environment["CAMHUB_PUBLIC_URL"] { configuration.server.publicURL = url }
+        if let trust = environment["CAMHUB_TRUST_LOOPBACK"] {
+            guard let value = Bool(trust.lowercased()) else {
+                throw ConfigurationError(key: "CAMHUB_TRUST_LOOPBACK", "expected true or false, got '\(trust)'")
+            }
+            configuration.server.trustLoopback = value
+        }
+        if let level = environment["CAMHUB_LOG_LEVEL"] { configuration.logging.level = level }
+        if let file = environment["CAMHUB_LOG_FILE"] { configuration.logging.file = file }
+    }
+
+    static func dottedPath(_ path: [any CodingKey]) -> String {
+        var result = ""
+        for key in path {
+            if let index = key.intValue {
+                result += "[\(index)]"
+            } else {
+                result += result.isEmpty ? key.stringValue : ".\(key.stringValue)"
+            }
+        }
+        return result.isEmpty ? "(root)" : result
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is String.Type: "a string"
+        case is Double.Type: "a number"
+        default: "a value of type \(type)"
+        }
+    }
+}

@@ -1,0 +1,66 @@
+extension HubConfiguration {
+    /// Checks every value; the first bad one is thrown, naming its key.
+    public func validate() throws(ConfigurationError) {
+        try check(!server.host.isEmpty, "server.host", "must not be empty")
+        try check((1...65535).contains(server.port), "server.port", "must be between 1 and 65535, got \(server.port)")
+        if let url = server.publicURL {
+            try check(
+                url.hasPrefix("http://") || url.hasPrefix("https://"), "server.public_url",
+                "must start with http:// or https://"
+            )
+        }
+        try check(
+            (1024...1_073_741_824).contains(server.maxBodyBytes), "server.max_body_bytes",
+            "must be between 1024 and 1073741824, got \(server.maxBodyBytes)"
+        )
+        try check(
+            LoggingSettings.levels.contains(logging.level), "logging.level",
+            "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"
+        )
+        try check((1...120).contains(hub.ringSize), "hub.ring_size", "must be between 1 and 120, got \(hub.ringSize)")
+        try check(
+            (1024...268_435_456).contains(hub.maxFrameBytes), "hub.max_frame_bytes",
+            "must be between 1024 and 268435456, got \(hub.maxFrameBytes)"
+        )
+        var seen = Set<CameraID>()
+        for (index, camera) in cameras.enumerated() {
+            try camera.validate(key: "cameras[\(index)]")
+            try check(seen.insert(camera.id).inserted, "cameras[\(index)].id", "duplicate id '\(camera.id)'")
+        }
+    }
+}
+
+extension LocalCameraSettings {
+    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>"]
+
+    func validate(key: String) throws(ConfigurationError) {
+        try check(CameraIDRules.isValid(id), "\(key).id", CameraIDRules.requirement)
+        try check((1...100).contains(name.count), "\(key).name", "must be 1 to 100 characters")
+        try check(location.count <= 200, "\(key).location", "must be at most 200 characters")
+        try check(
+            source == "testpattern" || (source.hasPrefix("file:") && source.count > 5), "\(key).source",
+            "'\(source)' is not supported; supported: \(Self.supportedSources.joined(separator: ", "))"
+        )
+        try check((16...7680).contains(width), "\(key).width", "must be between 16 and 7680, got \(width)")
+        try check((16...7680).contains(height), "\(key).height", "must be between 16 and 7680, got \(height)")
+        try check((1...60).contains(fps), "\(key).fps", "must be between 1 and 60, got \(fps)")
+        try check((1...100).contains(jpegQuality), "\(key).jpeg_quality", "must be between 1 and 100, got \(jpegQuality)")
+    }
+}
+
+/// What a camera id may look like, wherever it comes from.
+public enum CameraIDRules {
+    public static let requirement = "must be 1 to 64 characters of letters, digits, '-' and '_'"
+
+    public static func isValid(_ id: String) -> Bool {
+        (1...64).contains(id.utf8.count)
+            && id.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == 0x2D || byte == 0x5F
+            }
+    }
+}
+
+private func check(_ condition: Bool, _ key: String, _ message: @autoclosure () -> String) throws(ConfigurationError) {
+    if !condition { throw ConfigurationError(key: key, message()) }
+}

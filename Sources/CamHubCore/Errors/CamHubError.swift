@@ -1,0 +1,35 @@
+/// A domain error: a stable code a client can switch on, and a message a person can read.
+///
+/// The server layer maps codes to HTTP statuses; nothing here knows about HTTP.
+public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
+    public struct Code: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        public static let notFound = Code(rawValue: "not_found")
+        public static let badRequest = Code(rawValue: "bad_request")
+        public static let invalid = Code(rawValue: "invalid")
+        public static let conflict = Code(rawValue: "conflict")
+        public static let unauthorized = Code(rawValue: "unauthorized")
+        public static let tooLarge = Code(rawValue: "too_large")
+        public static let unavailable = Code(rawValue: "unavailable")
+        public static let storage = Code(rawValue: "storage")
+    }
+
+    public var code: Code
+    public var message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    public static func notFound(_ message: String) -> CamHubError { .init(.notFound, message) }
+    public static func badRequest(_ message: String) -> CamHubError { .init(.badRequest, message) }
+    public static func invalid(_ message: String) -> CamHubError { .init(.invalid, message) }
+    public static func conflict(_ message: String) -> CamHubError { .init(.conflict, message) }
+    public static func unavailable(_ message: String) -> CamHubError { .init(.unavailable, message) }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Synchronization
+
+/// Host and process figures read from /proc, for `/health` and the benchmarks.
+public final class SystemUsage: Sendable {
+    private struct CPUSample {
+        var busy: UInt64
+        var total: UInt64
+    }
+
+    private let lastSample = Mutex<CPUSample?>(nil)
+
+    public init() {}
+
+    /// Host CPU use in percent since the previous call (or since boot on the first call).
+    public func cpuPercent() -> Double {
+        guard let sample = Self.readCPU() else { return 0 }
+        let previous = lastSample.withLock { last -> CPUSample? in
+            defer { last = sample }
+            return last
+        }
+        let busy = sample.busy - (previous?.busy ?? 0)
+        let total = sample.total - (previous?.total ?? 0)
+        guard total > 0 else { return 0 }
+        return (Double(busy) / Double(total) * 1000).rounded() / 10
+    }
+
+    /// Host memory in use, in percent: (MemTotal - MemAvailable) / MemTotal.
+    public static func memoryPercent() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return 0 }
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+            if parts.count >= 2, let value = Double(parts[1]) {
+                values[String(parts[0].dropLast())] = value
+            }
+        }
+        guard let total = values["MemTotal"], let available = values["MemAvailable"], total > 0 else { return 0 }
+        return ((total - available) / total * 1000).rounded() / 10
+    }
+
+    /// This process's resident set size in bytes.
+    public static func residentBytes() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return 0 }
+        let kilobytes = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+        return (kilobytes ?? 0) * 1024
+    }
+
+    private static func readCPU() -> CPUSample? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+        else { return nil }
+        let fields = line.split(separator: " ").dropFirst().compactMap { UInt64($0) }
+        guard fields.count >= 4 else { return nil }
+        let idle = fields[3] + (fields.count > 4 ? fields[4] : 0)
+        let total = fields.reduce(0, +)
+        return CPUSample(busy: total - idle, total: total)
+    }
+}

@@ -1,0 +1,71 @@
+public import CamHubCore
+import CamHubCapture
+import CamHubStorage
+import Foundation
+public import Hummingbird
+public import Logging
+public import NIOCore
+import ServiceLifecycle
+
+/// Builds the whole hub, so the executable and the tests run the same application.
+public enum HubApplication {
+    /// The file name of the SQLite database inside the data dir.
+    public static let databaseFileName = "camhub.sqlite"
+
+    /// Opens the database, registers the configured cameras, and assembles the HTTP application
+    /// with one capture service per local camera.
+    public static func build(
+        configuration: HubConfiguration, paths: HubPaths, logger: Logger,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
+        let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName))
+        let hub = Hub(
+            configuration: configuration, paths: paths,
+            frames: FrameHub(ringCapacity: configuration.hub.ringSize),
+            cameras: SQLiteCameraRepository(database: database)
+        )
+        try await registerLocalCameras(in: hub)
+        let cameraServices: [any Service] = configuration.effectiveCameras.map { settings in
+            LocalCameraService(settings: settings, feed: hub.frames.feed(for: settings.id), logger: logger)
+        }
+        return Application(
+            router: try buildRouter(hub: hub),
+            configuration: .init(
+                address: .hostname(configuration.server.host, port: configuration.server.port),
+                serverName: "camhub"
+            ),
+            services: cameraServices,
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+
+    /// The router with every controller, shared by `build` and the route tests.
+    public static func buildRouter(hub: Hub) throws -> Router<HubRequestContext> {
+        let router = Router(context: HubRequestContext.self)
+        router.add(middleware: JSONErrorMiddleware())
+        router.addRoutes(CameraController(hub: hub).endpoints)
+        router.addRoutes(USBCameraServerController(hub: hub).endpoints)
+        router.addRoutes(CamServeController(hub: hub).endpoints)
+        router.addRoutes(HealthController(hub: hub).endpoints)
+        router.addRoutes(MetricsController(hub: hub).endpoints)
+        router.addRoutes(try StaticPageController().endpoints)
+        return router
+    }
+
+    /// Puts every configured camera in the registry, so local cameras are listed and managed like
+    /// any other. A camera removed from the config stays registered (its records may refer to it).
+    static func registerLocalCameras(in hub: Hub) async throws {
+        for settings in hub.configuration.effectiveCameras {
+            let existing = try await hub.cameras.camera(id: settings.id)
+            try await hub.cameras.upsert(
+                Camera(
+                    id: settings.id, name: settings.name, location: settings.location, kind: .local,
+                    source: settings.source, state: .active,
+                    capabilities: existing?.capabilities ?? [], metadata: existing?.metadata ?? [:],
+                    createdAt: existing?.createdAt ?? Date(), lastSeenAt: existing?.lastSeenAt
+                )
+            )
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import CamHubCore
+import Hummingbird
+
+/// Seed 004 (CamServe) paths, served for the default camera.
+struct CamServeController {
+    let hub: Hub
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("stream", use: stream)
+        routes.get("api/status", use: status)
+        routes.get("api/frame", use: frame)
+        return routes
+    }
+
+    /// The seed 004 `/api/status` shape.
+    struct Status: Encodable {
+        let cameraID: String
+        let width: Int
+        let height: Int
+        let fps: Double
+        let isRunning: Bool
+        let frameAvailable: Bool
+        /// The 320x320 small frame arrives with the small-frames work; false until then.
+        let smframeAvailable: Bool
+
+        enum CodingKeys: String, CodingKey {
+            case width, height, fps
+            case cameraID = "camera_id"
+            case isRunning = "is_running"
+            case frameAvailable = "frame_available"
+            case smframeAvailable = "smframe_available"
+        }
+    }
+
+    @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
+        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel)
+    }
+
+    @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = hub.defaultCamera
+        let feed = hub.frames.feed(for: camera.id)
+        let newest = feed.newest
+        return try JSONResponse.make(
+            Status(
+                cameraID: camera.id,
+                width: newest?.width ?? camera.width,
+                height: newest?.height ?? camera.height,
+                fps: (feed.statistics().framesPerSecond * 10).rounded() / 10,
+                isRunning: true,
+                frameAvailable: newest != nil,
+                smframeAvailable: false
+            )
+        )
+    }
+
+    @Sendable func frame(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try await SnapshotResponse.newest(hub.frames.feed(for: hub.defaultCameraID))
+    }
+}

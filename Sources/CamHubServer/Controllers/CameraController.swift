@@ -1,0 +1,75 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+
+/// The hub's own camera routes: the registry listing and each camera's live delivery.
+struct CameraController {
+    let hub: Hub
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("cameras", use: list)
+        routes.get("cameras/{id}/stream.mjpeg", use: stream)
+        routes.get("cameras/{id}/snapshot.jpg", use: snapshot)
+        return routes
+    }
+
+    /// One camera in the seed 000 listing shape.
+    struct Listing: Encodable {
+        let name: String
+        let location: String
+        let kind: String
+        let source: String
+        let status: String
+        let registeredAt: String
+        let lastHeartbeat: String?
+        let frameCount: UInt64
+        let uptimeSeconds: Double
+        let fps: Double
+        let viewers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case name, location, kind, source, status, fps, viewers
+            case registeredAt = "registered_at"
+            case lastHeartbeat = "last_heartbeat"
+            case frameCount = "frame_count"
+            case uptimeSeconds = "uptime_seconds"
+        }
+    }
+
+    /// `GET /cameras`: an object keyed by camera id, as seed 000's management API returns it.
+    @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let now = FrameTimestamp.now()
+        var listing: [String: Listing] = [:]
+        for camera in try await hub.cameras.list() {
+            let stats = hub.frames.existingFeed(for: camera.id)?.statistics(now: now)
+            let live = stats?.newestTimestamp.map { now.seconds - $0.seconds <= Hub.liveFrameAge } ?? false
+            listing[camera.id] = Listing(
+                name: camera.name,
+                location: camera.location,
+                kind: camera.kind.rawValue,
+                source: camera.source,
+                status: live ? CameraState.active.rawValue : camera.state.rawValue,
+                registeredAt: JSONResponse.timestamp(camera.createdAt),
+                lastHeartbeat: camera.lastSeenAt.map(JSONResponse.timestamp),
+                frameCount: stats?.framesIn ?? 0,
+                uptimeSeconds: Date().timeIntervalSince(camera.createdAt),
+                fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,
+                viewers: stats?.viewers ?? 0
+            )
+        }
+        return try JSONResponse.make(listing)
+    }
+
+    @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try FrameSizeQuery.requireNative(try FrameSizeQuery.parse(request))
+        let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
+        return MJPEGResponse.stream(feed, channel: context.channel)
+    }
+
+    @Sendable func snapshot(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try FrameSizeQuery.requireNative(try FrameSizeQuery.parse(request))
+        let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
+        return try await SnapshotResponse.newest(feed)
+    }
+}

@@ -1,0 +1,45 @@
+import CamHubCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A single JPEG: the newest frame of a camera.
+enum SnapshotResponse {
+    /// How long a request waits for a camera's first frame before giving up.
+    static let firstFrameWait: Duration = .seconds(3)
+
+    static func newest(_ feed: CameraFeed) async throws -> Response {
+        guard let frame = try await newestOrFirst(feed) else {
+            throw CamHubError.unavailable("camera '\(feed.cameraID)' has no frame yet")
+        }
+        return jpeg(frame)
+    }
+
+    static func jpeg(_ frame: Frame) -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "image/jpeg",
+                .cacheControl: "no-cache, no-store, must-revalidate",
+                HTTPField.Name("X-Timestamp")!: frame.timestamp.headerValue,
+                HTTPField.Name("X-Frame-Sequence")!: String(frame.sequence),
+            ],
+            body: .init(byteBuffer: JPEGBuffer.of(frame))
+        )
+    }
+
+    /// The newest frame, or the first one to arrive within `firstFrameWait`.
+    static func newestOrFirst(_ feed: CameraFeed) async throws -> Frame? {
+        if let frame = feed.newest { return frame }
+        return try await withThrowingTaskGroup(of: Frame?.self) { group in
+            group.addTask { await feed.withViewer { await $0.next() } }
+            group.addTask {
+                try await Task.sleep(for: firstFrameWait)
+                return nil
+            }
+            let first = try await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import CamHubCore
+public import Hummingbird
+import Logging
+
+/// Turns every error a handler throws into a JSON error response, so no route ever answers with
+/// an empty body or a stack trace, and unknown paths get the same JSON 404.
+public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            throw error
+        } catch let error as CamHubError {
+            if error.code == .storage || APIError(error).status == .internalServerError {
+                context.logger.error("request failed", metadata: ["error": "\(error)"])
+            }
+            throw APIError(error)
+        } catch let error as HTTPError {
+            let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
+            let message = error.body ?? (error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
+            throw APIError(error.status, code: code, message)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            throw APIError(.internalServerError, code: "internal", "internal error")
+        }
+    }
+}

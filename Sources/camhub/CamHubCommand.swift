@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct CamHubCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "camhub",
+        abstract: "One hub for every camera on a site.",
+        subcommands: [ServeCommand.self],
+        defaultSubcommand: ServeCommand.self
+    )
+}

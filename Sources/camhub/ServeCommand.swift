@@ -1,0 +1,46 @@
+import ArgumentParser
+import CamHubCore
+import CamHubServer
+import Foundation
+import Logging
+
+/// `camhub serve`: fills the configuration (command line > environment > file > defaults) and runs
+/// the hub. Everything else lives in the libraries so tests build the same application.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the hub: capture the configured cameras and serve the API and web page."
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1; env CAMHUB_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default 8080; env CAMHUB_PORT).")
+    var port: Int?
+
+    @Option(name: .customLong("data-dir"), help: "Folder for the database, logs and config (default ./data; env CAMHUB_DATA_DIR).")
+    var dataDirectory: String?
+
+    @Option(help: "Config file (default <data-dir>/camhub.json; env CAMHUB_CONFIG). Written with defaults if missing.")
+    var config: String?
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env CAMHUB_LOG_LEVEL).")
+    var logLevel: String?
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        let paths = HubPaths(dataDirectory: dataDirectory, configFile: config, environment: environment)
+        let configuration: HubConfiguration
+        do {
+            configuration = try ConfigurationLoader.load(
+                paths: paths, environment: environment,
+                overrides: ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
+            )
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("camhub: invalid configuration: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        let logger = try LogSetup.bootstrap(configuration: configuration, paths: paths)
+        try await HubServer.run(configuration: configuration, paths: paths, logger: logger)
+    }
+}
