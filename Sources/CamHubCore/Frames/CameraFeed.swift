@@ -195,10 +195,13 @@ extension CameraFeed {
 
         /// What a viewer asking for a frame gets right now.
         mutating func poll(_ viewerID: Int) -> Poll {
-            guard !closed, let viewer = viewers[viewerID], !viewer.closed else { return .ready(nil) }
-            guard let newest = ring.newest, newest.sequence > viewer.lastSequence else { return .wait }
-            viewers[viewerID]!.deliver(newest)
-            return .ready(newest)
+            guard let viewer = viewers[viewerID], !viewer.closed else { return .ready(nil) }
+            if let newest = ring.newest, newest.sequence > viewer.lastSequence {
+                viewers[viewerID]!.deliver(newest)
+                return .ready(newest)
+            }
+            // A closed feed still hands out a frame the viewer has not seen, then ends.
+            return closed ? .ready(nil) : .wait
         }
 
         mutating func takeWaiters(handing frame: Frame) -> [Waiter] {

@@ -35,6 +35,22 @@ struct CameraController {
             case frameCount = "frame_count"
             case uptimeSeconds = "uptime_seconds"
         }
+
+        /// Written out so `last_heartbeat` is `null` rather than absent, as seed 000 clients expect.
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(name, forKey: .name)
+            try c.encode(location, forKey: .location)
+            try c.encode(kind, forKey: .kind)
+            try c.encode(source, forKey: .source)
+            try c.encode(status, forKey: .status)
+            try c.encode(registeredAt, forKey: .registeredAt)
+            try c.encode(lastHeartbeat, forKey: .lastHeartbeat)
+            try c.encode(frameCount, forKey: .frameCount)
+            try c.encode(uptimeSeconds, forKey: .uptimeSeconds)
+            try c.encode(fps, forKey: .fps)
+            try c.encode(viewers, forKey: .viewers)
+        }
     }
 
     /// `GET /cameras`: an object keyed by camera id, as seed 000's management API returns it.

@@ -29,6 +29,16 @@ struct USBCameraServerController {
                 case connectionErrors = "connection_errors"
                 case lastFrameAge = "last_frame_age"
             }
+
+            /// Written out so `last_frame_age` is `null` before the first frame, not absent.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(framesCaptured, forKey: .framesCaptured)
+                try c.encode(framesDropped, forKey: .framesDropped)
+                try c.encode(connectionErrors, forKey: .connectionErrors)
+                try c.encode(uptime, forKey: .uptime)
+                try c.encode(lastFrameAge, forKey: .lastFrameAge)
+            }
         }
 
         struct Config: Encodable {

@@ -1,0 +1,165 @@
+import CamHubCore
+import Testing
+
+@Suite("Camera feed: newest frame, ring, fan-out and skipping")
+struct CameraFeedTests {
+    func jpeg(_ marker: UInt8, size: Int = 64) -> [UInt8] {
+        [0xFF, 0xD8] + Array(repeating: marker, count: size) + [0xFF, 0xD9]
+    }
+
+    @Test func keepsTheNewestFrameAndABoundedRing() {
+        let feed = CameraFeed(cameraID: "cam", ringCapacity: 4)
+        #expect(feed.newest == nil)
+        for index in 1...10 {
+            feed.publish(jpeg: jpeg(UInt8(index)), width: 640, height: 480)
+        }
+        #expect(feed.newest?.sequence == 10)
+        #expect(feed.newest?.jpeg == jpeg(10))
+        #expect(feed.recentFrames.map(\.sequence) == [7, 8, 9, 10])
+        let stats = feed.statistics()
+        #expect(stats.framesIn == 10)
+        #expect(stats.bytesIn == UInt64(10 * jpeg(0).count))
+    }
+
+    @Test func everyViewerGetsTheSameFrameInstance() async {
+        let feed = CameraFeed(cameraID: "cam")
+        let published = feed.publish(jpeg: jpeg(1), width: 2, height: 2)
+        let first = await feed.withViewer { await $0.next() }
+        let second = await feed.withViewer { await $0.next() }
+        #expect(first === published)
+        #expect(second === published)
+    }
+
+    @Test func aWaitingViewerIsWokenByTheNextPublish() async throws {
+        let feed = CameraFeed(cameraID: "cam")
+        feed.publish(jpeg: jpeg(1), width: 2, height: 2)
+        let sequences = try await feed.withViewer { viewer in
+            let first = await viewer.next()
+            async let second = viewer.next()
+            try await waitUntil { feed.statistics().viewers == 1 && feed.newest?.sequence == 1 }
+            try await Task.sleep(for: .milliseconds(20))
+            feed.publish(jpeg: jpeg(2), width: 2, height: 2)
+            return [first?.sequence, await second?.sequence]
+        }
+        #expect(sequences == [1, 2])
+    }
+
+    @Test func aSlowViewerSkipsToTheNewestFrameAndCountsWhatItMissed() async {
+        let feed = CameraFeed(cameraID: "cam")
+        await feed.withViewer { viewer in
+            feed.publish(jpeg: jpeg(1), width: 2, height: 2)
+            #expect(await viewer.next()?.sequence == 1)
+            for index in 2...6 { feed.publish(jpeg: jpeg(UInt8(index)), width: 2, height: 2) }
+            #expect(await viewer.next()?.sequence == 6)
+            let mine = feed.statistics().viewerStatistics.first { $0.id == viewer.id }
+            #expect(mine?.delivered == 2)
+            #expect(mine?.skipped == 4)
+        }
+        let totals = feed.statistics()
+        #expect(totals.viewers == 0)
+        #expect(totals.framesDelivered == 2)
+        #expect(totals.framesSkipped == 4)
+    }
+
+    /// A viewer that never asks again must not hold frames back or make the feed keep more of them.
+    @Test func aStalledViewerNeitherBlocksThePublisherNorGrowsTheFeed() async {
+        let feed = CameraFeed(cameraID: "cam", ringCapacity: 3)
+        await feed.withViewer { stalled in
+            feed.publish(jpeg: jpeg(0), width: 2, height: 2)
+            _ = await stalled.next()
+            await feed.withViewer { live in
+                for index in 1...1000 {
+                    feed.publish(jpeg: jpeg(UInt8(truncatingIfNeeded: index)), width: 2, height: 2)
+                    #expect(await live.next()?.sequence == UInt64(index + 1))
+                }
+            }
+            #expect(feed.recentFrames.count == 3)
+            #expect(await stalled.next()?.sequence == 1001)
+            #expect(feed.statistics().viewerStatistics.first?.skipped == 999)
+        }
+    }
+
+    @Test func closingTheFeedEndsWaitingViewersAfterTheirLastUnseenFrame() async {
+        let feed = CameraFeed(cameraID: "cam")
+        feed.publish(jpeg: jpeg(1), width: 2, height: 2)
+        feed.close()
+        let frames = await feed.withViewer { viewer in
+            var sequences: [UInt64] = []
+            while let frame = await viewer.next() { sequences.append(frame.sequence) }
+            return sequences
+        }
+        #expect(frames == [1])
+    }
+
+    @Test func closingOneViewerEndsOnlyThatViewer() async throws {
+        let feed = CameraFeed(cameraID: "cam")
+        try await feed.withViewer { first in
+            try await feed.withViewer { second in
+                async let ended = first.next()
+                try await waitUntil { feed.statistics().viewers == 2 }
+                try await Task.sleep(for: .milliseconds(20))
+                first.close()
+                #expect(await ended == nil)
+                feed.publish(jpeg: jpeg(1), width: 2, height: 2)
+                #expect(await second.next()?.sequence == 1)
+                #expect(await first.next() == nil)
+            }
+        }
+    }
+
+    @Test func cancellingAWaitingViewerReturnsNil() async throws {
+        let feed = CameraFeed(cameraID: "cam")
+        let task = Task { await feed.withViewer { await $0.next() } }
+        try await waitUntil { feed.statistics().viewers == 1 }
+        task.cancel()
+        #expect(await task.value == nil)
+        #expect(feed.statistics().viewers == 0)
+    }
+
+    @Test func derivedValuesAreComputedOncePerFrame() async {
+        enum Doubled: FrameDerivation { typealias Value = [UInt8] }
+        let feed = CameraFeed(cameraID: "cam")
+        let frame = feed.publish(jpeg: [1, 2, 3], width: 1, height: 1)
+        let calls = Counter()
+        await withTaskGroup(of: [UInt8].self) { group in
+            for _ in 0..<20 {
+                group.addTask { frame.derived(Doubled.self) { calls.increment(); return $0.jpeg + $0.jpeg } }
+            }
+            for await value in group { #expect(value == [1, 2, 3, 1, 2, 3]) }
+        }
+        #expect(calls.value == 1)
+    }
+
+    @Test func framesPerSecondFollowsThePublishTimes() {
+        let feed = CameraFeed(cameraID: "cam")
+        let start: Int64 = 1_000_000_000_000
+        for index in 0..<31 {
+            feed.publish(jpeg: jpeg(0), width: 1, height: 1, at: FrameTimestamp(microseconds: start + Int64(index) * 33_333))
+        }
+        let fps = feed.statistics(now: FrameTimestamp(microseconds: start + 1_000_000)).framesPerSecond
+        #expect(abs(fps - 30) < 0.1)
+        #expect(feed.statistics(now: FrameTimestamp(microseconds: start + 10_000_000)).framesPerSecond == 0)
+    }
+
+    @Test func timestampHeaderHasMicrosecondPrecision() {
+        #expect(FrameTimestamp(microseconds: 1_700_000_000_000_042).headerValue == "1700000000.000042")
+        #expect(FrameTimestamp(microseconds: 1_700_000_000_123_456).headerValue == "1700000000.123456")
+    }
+}
+
+@Suite("Frame hub")
+struct FrameHubTests {
+    @Test func feedsAreCreatedOncePerCameraAndRemovable() async {
+        let hub = FrameHub(ringCapacity: 2)
+        let feed = hub.feed(for: "a")
+        #expect(hub.feed(for: "a") === feed)
+        #expect(hub.existingFeed(for: "b") == nil)
+        _ = hub.feed(for: "b")
+        #expect(hub.cameraIDs == ["a", "b"])
+        feed.publish(jpeg: [0xFF, 0xD8, 0xFF, 0xD9], width: 1, height: 1)
+        hub.removeFeed(for: "a")
+        #expect(hub.existingFeed(for: "a") == nil)
+        #expect(await feed.withViewer(startingAfter: 1) { await $0.next() } == nil)
+        #expect(hub.statistics().map(\.cameraID) == ["b"])
+    }
+}

@@ -1,0 +1,97 @@
+import CamHubCore
+import Foundation
+import Testing
+
+@Suite("Configuration: defaults file, precedence and validation")
+struct ConfigurationTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-config-\(UUID().uuidString)")
+
+    var paths: HubPaths { HubPaths(dataDirectory: folder.path, configFile: nil, environment: [:]) }
+
+    func write(_ json: String) throws {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try Data(json.utf8).write(to: paths.configFile)
+    }
+
+    func loadError(_ json: String, environment: [String: String] = [:]) throws -> ConfigurationError? {
+        try write(json)
+        do {
+            _ = try ConfigurationLoader.load(paths: paths, environment: environment, overrides: .init())
+            return nil
+        } catch let error as ConfigurationError {
+            return error
+        }
+    }
+
+    @Test func firstRunWritesEveryDefault() throws {
+        let loaded = try ConfigurationLoader.load(paths: paths, environment: [:], overrides: .init())
+        #expect(loaded == HubConfiguration())
+        let text = try String(contentsOf: paths.configFile, encoding: .utf8)
+        for key in ["\"host\"", "\"port\"", "\"public_url\"", "\"trust_loopback\"", "\"max_body_bytes\"", "\"level\"", "\"file\"",
+                    "\"ring_size\"", "\"max_frame_bytes\"", "\"cameras\"", "\"jpeg_quality\"", "\"testpattern\""] {
+            #expect(text.contains(key), "missing \(key)")
+        }
+        #expect(try ConfigurationLoader.decode(Data(text.utf8)) == HubConfiguration())
+    }
+
+    @Test func pathsFollowCommandLineThenEnvironmentThenDefaults() {
+        let env = ["CAMHUB_DATA_DIR": "/srv/env", "CAMHUB_CONFIG": "/etc/camhub.json"]
+        #expect(HubPaths(dataDirectory: nil, configFile: nil, environment: [:]).configFile.lastPathComponent == "camhub.json")
+        #expect(HubPaths(dataDirectory: nil, configFile: nil, environment: env).dataDirectory.path == "/srv/env")
+        #expect(HubPaths(dataDirectory: nil, configFile: nil, environment: env).configFile.path == "/etc/camhub.json")
+        #expect(HubPaths(dataDirectory: "/cli", configFile: nil, environment: env).dataDirectory.path == "/cli")
+        #expect(HubPaths(dataDirectory: "/cli", configFile: nil, environment: ["CAMHUB_DATA_DIR": "/x"]).configFile.path == "/cli/camhub.json")
+    }
+
+    @Test func commandLineBeatsEnvironmentBeatsFileBeatsDefaults() throws {
+        try write(#"{"server": {"port": 9001, "host": "127.0.0.2"}, "logging": {"level": "debug"}}"#)
+        let fileOnly = try ConfigurationLoader.load(paths: paths, environment: [:], overrides: .init())
+        #expect(fileOnly.server.port == 9001)
+        #expect(fileOnly.server.host == "127.0.0.2")
+        #expect(fileOnly.logging.level == "debug")
+        #expect(fileOnly.hub.ringSize == HubSettings().ringSize)
+
+        let env = ["CAMHUB_PORT": "9002", "CAMHUB_LOG_LEVEL": "error"]
+        let withEnv = try ConfigurationLoader.load(paths: paths, environment: env, overrides: .init())
+        #expect(withEnv.server.port == 9002)
+        #expect(withEnv.logging.level == "error")
+        #expect(withEnv.server.host == "127.0.0.2")
+
+        let withCLI = try ConfigurationLoader.load(paths: paths, environment: env, overrides: .init(port: 9003))
+        #expect(withCLI.server.port == 9003)
+        #expect(withCLI.logging.level == "error")
+    }
+
+    @Test(arguments: [
+        (#"{"server": {"port": 70000}}"#, "server.port"),
+        (#"{"server": {"port": "80"}}"#, "server.port"),
+        (#"{"server": {"prot": 80}}"#, "server.prot"),
+        (#"{"logging": {"level": "loud"}}"#, "logging.level"),
+        (#"{"hub": {"ring_size": 0}}"#, "hub.ring_size"),
+        (#"{"cameras": [{"id": "a", "fps": 0}]}"#, "cameras[0].fps"),
+        (#"{"cameras": [{"id": "a"}, {"id": "b", "width": "wide"}]}"#, "cameras[1].width"),
+        (#"{"cameras": [{"id": "a"}, {"id": "a"}]}"#, "cameras[1].id"),
+        (#"{"cameras": [{"id": "bad id"}]}"#, "cameras[0].id"),
+        (#"{"cameras": [{"name": "no id"}]}"#, "cameras[0].id"),
+        (#"{"cameras": [{"id": "a", "source": "usb0"}]}"#, "cameras[0].source"),
+        (#"{"server": {"public_url": "ftp://x"}}"#, "server.public_url"),
+        ("{ not json", "(file)"),
+    ])
+    func badValuesNameTheirKey(json: String, key: String) throws {
+        let error = try #require(try loadError(json))
+        #expect(error.key == key, "\(error)")
+        #expect(!error.message.isEmpty)
+    }
+
+    @Test func badEnvironmentValuesNameTheVariable() throws {
+        #expect(try loadError("{}", environment: ["CAMHUB_PORT": "eighty"])?.key == "CAMHUB_PORT")
+        #expect(try loadError("{}", environment: ["CAMHUB_TRUST_LOOPBACK": "maybe"])?.key == "CAMHUB_TRUST_LOOPBACK")
+        #expect(try loadError("{}", environment: ["CAMHUB_PORT": "0"])?.key == "server.port")
+    }
+
+    @Test func anEmptyCameraListFallsBackToTheTestPattern() throws {
+        try write(#"{"cameras": []}"#)
+        let loaded = try ConfigurationLoader.load(paths: paths, environment: [:], overrides: .init())
+        #expect(loaded.effectiveCameras == [.defaultTestPattern])
+    }
+}

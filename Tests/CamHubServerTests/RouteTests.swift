@@ -1,0 +1,160 @@
+import CamHubCore
+@testable import CamHubServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite("HTTP routes")
+struct RouteTests {
+    @Test func healthHasTheSeedFields() async throws {
+        let test = try await TestHub()
+        test.publish()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                let json = try response.json
+                #expect(json["status"] as? String == "healthy")
+                #expect(json["registered_cameras"] as? Int == 1)
+                #expect(json["active_cameras"] as? Int == 1)
+                let system = try #require(json["system_info"] as? [String: Any])
+                let cpu = try #require(system["cpu_percent"] as? Double)
+                let memory = try #require(system["memory_percent"] as? Double)
+                #expect((0...100).contains(cpu))
+                #expect(memory > 0 && memory <= 100)
+            }
+        }
+    }
+
+    @Test func camerasAreListedByIdInTheSeed000Shape() async throws {
+        let test = try await TestHub(cameraIDs: ["a", "b"])
+        test.publish("a")
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/cameras", method: .get) { response in
+                let json = try response.json
+                #expect(Set(json.keys) == ["a", "b"])
+                let a = try #require(json["a"] as? [String: Any])
+                for key in ["name", "location", "status", "registered_at", "last_heartbeat", "frame_count", "uptime_seconds"] {
+                    #expect(a.keys.contains(key), "missing \(key)")
+                }
+                #expect(a["frame_count"] as? Int == 1)
+                #expect(a["status"] as? String == "active")
+            }
+        }
+    }
+
+    @Test func snapshotReturnsTheNewestJPEGUnchanged() async throws {
+        let test = try await TestHub()
+        test.publish(marker: 1)
+        let newest = test.publish(marker: 2)
+        try await test.application().test(.router) { client in
+            for uri in ["/cameras/testpattern/snapshot.jpg", "/api/frame"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "image/jpeg")
+                    #expect(Array(buffer: response.body) == newest.jpeg)
+                    #expect(response.headers[HTTPField.Name("X-Timestamp")!] == newest.timestamp.headerValue)
+                }
+            }
+        }
+    }
+
+    @Test func mjpegPartsCarryLengthAndTimestamp() async throws {
+        let test = try await TestHub()
+        let frame = test.publish(marker: 9)
+        test.hub.frames.feed(for: "testpattern").close()
+        try await test.application().test(.router) { client in
+            for uri in ["/cameras/testpattern/stream.mjpeg", "/video_feed", "/stream"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    #expect(response.status == .ok)
+                    #expect(response.headers[.contentType] == "multipart/x-mixed-replace; boundary=frame")
+                    let text = String(decoding: Array(buffer: response.body).prefix(200), as: UTF8.self)
+                    #expect(text.hasPrefix("--frame\r\nContent-Type: image/jpeg\r\n"))
+                    #expect(text.contains("Content-Length: \(frame.byteCount)\r\n"))
+                    #expect(text.contains("X-Timestamp: \(frame.timestamp.headerValue)\r\n"))
+                    let body = Array(buffer: response.body)
+                    #expect(Array(body.suffix(frame.byteCount + 2)) == frame.jpeg + [13, 10])
+                }
+            }
+        }
+    }
+
+    @Test(arguments: [
+        ("/cameras/nope/snapshot.jpg", HTTPResponse.Status.notFound, "not_found"),
+        ("/cameras/nope/stream.mjpeg", .notFound, "not_found"),
+        ("/cameras/testpattern/snapshot.jpg?size=abc", .badRequest, "bad_request"),
+        ("/cameras/testpattern/stream.mjpeg?size=10x", .badRequest, "bad_request"),
+        ("/cameras/testpattern/snapshot.jpg?size=99999x10", .badRequest, "bad_request"),
+        ("/cameras/testpattern/snapshot.jpg?size=320x240", .notImplemented, "not_implemented"),
+        ("/no/such/route", .notFound, "not_found"),
+    ])
+    func badRequestsGetAJSONError(uri: String, status: HTTPResponse.Status, code: String) async throws {
+        let test = try await TestHub()
+        test.publish()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                #expect(response.status == status)
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                #expect(response.errorBody?["code"] as? String == code)
+                #expect((response.errorBody?["message"] as? String)?.isEmpty == false)
+            }
+            // The server keeps serving after the error.
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func seedStatusShapes() async throws {
+        let test = try await TestHub()
+        test.publish()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/status", method: .get) { response in
+                let json = try response.json
+                for key in ["is_running", "is_connected", "queue_size", "reconnect_attempts", "stats", "config"] {
+                    #expect(json.keys.contains(key), "missing \(key)")
+                }
+                let stats = try #require(json["stats"] as? [String: Any])
+                #expect(stats["frames_captured"] as? Int == 1)
+                #expect(Set(stats.keys).isSuperset(of: ["frames_dropped", "connection_errors", "uptime", "last_frame_age"]))
+            }
+            try await client.execute(uri: "/api/status", method: .get) { response in
+                let json = try response.json
+                #expect(Set(json.keys) == ["camera_id", "width", "height", "fps", "is_running", "frame_available", "smframe_available"])
+                #expect(json["frame_available"] as? Bool == true)
+                #expect(json["width"] as? Int == 640)
+            }
+        }
+    }
+
+    @Test func metricsExposeFrameCountersPerCamera() async throws {
+        let test = try await TestHub()
+        for _ in 0..<3 { test.publish() }
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"camhub_frames_in_total{camera="testpattern"} 3"#))
+                #expect(text.contains(#"camhub_viewers{camera="testpattern"} 0"#))
+                for name in ["camhub_frames_delivered_total", "camhub_frames_skipped_total", "camhub_camera_fps", "camhub_frame_bytes_in_total"] {
+                    #expect(text.contains(name), "missing \(name)")
+                }
+            }
+            test.publish()
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#"camhub_frames_in_total{camera="testpattern"} 4"#))
+            }
+        }
+    }
+
+    @Test func webPageListsCamerasFromTheAPI() async throws {
+        let test = try await TestHub()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                let page = String(buffer: response.body)
+                #expect(page.contains("fetch(\"/cameras\")"))
+                #expect(page.contains("/stream.mjpeg"))
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import CamHubCore
+import CamHubServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+
+/// A hub with memory storage and no capture services: tests publish the frames themselves, like a
+/// fake camera that emits N frames and then finishes.
+struct TestHub {
+    let hub: Hub
+
+    init(cameraIDs: [String] = ["testpattern"]) async throws {
+        var configuration = HubConfiguration()
+        configuration.cameras = cameraIDs.map { LocalCameraSettings(id: $0, name: "Camera \($0)") }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-test-\(UUID().uuidString)")
+        let repository = MemoryCameraRepository()
+        for id in cameraIDs {
+            try await repository.create(Camera(id: id, name: "Camera \(id)", kind: .local, source: "testpattern", state: .active))
+        }
+        hub = Hub(
+            configuration: configuration,
+            paths: HubPaths(dataDirectory: folder.path, configFile: nil, environment: [:]),
+            frames: FrameHub(ringCapacity: 4),
+            cameras: repository
+        )
+    }
+
+    func application() throws -> some ApplicationProtocol {
+        Application(router: try HubApplication.buildRouter(hub: hub))
+    }
+
+    /// Publishes a small JPEG-shaped frame into a camera's feed.
+    @discardableResult
+    func publish(_ cameraID: String = "testpattern", marker: UInt8 = 7) -> Frame {
+        hub.frames.feed(for: cameraID).publish(jpeg: [0xFF, 0xD8, marker, marker, 0xFF, 0xD9], width: 640, height: 480)
+    }
+}
+
+extension TestResponse {
+    var json: [String: Any] {
+        get throws {
+            try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] ?? [:]
+        }
+    }
+
+    /// The `error` object of a JSON error body.
+    var errorBody: [String: Any]? {
+        (try? json)?["error"] as? [String: Any]
+    }
+}

@@ -1,0 +1,109 @@
+import CamHubCore
+import CamHubStorage
+import Foundation
+import Testing
+
+/// The backends the contract runs against. A PostgreSQL case joins here when that backend exists,
+/// skipped unless its URL is set.
+enum Backend: String, CaseIterable, CustomTestStringConvertible {
+    case memory
+    case sqlite
+
+    var testDescription: String { rawValue }
+
+    func makeRepository() throws -> any CameraRepository {
+        switch self {
+        case .memory:
+            return MemoryCameraRepository()
+        case .sqlite:
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)/camhub.sqlite")
+            return SQLiteCameraRepository(database: try HubDatabase(url: url))
+        }
+    }
+}
+
+@Suite("Camera repository contract")
+struct CameraRepositoryContractTests {
+    static func camera(_ id: String, name: String = "Front door") -> Camera {
+        Camera(
+            id: id, name: name, location: "Main entrance", kind: .registered, source: "rtsp",
+            state: .registered, capabilities: ["caption", "vqa"], metadata: ["floor": "1"],
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000.25)
+        )
+    }
+
+    @Test(arguments: Backend.allCases)
+    func createdCamerasReadBackUnchanged(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        let camera = Self.camera("cam-1")
+        try await repository.create(camera)
+        #expect(try await repository.camera(id: "cam-1") == camera)
+        #expect(try await repository.camera(id: "missing") == nil)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func creatingATakenIdIsAConflict(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        try await repository.create(Self.camera("cam-1"))
+        await #expect(throws: CamHubError.conflict("camera 'cam-1' already exists")) {
+            try await repository.create(Self.camera("cam-1", name: "Other"))
+        }
+        #expect(try await repository.camera(id: "cam-1")?.name == "Front door")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func upsertReplacesAndListIsOrderedById(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        try await repository.upsert(Self.camera("b"))
+        try await repository.upsert(Self.camera("a"))
+        try await repository.upsert(Self.camera("b", name: "Renamed"))
+        let cameras = try await repository.list()
+        #expect(cameras.map(\.id) == ["a", "b"])
+        #expect(cameras.last?.name == "Renamed")
+    }
+
+    @Test(arguments: Backend.allCases)
+    func stateUpdatesKeepTheLastSeenTimeUnlessGiven(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        try await repository.create(Self.camera("cam"))
+        let seen = Date(timeIntervalSince1970: 1_700_000_100.5)
+        try await repository.updateState(id: "cam", state: .active, lastSeenAt: seen)
+        try await repository.updateState(id: "cam", state: .inactive, lastSeenAt: nil)
+        let camera = try #require(try await repository.camera(id: "cam"))
+        #expect(camera.state == .inactive)
+        #expect(camera.lastSeenAt == seen)
+        await #expect(throws: CamHubError.self) {
+            try await repository.updateState(id: "nope", state: .active, lastSeenAt: nil)
+        }
+    }
+
+    @Test(arguments: Backend.allCases)
+    func deleteReportsWhetherTheCameraExisted(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        try await repository.create(Self.camera("cam"))
+        #expect(try await repository.delete(id: "cam"))
+        #expect(try await repository.delete(id: "cam") == false)
+        #expect(try await repository.list().isEmpty)
+    }
+}
+
+@Suite("SQLite database")
+struct HubDatabaseTests {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)/camhub.sqlite")
+
+    @Test func opensInWALModeWithMigrationsApplied() throws {
+        let database = try HubDatabase(url: url)
+        #expect(try database.journalMode() == "wal")
+        #expect(try database.appliedMigrations() == ["v1-cameras"])
+    }
+
+    @Test func camerasSurviveReopening() async throws {
+        do {
+            let repository = SQLiteCameraRepository(database: try HubDatabase(url: url))
+            try await repository.create(CameraRepositoryContractTests.camera("kept"))
+        }
+        let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
+        #expect(try await reopened.camera(id: "kept")?.name == "Front door")
+        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras"])
+    }
+}
