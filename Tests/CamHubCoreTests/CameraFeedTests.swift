@@ -74,6 +74,8 @@ struct CameraFeedTests {
                 }
             }
             #expect(feed.recentFrames.count == 3)
+            // Counted while it is still stuck, before it asks again.
+            #expect(feed.statistics().viewerStatistics.first?.skipped == 999)
             #expect(await stalled.next()?.sequence == 1001)
             #expect(feed.statistics().viewerStatistics.first?.skipped == 999)
         }

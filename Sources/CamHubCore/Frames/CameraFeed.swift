@@ -69,14 +69,14 @@ public final class CameraFeed: Sendable {
                 framesIn: state.framesIn,
                 bytesIn: state.bytesIn,
                 framesDelivered: state.retiredDelivered + state.viewers.values.reduce(0) { $0 + $1.delivered },
-                framesSkipped: state.retiredSkipped + state.viewers.values.reduce(0) { $0 + $1.skipped },
+                framesSkipped: state.retiredSkipped + state.viewers.values.reduce(0) { $0 + state.skipped(by: $1) },
                 viewers: state.viewers.count,
                 framesPerSecond: state.rate.rate(now: now),
                 newestSequence: state.ring.newest?.sequence,
                 newestTimestamp: state.ring.newest?.timestamp,
                 viewerStatistics: state.viewers.keys.sorted().map { id in
                     let viewer = state.viewers[id]!
-                    return ViewerStatistics(id: id, delivered: viewer.delivered, skipped: viewer.skipped)
+                    return ViewerStatistics(id: id, delivered: viewer.delivered, skipped: state.skipped(by: viewer))
                 }
             )
         }
@@ -107,7 +107,7 @@ public final class CameraFeed: Sendable {
         let waiter = state.withLock { state -> Waiter? in
             if let viewer = state.viewers.removeValue(forKey: id) {
                 state.retiredDelivered += viewer.delivered
-                state.retiredSkipped += viewer.skipped
+                state.retiredSkipped += state.skipped(by: viewer)
             }
             return state.waiters.removeValue(forKey: id)
         }
@@ -192,6 +192,16 @@ extension CameraFeed {
         var retiredDelivered: UInt64 = 0
         var retiredSkipped: UInt64 = 0
         var closed = false
+
+        /// Frames a viewer has missed: those it skipped over, plus those published since its last
+        /// frame that it can no longer get because a newer one exists. A viewer stuck on a full
+        /// socket is counted as skipping while it is stuck, not only once it asks again.
+        func skipped(by viewer: ViewerState) -> UInt64 {
+            guard viewer.lastSequence > 0, let newest = ring.newest, newest.sequence > viewer.lastSequence + 1 else {
+                return viewer.skipped
+            }
+            return viewer.skipped + newest.sequence - viewer.lastSequence - 1
+        }
 
         /// What a viewer asking for a frame gets right now.
         mutating func poll(_ viewerID: Int) -> Poll {

@@ -1,0 +1,37 @@
+# camhub: the two commands a newcomer needs are `make run` and `make test`.
+.PHONY: run test swift-test interop bench build-release setup-system setup-test clean
+
+PORT ?= 8080
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+
+## Install what is missing, build a release binary and serve on http://127.0.0.1:$(PORT)
+run: setup-system build-release
+	.build/release/camhub serve --port $(PORT)
+
+build-release:
+	swift build -c release --product camhub
+
+## Install everything the tests need, then run the Swift tests and the interop suite
+test: setup-test swift-test interop
+
+swift-test:
+	swift build --build-tests
+	swift test --skip-build --disable-xctest
+
+interop:
+	CAMHUB_BIN=$(CURDIR)/.build/debug/camhub $(PYTHON) -m pytest -q interop
+
+## Fan-out benchmark (release build): see BENCHMARKS.md
+bench: setup-test build-release
+	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10
+
+setup-system:
+	scripts/setup-system.sh runtime
+
+setup-test:
+	scripts/setup-system.sh test
+	scripts/setup-venv.sh $(VENV)
+
+clean:
+	rm -rf .build data $(VENV)

@@ -1,0 +1,90 @@
+"""Start-up, configuration and shutdown of the real binary."""
+import json
+import subprocess
+import time
+
+import requests
+
+from conftest import BINARY, free_port
+from mjpeg import MJPEGReader, stalled_viewer
+
+
+def test_first_run_writes_the_config_with_defaults(hub):
+    config = json.loads((hub.data_dir / "camhub.json").read_text())
+    assert config["server"]["port"] == 8080  # the file keeps the default; --port overrides it
+    assert config["cameras"][0]["source"] == "testpattern"
+    assert config["logging"]["file"] == "camhub.log"
+    assert (hub.data_dir / "camhub.sqlite").exists()
+
+
+def test_logs_go_to_the_configured_file(hub):
+    deadline = time.time() + 5
+    log = hub.data_dir / "camhub.log"
+    while time.time() < deadline and "camhub is serving" not in (log.read_text() if log.exists() else ""):
+        time.sleep(0.1)
+    assert "camhub is serving" in log.read_text()
+
+
+def test_sigterm_with_viewers_connected_exits_zero(start_hub):
+    hub = start_hub()
+    live = MJPEGReader(hub.port, "/video_feed")
+    live.next_part()
+    stuck = stalled_viewer(hub.port, "/stream")
+    time.sleep(1)
+    started = time.monotonic()
+    try:
+        assert hub.stop(timeout=10) == 0
+    finally:
+        live.close()
+        stuck.close()
+    assert time.monotonic() - started < 10
+
+
+def test_bad_config_value_exits_2_naming_the_key(tmp_path):
+    (tmp_path / "camhub.json").write_text(json.dumps({"cameras": [{"id": "a", "fps": 500}]}))
+    result = subprocess.run([BINARY, "serve", "--data-dir", str(tmp_path), "--port", str(free_port())],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2
+    assert "cameras[0].fps" in result.stderr
+
+
+def test_bad_environment_value_exits_2(tmp_path):
+    result = subprocess.run([BINARY, "serve", "--data-dir", str(tmp_path)], capture_output=True, text=True,
+                            timeout=30, env={"CAMHUB_PORT": "not-a-port", "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 2
+    assert "CAMHUB_PORT" in result.stderr
+
+
+def test_command_line_beats_environment_beats_file(start_hub):
+    file_port, env_port, cli_port = free_port(), free_port(), free_port()
+    config = {"server": {"port": file_port}}
+    from_file = start_hub(config=config, port=file_port)
+    assert requests.get(from_file.url("/health"), timeout=5).status_code == 200
+    from_env = start_hub(config=config, env={"CAMHUB_PORT": str(env_port)}, port=env_port)
+    assert requests.get(from_env.url("/health"), timeout=5).status_code == 200
+    from_cli = start_hub(config=config, env={"CAMHUB_PORT": str(free_port())}, args=["--port", str(cli_port)], port=cli_port)
+    assert requests.get(from_cli.url("/health"), timeout=5).status_code == 200
+
+
+def test_data_written_before_a_crash_is_there_after_a_restart(start_hub, tmp_path):
+    config = {"cameras": [{"id": "door", "name": "Door"}, {"id": "yard", "name": "Yard"}]}
+    first = start_hub(config=config)
+    assert set(requests.get(first.url("/cameras"), timeout=5).json()) == {"door", "yard"}
+    first.crash()
+    # Restart on the same data dir with a config that no longer names "yard": it stays registered.
+    (first.data_dir / "camhub.json").write_text(json.dumps({"cameras": [{"id": "door", "name": "Door"}]}))
+    second = subprocess.Popen([BINARY, "serve", "--data-dir", str(first.data_dir), "--port", str(first.port)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 20
+        cameras = None
+        while time.time() < deadline:
+            try:
+                cameras = requests.get(first.url("/cameras"), timeout=1).json()
+                break
+            except requests.RequestException:
+                time.sleep(0.1)
+        assert cameras is not None and set(cameras) == {"door", "yard"}
+    finally:
+        second.terminate()
+        assert second.wait(timeout=10) == 0
