@@ -24,7 +24,7 @@ interop:
 
 ## Fan-out benchmark (release build): see BENCHMARKS.md
 bench: setup-test build-release
-	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10
+	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10 --raw
 
 setup-system:
 	scripts/setup-system.sh runtime

@@ -1,4 +1,5 @@
 import CamHubCore
+import Synchronization
 import Testing
 
 @Suite("Camera feed: newest frame, ring, fan-out and skipping")
@@ -163,5 +164,56 @@ struct FrameHubTests {
         #expect(hub.existingFeed(for: "a") == nil)
         #expect(await feed.withViewer(startingAfter: 1) { await $0.next() } == nil)
         #expect(hub.statistics().map(\.cameraID) == ["b"])
+    }
+}
+
+@Suite("Frame sinks")
+struct FrameSinkTests {
+    final class RecordingSink: FrameSink {
+        let arrived = Mutex<[UInt64]>([])
+        let closed = Mutex(false)
+        let progress = Mutex(ViewerProgress())
+
+        func frameDidArrive(_ frame: Frame) {
+            arrived.withLock { $0.append(frame.sequence) }
+            if frame.sequence % 2 == 1 { progress.withLock { $0.deliver(frame.sequence) } }  // a viewer that takes every other frame
+        }
+
+        func feedDidClose() { closed.withLock { $0 = true } }
+
+        func sinkStatistics(newestSequence: UInt64?) -> SinkStatistics {
+            SinkStatistics(
+                viewers: [progress.withLock { $0.statistics(id: 1, newestSequence: newestSequence) }],
+                retiredDelivered: 0, retiredSkipped: 0
+            )
+        }
+    }
+
+    @Test func sinksHearEveryFrameAndTheClose() {
+        let feed = CameraFeed(cameraID: "cam")
+        let sink = RecordingSink()
+        feed.addSink(sink)
+        for _ in 0..<5 { feed.publish(jpeg: [0xFF, 0xD8, 0xFF, 0xD9], width: 1, height: 1) }
+        #expect(sink.arrived.withLock { $0 } == [1, 2, 3, 4, 5])
+        let stats = feed.statistics()
+        #expect(stats.viewers == 1)
+        #expect(stats.framesDelivered == 3)
+        #expect(stats.framesSkipped == 2)
+        feed.close()
+        #expect(sink.closed.withLock { $0 })
+    }
+
+    @Test func removingASinkKeepsItsCountsInTheTotals() {
+        let feed = CameraFeed(cameraID: "cam")
+        let sink = RecordingSink()
+        feed.addSink(sink)
+        for _ in 0..<3 { feed.publish(jpeg: [0xFF, 0xD8, 0xFF, 0xD9], width: 1, height: 1) }
+        feed.removeSink(sink)
+        feed.publish(jpeg: [0xFF, 0xD8, 0xFF, 0xD9], width: 1, height: 1)
+        #expect(sink.arrived.withLock { $0 } == [1, 2, 3])
+        let stats = feed.statistics()
+        #expect(stats.viewers == 0)
+        #expect(stats.framesDelivered == 2)
+        #expect(stats.framesSkipped == 1)
     }
 }

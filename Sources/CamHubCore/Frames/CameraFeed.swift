@@ -22,7 +22,7 @@ public final class CameraFeed: Sendable {
     /// Adds a frame as the newest one and hands it to every waiting viewer.
     @discardableResult
     public func publish(jpeg: [UInt8], width: Int, height: Int, at timestamp: FrameTimestamp = .now()) -> Frame {
-        let (frame, waiters) = state.withLock { state -> (Frame, [Waiter]) in
+        let (frame, waiters, sinks) = state.withLock { state -> (Frame, [Waiter], [any FrameSink]) in
             state.lastSequence += 1
             let frame = Frame(
                 cameraID: cameraID, sequence: state.lastSequence, jpeg: jpeg,
@@ -33,27 +33,51 @@ public final class CameraFeed: Sendable {
             state.bytesIn += UInt64(jpeg.count)
             state.rate.record(timestamp)
             let waiters = state.takeWaiters(handing: frame)
-            return (frame, waiters)
+            return (frame, waiters, state.sinks.isEmpty ? [] : Array(state.sinks.values))
         }
-        // Resume outside the lock: resuming schedules the viewer's task and must not hold others up.
+        // Wake viewers outside the lock: resuming schedules the viewer's task and must not hold
+        // others up. Sinks only hand the frame to their own executors.
         for waiter in waiters {
             waiter.continuation.resume(returning: frame)
+        }
+        for sink in sinks {
+            sink.frameDidArrive(frame)
         }
         return frame
     }
 
+    /// Starts telling `sink` about every new frame.
+    public func addSink(_ sink: any FrameSink) {
+        state.withLock { $0.sinks[ObjectIdentifier(sink)] = sink }
+    }
+
+    /// Stops telling `sink` about frames; what its viewers were given and missed stays in the totals.
+    public func removeSink(_ sink: any FrameSink) {
+        let final = sink.sinkStatistics(newestSequence: newest?.sequence)
+        state.withLock { state in
+            guard state.sinks.removeValue(forKey: ObjectIdentifier(sink)) != nil else { return }
+            state.retiredDelivered += final.retiredDelivered + final.viewers.reduce(0) { $0 + $1.delivered }
+            state.retiredSkipped += final.retiredSkipped + final.viewers.reduce(0) { $0 + $1.skipped }
+        }
+    }
+
     /// Ends every viewer's stream, for shutdown or when the camera is removed.
     public func close() {
-        let waiters = state.withLock { state -> [Waiter] in
+        let (waiters, sinks) = state.withLock { state -> ([Waiter], [any FrameSink]) in
             state.closed = true
             let waiting = Array(state.waiters.values)
             state.waiters.removeAll()
-            return waiting
+            return (waiting, Array(state.sinks.values))
         }
         for waiter in waiters {
             waiter.continuation.resume(returning: nil)
         }
+        for sink in sinks {
+            sink.feedDidClose()
+        }
     }
+
+    public var isClosed: Bool { state.withLock { $0.closed } }
 
     // MARK: Reading
 
@@ -63,23 +87,31 @@ public final class CameraFeed: Sendable {
     public var recentFrames: [Frame] { state.withLock { $0.ring.frames } }
 
     public func statistics(now: FrameTimestamp = .now()) -> FeedStatistics {
-        state.withLock { state in
-            FeedStatistics(
+        var (statistics, sinks) = state.withLock { state in
+            let viewers = state.viewers.keys.sorted().map(state.statistics(of:))
+            let statistics = FeedStatistics(
                 cameraID: cameraID,
                 framesIn: state.framesIn,
                 bytesIn: state.bytesIn,
-                framesDelivered: state.retiredDelivered + state.viewers.values.reduce(0) { $0 + $1.delivered },
-                framesSkipped: state.retiredSkipped + state.viewers.values.reduce(0) { $0 + state.skipped(by: $1) },
-                viewers: state.viewers.count,
+                framesDelivered: state.retiredDelivered + viewers.reduce(0) { $0 + $1.delivered },
+                framesSkipped: state.retiredSkipped + viewers.reduce(0) { $0 + $1.skipped },
+                viewers: viewers.count,
                 framesPerSecond: state.rate.rate(now: now),
                 newestSequence: state.ring.newest?.sequence,
                 newestTimestamp: state.ring.newest?.timestamp,
-                viewerStatistics: state.viewers.keys.sorted().map { id in
-                    let viewer = state.viewers[id]!
-                    return ViewerStatistics(id: id, delivered: viewer.delivered, skipped: state.skipped(by: viewer))
-                }
+                viewerStatistics: viewers
             )
+            return (statistics, Array(state.sinks.values))
         }
+        // Asked outside the feed's lock, so a sink may read the feed while answering.
+        for sink in sinks {
+            let counts = sink.sinkStatistics(newestSequence: statistics.newestSequence)
+            statistics.viewerStatistics += counts.viewers
+            statistics.viewers += counts.viewers.count
+            statistics.framesDelivered += counts.retiredDelivered + counts.viewers.reduce(0) { $0 + $1.delivered }
+            statistics.framesSkipped += counts.retiredSkipped + counts.viewers.reduce(0) { $0 + $1.skipped }
+        }
+        return statistics
     }
 
     /// Runs `body` with a viewer of this feed, and removes the viewer when `body` returns or throws.
@@ -97,7 +129,7 @@ public final class CameraFeed: Sendable {
     func addViewer(startingAfter sequence: UInt64) -> FrameViewer {
         let id = state.withLock { state -> Int in
             state.nextViewerID += 1
-            state.viewers[state.nextViewerID] = ViewerState(lastSequence: sequence)
+            state.viewers[state.nextViewerID] = ViewerState(progress: ViewerProgress(startingAfter: sequence))
             return state.nextViewerID
         }
         return FrameViewer(id: id, feed: self)
@@ -105,9 +137,11 @@ public final class CameraFeed: Sendable {
 
     func removeViewer(_ id: Int) {
         let waiter = state.withLock { state -> Waiter? in
-            if let viewer = state.viewers.removeValue(forKey: id) {
-                state.retiredDelivered += viewer.delivered
-                state.retiredSkipped += state.skipped(by: viewer)
+            if state.viewers[id] != nil {
+                let final = state.statistics(of: id)
+                state.viewers[id] = nil
+                state.retiredDelivered += final.delivered
+                state.retiredSkipped += final.skipped
             }
             return state.waiters.removeValue(forKey: id)
         }
@@ -164,19 +198,8 @@ extension CameraFeed {
     }
 
     struct ViewerState {
-        var lastSequence: UInt64
-        var delivered: UInt64 = 0
-        var skipped: UInt64 = 0
+        var progress: ViewerProgress
         var closed = false
-
-        /// Records that the viewer got `frame`; frames it never saw in between count as skipped.
-        mutating func deliver(_ frame: Frame) {
-            if lastSequence > 0, frame.sequence > lastSequence + 1 {
-                skipped += frame.sequence - lastSequence - 1
-            }
-            lastSequence = frame.sequence
-            delivered += 1
-        }
     }
 
     struct State {
@@ -188,26 +211,21 @@ extension CameraFeed {
         var nextViewerID = 0
         var viewers: [Int: ViewerState] = [:]
         var waiters: [Int: Waiter] = [:]
+        var sinks: [ObjectIdentifier: any FrameSink] = [:]
         /// Counts from viewers that have left, so totals never go backwards.
         var retiredDelivered: UInt64 = 0
         var retiredSkipped: UInt64 = 0
         var closed = false
 
-        /// Frames a viewer has missed: those it skipped over, plus those published since its last
-        /// frame that it can no longer get because a newer one exists. A viewer stuck on a full
-        /// socket is counted as skipping while it is stuck, not only once it asks again.
-        func skipped(by viewer: ViewerState) -> UInt64 {
-            guard viewer.lastSequence > 0, let newest = ring.newest, newest.sequence > viewer.lastSequence + 1 else {
-                return viewer.skipped
-            }
-            return viewer.skipped + newest.sequence - viewer.lastSequence - 1
+        func statistics(of id: Int) -> ViewerStatistics {
+            viewers[id]!.progress.statistics(id: id, newestSequence: ring.newest?.sequence)
         }
 
         /// What a viewer asking for a frame gets right now.
         mutating func poll(_ viewerID: Int) -> Poll {
             guard let viewer = viewers[viewerID], !viewer.closed else { return .ready(nil) }
-            if let newest = ring.newest, newest.sequence > viewer.lastSequence {
-                viewers[viewerID]!.deliver(newest)
+            if let newest = ring.newest, viewer.progress.wants(newest.sequence) {
+                viewers[viewerID]!.progress.deliver(newest.sequence)
                 return .ready(newest)
             }
             // A closed feed still hands out a frame the viewer has not seen, then ends.
@@ -219,7 +237,7 @@ extension CameraFeed {
             let waiting = Array(waiters.values)
             waiters.removeAll(keepingCapacity: true)
             for waiter in waiting {
-                viewers[waiter.viewerID]?.deliver(frame)
+                viewers[waiter.viewerID]?.progress.deliver(frame.sequence)
             }
             return waiting
         }

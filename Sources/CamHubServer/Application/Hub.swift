@@ -9,6 +9,8 @@ public struct Hub: Sendable {
     public let cameras: any CameraRepository
     public let systemUsage: SystemUsage
     public let startedAt: Date
+    /// MJPEG connections grouped by camera and event loop.
+    let mjpegFanOuts = MJPEGFanOuts()
 
     public init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,

@@ -34,7 +34,7 @@ struct CamServeController {
     }
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
-        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel)
+        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -73,7 +73,7 @@ struct USBCameraServerController {
     }
 
     @Sendable func videoFeed(_ request: Request, context: HubRequestContext) async throws -> Response {
-        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel)
+        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
