@@ -1,14 +1,16 @@
 import CamHubCore
 import NIOCore
-import NIOHTTPTypes
+import NIOHTTP1
 import Synchronization
 
 /// Writes a camera's MJPEG parts to every stream connection that lives on one event loop.
 ///
 /// Why this exists: writing from one Swift task per viewer costs a task wake-up and an executor
 /// hop per frame per viewer, which at 100 viewers dominated the server's CPU and latency. Here a
-/// published frame costs one `execute` per event loop, and each viewer's write is a plain channel
-/// write on the loop that owns it (the ustreamer design).
+/// published frame costs one `execute` per event loop, and each viewer's write is a single buffer
+/// handed to the socket on the loop that owns it (the ustreamer design). The write enters the
+/// pipeline just below the HTTP encoder with the chunk framing already in the buffer, so no HTTP
+/// handler runs per frame per viewer.
 ///
 /// Backpressure: a connection has at most one part in flight. When its write completes it gets the
 /// newest frame if that is newer than the one it had; a connection whose socket stopped draining
@@ -21,6 +23,8 @@ final class MJPEGFanOut: FrameSink {
 
     private struct Connection {
         let channel: any Channel
+        /// The HTTP encoder's context: writing through it skips the encoder and goes to the socket.
+        let wire: NIOLoopBound<ChannelHandlerContext>
         var progress = ViewerProgress()
         var writing = false
     }
@@ -37,29 +41,37 @@ final class MJPEGFanOut: FrameSink {
         self.eventLoop = eventLoop
     }
 
-    var isEmpty: Bool { state.withLock { $0.connections.isEmpty } }
-
-    /// Adds a connection whose response head has been written; it gets the newest frame at once.
+    /// Adds a connection whose response head Hummingbird has already handed to this loop.
+    ///
+    /// The connection joins the table on the loop, behind that head: a broadcast must never write
+    /// a part to a connection before its head. It then gets the newest frame at once.
     func add(_ channel: any Channel) -> Int {
         let id = state.withLock { state -> Int in
             state.nextID += 1
-            state.connections[state.nextID] = Connection(channel: channel)
             return state.nextID
         }
-        // Queued behind the response head, which Hummingbird has already handed to this loop.
         eventLoop.execute {
+            guard let encoder = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) else {
+                channel.close(promise: nil)
+                return
+            }
+            let wire = NIOLoopBound(encoder, eventLoop: self.eventLoop)
+            self.state.withLock { $0.connections[id] = Connection(channel: channel, wire: wire) }
             if let newest = self.feed.newest { self.offer(newest, to: id) }
             if self.feed.isClosed { self.end(id) }
         }
         return id
     }
 
+    /// Removes a connection, on the loop so it is ordered after its `add`.
     func remove(_ id: Int) {
-        let newest = feed.newest?.sequence
-        state.withLock { state in
-            guard let connection = state.connections.removeValue(forKey: id) else { return }
-            state.retiredDelivered += connection.progress.delivered
-            state.retiredSkipped += connection.progress.skipped(newestSequence: newest)
+        eventLoop.execute {
+            let newest = self.feed.newest?.sequence
+            self.state.withLock { state in
+                guard let connection = state.connections.removeValue(forKey: id) else { return }
+                state.retiredDelivered += connection.progress.delivered
+                state.retiredSkipped += connection.progress.skipped(newestSequence: newest)
+            }
         }
     }
 
@@ -90,44 +102,38 @@ final class MJPEGFanOut: FrameSink {
     // MARK: On the event loop
 
     private func broadcast(_ frame: Frame) {
-        let part = MJPEGPart.of(frame)
+        let chunk = MJPEGPart.chunk(frame)
         let ready = state.withLock { state in
-            state.connections.compactMap { id, connection -> (Int, any Channel)? in
+            state.connections.compactMap { id, connection -> (Int, NIOLoopBound<ChannelHandlerContext>)? in
                 guard !connection.writing, connection.progress.wants(frame.sequence) else { return nil }
                 state.connections[id]!.writing = true
                 state.connections[id]!.progress.deliver(frame.sequence)
-                return (id, connection.channel)
+                return (id, connection.wire)
             }
         }
-        for (id, channel) in ready {
-            write(part, id: id, to: channel)
+        for (id, wire) in ready {
+            write(chunk, id: id, to: wire)
         }
     }
 
     private func offer(_ frame: Frame, to id: Int) {
-        let channel = state.withLock { state -> (any Channel)? in
+        let wire = state.withLock { state -> NIOLoopBound<ChannelHandlerContext>? in
             guard let connection = state.connections[id], !connection.writing, connection.progress.wants(frame.sequence) else {
                 return nil
             }
             state.connections[id]!.writing = true
             state.connections[id]!.progress.deliver(frame.sequence)
-            return connection.channel
+            return connection.wire
         }
-        if let channel {
-            write(MJPEGPart.of(frame), id: id, to: channel)
-        }
-    }
-
-    /// Ends a connection's response after whatever part it is being sent, then closes it.
-    private func end(_ id: Int) {
-        guard let channel = state.withLock({ $0.connections[id]?.channel }) else { return }
-        channel.writeAndFlush(HTTPResponsePart.end(nil)).whenComplete { _ in
-            channel.close(promise: nil)
+        if let wire {
+            write(MJPEGPart.chunk(frame), id: id, to: wire)
         }
     }
 
-    private func write(_ part: ByteBuffer, id: Int, to channel: any Channel) {
-        channel.writeAndFlush(HTTPResponsePart.body(part)).whenComplete { result in
+    private func write(_ chunk: ByteBuffer, id: Int, to wire: NIOLoopBound<ChannelHandlerContext>) {
+        let promise = eventLoop.makePromise(of: Void.self)
+        wire.value.writeAndFlush(NIOAny(chunk), promise: promise)
+        promise.futureResult.whenComplete { result in
             let stillOpen = self.state.withLock { state -> Bool in
                 state.connections[id]?.writing = false
                 return state.connections[id] != nil
@@ -138,8 +144,16 @@ final class MJPEGFanOut: FrameSink {
                 // Catch up with whatever arrived while this part was in flight: newest only.
                 if let newest = self.feed.newest { self.offer(newest, to: id) }
             case .failure:
-                channel.close(promise: nil)
+                wire.value.close(promise: nil)
             }
         }
+    }
+
+    /// Ends a connection's response after whatever part it is being sent, then closes it.
+    private func end(_ id: Int) {
+        guard let connection = state.withLock({ $0.connections[id] }) else { return }
+        let promise = eventLoop.makePromise(of: Void.self)
+        connection.wire.value.writeAndFlush(NIOAny(MJPEGPart.lastChunk), promise: promise)
+        promise.futureResult.whenComplete { _ in connection.channel.close(promise: nil) }
     }
 }

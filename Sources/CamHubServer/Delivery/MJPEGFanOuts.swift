@@ -10,32 +10,38 @@ final class MJPEGFanOuts: Sendable {
         let eventLoop: ObjectIdentifier
     }
 
-    private let fanOuts = Mutex<[Key: MJPEGFanOut]>([:])
+    private struct Entry {
+        let fanOut: MJPEGFanOut
+        var connections: Int
+    }
+
+    private let fanOuts = Mutex<[Key: Entry]>([:])
 
     /// Registers a stream connection; pair with `leave`.
     func join(_ feed: CameraFeed, channel: any Channel) -> (MJPEGFanOut, Int) {
         let key = Key(cameraID: feed.cameraID, eventLoop: ObjectIdentifier(channel.eventLoop))
         return fanOuts.withLock { fanOuts in
-            let fanOut: MJPEGFanOut
-            if let existing = fanOuts[key], existing.feed === feed {
-                fanOut = existing
-            } else {
-                fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop)
-                fanOuts[key] = fanOut
+            if fanOuts[key] == nil || fanOuts[key]!.fanOut.feed !== feed {
+                let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop)
+                fanOuts[key] = Entry(fanOut: fanOut, connections: 0)
                 feed.addSink(fanOut)
             }
+            fanOuts[key]!.connections += 1
+            let fanOut = fanOuts[key]!.fanOut
             return (fanOut, fanOut.add(channel))
         }
     }
 
     func leave(_ fanOut: MJPEGFanOut, id: Int) {
-        fanOuts.withLock { fanOuts in
-            fanOut.remove(id)
-            let key = Key(cameraID: fanOut.feed.cameraID, eventLoop: ObjectIdentifier(fanOut.eventLoop))
-            if fanOut.isEmpty, fanOuts[key] === fanOut {
-                fanOuts[key] = nil
-                fanOut.feed.removeSink(fanOut)
-            }
+        fanOut.remove(id)
+        let key = Key(cameraID: fanOut.feed.cameraID, eventLoop: ObjectIdentifier(fanOut.eventLoop))
+        let emptied = fanOuts.withLock { fanOuts -> Bool in
+            guard fanOuts[key]?.fanOut === fanOut else { return false }
+            fanOuts[key]!.connections -= 1
+            guard fanOuts[key]!.connections == 0 else { return false }
+            fanOuts[key] = nil
+            return true
         }
+        if emptied { fanOut.feed.removeSink(fanOut) }
     }
 }

@@ -1,25 +1,34 @@
 import CamHubCore
 import NIOCore
 
-/// One whole multipart part for a frame: boundary line, headers, JPEG and trailing CRLF, in one
-/// buffer. It is built once per frame and the same buffer is written to every viewer, so the JPEG
-/// is copied once per frame, not once per viewer (TOOLCHAIN.md measured the difference).
+/// One frame as it goes on the wire inside an MJPEG response: an HTTP/1.1 chunk holding one whole
+/// multipart part (boundary line, headers, JPEG, CRLF).
+///
+/// It is built once per frame, in one buffer, and the same buffer is written to every viewer, so
+/// the JPEG is copied once per frame, not once per viewer (TOOLCHAIN.md measured the difference).
+/// The chunk framing is included because the fan-out writes below Hummingbird's HTTP encoder; a
+/// streamed response without Content-Length is always chunked there.
 enum MJPEGPart: FrameDerivation {
     typealias Value = ByteBuffer
 
     static let boundary = "frame"
     static let contentType = "multipart/x-mixed-replace; boundary=\(boundary)"
+    /// The last chunk of a chunked body.
+    static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
     static func make(_ frame: Frame) -> ByteBuffer {
         let head = "--\(boundary)\r\nContent-Type: image/jpeg\r\nContent-Length: \(frame.byteCount)\r\nX-Timestamp: \(frame.timestamp.headerValue)\r\nX-Frame-Sequence: \(frame.sequence)\r\n\r\n"
-        var buffer = ByteBufferAllocator().buffer(capacity: head.utf8.count + frame.byteCount + 2)
+        let partLength = head.utf8.count + frame.byteCount + 2
+        let chunkHead = String(partLength, radix: 16) + "\r\n"
+        var buffer = ByteBufferAllocator().buffer(capacity: chunkHead.utf8.count + partLength + 2)
+        buffer.writeString(chunkHead)
         buffer.writeString(head)
         buffer.writeBytes(frame.jpeg)
-        buffer.writeStaticString("\r\n")
+        buffer.writeStaticString("\r\n\r\n")  // the part's CRLF, then the chunk's
         return buffer
     }
 
-    static func of(_ frame: Frame) -> ByteBuffer {
+    static func chunk(_ frame: Frame) -> ByteBuffer {
         frame.derived(MJPEGPart.self, make: make)
     }
 }
