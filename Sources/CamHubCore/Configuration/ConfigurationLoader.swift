@@ -55,16 +55,8 @@ public enum ConfigurationLoader {
             return try JSONDecoder().decode(HubConfiguration.self, from: data)
         } catch let error as ConfigurationError {
             throw error
-        } catch let DecodingError.typeMismatch(type, context) {
-            throw ConfigurationError(key: dottedPath(context.codingPath), "expected \(describe(type))")
-        } catch let DecodingError.valueNotFound(type, context) {
-            throw ConfigurationError(key: dottedPath(context.codingPath), "expected \(describe(type))")
-        } catch let DecodingError.keyNotFound(key, context) {
-            throw ConfigurationError(key: dottedPath(context.codingPath + [key]), "is required")
-        } catch let DecodingError.dataCorrupted(context) {
-            throw ConfigurationError(key: context.codingPath.isEmpty ? "(file)" : dottedPath(context.codingPath), "is not valid JSON")
         } catch {
-            throw ConfigurationError(key: "(file)", "cannot be read: \(error)")
+            throw ConfigurationError(key: "(file)", "is not a valid JSON object")
         }
     }
 
@@ -98,13 +90,6 @@ public enum ConfigurationLoader {
             guard let value = Int(port) else { throw ConfigurationError(key: "CAMHUB_PORT", "expected an integer, got '\(port)'") }
             configuration.server.port = value
         }
-        if let url = environment["CAMHUB_PUBLIC_URL"] { configuration.server.publicURL = url }
-        if let trust = environment["CAMHUB_TRUST_LOOPBACK"] {
-            guard let value = Bool(trust.lowercased()) else {
-                throw ConfigurationError(key: "CAMHUB_TRUST_LOOPBACK", "expected true or false, got '\(trust)'")
-            }
-            configuration.server.trustLoopback = value
-        }
         if let level = environment["CAMHUB_LOG_LEVEL"] { configuration.logging.level = level }
         if let file = environment["CAMHUB_LOG_FILE"] { configuration.logging.file = file }
     }
@@ -121,13 +106,4 @@ public enum ConfigurationLoader {
         return result.isEmpty ? "(root)" : result
     }
 
-    private static func describe(_ type: Any.Type) -> String {
-        switch type {
-        case is Int.Type: "an integer"
-        case is Bool.Type: "true or false"
-        case is String.Type: "a string"
-        case is Double.Type: "a number"
-        default: "a value of type \(type)"
-        }
-    }
 }

@@ -18,12 +18,6 @@ public struct HubConfiguration: Sendable, Equatable {
 public struct ServerSettings: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
-    /// Base URL used in links the hub hands out; nil means "from the request's Host header".
-    public var publicURL: String? = nil
-    /// Requests from 127.0.0.0/8 and ::1 may skip credentials (PRODUCT.md, security stance).
-    public var trustLoopback = true
-    /// Largest request body the hub reads, in bytes.
-    public var maxBodyBytes = 8 * 1024 * 1024
 
     public init() {}
 }
@@ -39,10 +33,8 @@ public struct LoggingSettings: Sendable, Equatable {
 }
 
 public struct HubSettings: Sendable, Equatable {
-    /// Recent frames kept per camera, besides the newest.
+    /// Recent frames kept per camera (the newest included).
     public var ringSize = 8
-    /// Largest JPEG the hub accepts from any source, in bytes.
-    public var maxFrameBytes = 8 * 1024 * 1024
 
     public init() {}
 }
@@ -69,4 +61,82 @@ public struct LocalCameraSettings: Sendable, Equatable {
         camera.location = "built-in"
         return camera
     }()
+}
+
+// MARK: - The config file's JSON shape
+//
+// Keys are snake_case; a missing key keeps its default, and an unknown key is an error (a typo
+// should not be silently ignored). Encoding is synthesized from the same `CodingKeys`, so the file
+// camhub writes and the file it reads cannot drift apart.
+
+extension HubConfiguration: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case server, logging, hub, cameras
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        server = try c.value(.server, default: server)
+        logging = try c.value(.logging, default: logging)
+        hub = try c.value(.hub, default: hub)
+        cameras = try c.value(.cameras, default: cameras)
+    }
+}
+
+extension ServerSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        host = try c.value(.host, default: host)
+        port = try c.value(.port, default: port)
+    }
+}
+
+extension LoggingSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case level, file
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        level = try c.value(.level, default: level)
+        file = try c.value(.file, default: file)
+    }
+}
+
+extension HubSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case ringSize = "ring_size"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        ringSize = try c.value(.ringSize, default: ringSize)
+    }
+}
+
+extension LocalCameraSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, name, location, source, width, height, fps
+        case jpegQuality = "jpeg_quality"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        let id: String = try c.required(.id)
+        self.init(id: id, name: try c.value(.name, default: id))
+        location = try c.value(.location, default: location)
+        source = try c.value(.source, default: source)
+        width = try c.value(.width, default: width)
+        height = try c.value(.height, default: height)
+        fps = try c.value(.fps, default: fps)
+        jpegQuality = try c.value(.jpegQuality, default: jpegQuality)
+    }
 }
