@@ -20,6 +20,26 @@ enum HubMigrations {
                 )
                 """)
         }
+        migrator.registerMigration("v2-registration-and-commands") { db in
+            try db.execute(sql: """
+                ALTER TABLE cameras ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+                ALTER TABLE cameras ADD COLUMN reported_frame_count INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE cameras ADD COLUMN last_error TEXT;
+                ALTER TABLE cameras ADD COLUMN key_hash TEXT;
+                ALTER TABLE cameras ADD COLUMN sealed_credentials TEXT;
+                CREATE TABLE commands (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    camera_id TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+                    type TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    reason TEXT,
+                    state TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    delivered_at REAL
+                );
+                CREATE INDEX commands_by_camera_state ON commands(camera_id, state, id);
+                """)
+        }
         return migrator
     }
 }

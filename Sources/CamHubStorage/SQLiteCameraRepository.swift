@@ -1,5 +1,5 @@
 public import CamHubCore
-public import Foundation
+import Foundation
 import GRDB
 
 /// The camera registry in SQLite.
@@ -23,9 +23,7 @@ public struct SQLiteCameraRepository: CameraRepository {
     }
 
     public func camera(id: CameraID) async throws -> Camera? {
-        try await database.pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cameras WHERE id = ?", arguments: [id]).map(Self.camera(from:))
-        }
+        try await database.pool.read { db in try Self.fetch(id, from: db) }
     }
 
     public func list() async throws -> [Camera] {
@@ -42,28 +40,37 @@ public struct SQLiteCameraRepository: CameraRepository {
         }
     }
 
-    public func updateState(id: CameraID, state: CameraState, lastSeenAt: Date?) async throws {
-        let changed = try await database.pool.write { db in
-            try db.execute(
-                sql: "UPDATE cameras SET state = ?, last_seen_at = COALESCE(?, last_seen_at) WHERE id = ?",
-                arguments: [state.rawValue, lastSeenAt?.timeIntervalSince1970, id]
-            )
-            return db.changesCount
+    @discardableResult
+    public func update(id: CameraID, _ change: @Sendable (inout Camera) throws -> Void) async throws -> Camera {
+        try await database.pool.write { db in
+            guard var camera = try Self.fetch(id, from: db) else {
+                throw CamHubError.notFound("camera '\(id)' not found")
+            }
+            try change(&camera)
+            camera.id = id
+            try Self.insert(camera, into: db, replacing: true)
+            return camera
         }
-        if changed == 0 { throw CamHubError.notFound("camera '\(id)' not found") }
+    }
+
+    private static func fetch(_ id: CameraID, from db: Database) throws -> Camera? {
+        try Row.fetchOne(db, sql: "SELECT * FROM cameras WHERE id = ?", arguments: [id]).map(camera(from:))
     }
 
     private static func insert(_ camera: Camera, into db: Database, replacing: Bool) throws {
         let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
         try db.execute(
             sql: """
-                \(verb) INTO cameras (id, name, location, kind, source, state, capabilities, metadata, created_at, last_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                \(verb) INTO cameras (id, name, location, kind, source, state, capabilities, metadata, created_at,
+                    last_seen_at, settings, reported_frame_count, last_error, key_hash, sealed_credentials)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 camera.id, camera.name, camera.location, camera.kind.rawValue, camera.source, camera.state.rawValue,
-                try json(camera.capabilities), try json(camera.metadata),
+                try JSONColumn.encode(camera.capabilities), try JSONColumn.encode(camera.metadata),
                 camera.createdAt.timeIntervalSince1970, camera.lastSeenAt?.timeIntervalSince1970,
+                try JSONColumn.encode(camera.settings), camera.reportedFrameCount, camera.lastError,
+                camera.keyHash, camera.sealedCredentials,
             ]
         )
     }
@@ -76,20 +83,28 @@ public struct SQLiteCameraRepository: CameraRepository {
             kind: CameraKind(rawValue: row["kind"]) ?? .local,
             source: row["source"],
             state: CameraState(rawValue: row["state"]) ?? .error,
-            capabilities: try decode([String].self, row["capabilities"]),
-            metadata: try decode([String: String].self, row["metadata"]),
+            capabilities: try JSONColumn.decode([String].self, row["capabilities"]),
+            metadata: try JSONColumn.decode([String: String].self, row["metadata"]),
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
-            lastSeenAt: (row["last_seen_at"] as Double?).map(Date.init(timeIntervalSince1970:))
+            lastSeenAt: (row["last_seen_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+            settings: try JSONColumn.decode(CameraSettings.self, row["settings"]),
+            reportedFrameCount: row["reported_frame_count"],
+            lastError: row["last_error"],
+            keyHash: row["key_hash"],
+            sealedCredentials: row["sealed_credentials"]
         )
     }
+}
 
-    private static func json(_ value: some Encodable) throws -> String {
+/// JSON text columns: lists and small objects that are always read and written whole.
+enum JSONColumn {
+    static func encode(_ value: some Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
         try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

@@ -1,5 +1,6 @@
 import CamHubCore
-import CamHubServer
+@testable import CamHubServer
+import Crypto
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -9,9 +10,12 @@ import HummingbirdTesting
 struct TestHub {
     let hub: Hub
 
-    init(cameraIDs: [String] = ["testpattern"]) async throws {
+    static let adminToken = "test-admin-token"
+
+    init(cameraIDs: [String] = ["testpattern"], configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
         var configuration = HubConfiguration()
         configuration.cameras = cameraIDs.map { LocalCameraSettings(id: $0, name: "Camera \($0)") }
+        configure(&configuration)
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-test-\(UUID().uuidString)")
         let repository = MemoryCameraRepository()
         for id in cameraIDs {
@@ -21,7 +25,10 @@ struct TestHub {
             configuration: configuration,
             paths: HubPaths(dataDirectory: folder.path, configFile: nil, environment: [:]),
             frames: FrameHub(ringCapacity: 4),
-            cameras: repository
+            cameras: repository,
+            commands: MemoryCommandRepository(),
+            adminToken: AdminToken(token: Self.adminToken),
+            dataKey: DataKey(key: SymmetricKey(size: .bits256))
         )
     }
 

@@ -12,12 +12,18 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
     var testDescription: String { rawValue }
 
     func makeRepository() throws -> any CameraRepository {
+        try makeRepositories().cameras
+    }
+
+    /// A camera and a command repository sharing one store.
+    func makeRepositories() throws -> (cameras: any CameraRepository, commands: any CommandRepository) {
         switch self {
         case .memory:
-            return MemoryCameraRepository()
+            return (MemoryCameraRepository(), MemoryCommandRepository())
         case .sqlite:
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)/camhub.sqlite")
-            return SQLiteCameraRepository(database: try HubDatabase(url: url))
+            let database = try HubDatabase(url: url)
+            return (SQLiteCameraRepository(database: database), SQLiteCommandRepository(database: database))
         }
     }
 }
@@ -28,7 +34,8 @@ struct CameraRepositoryContractTests {
         Camera(
             id: id, name: name, location: "Main entrance", kind: .registered, source: "rtsp",
             state: .registered, capabilities: ["caption", "vqa"], metadata: ["floor": "1"],
-            createdAt: Date(timeIntervalSince1970: 1_700_000_000.25)
+            createdAt: Date(timeIntervalSince1970: 1_700_000_000.25),
+            settings: CameraSettings(sourceType: "rtsp", url: "rtsp://cam/stream", width: 640, height: 480, fps: 15)
         )
     }
 
@@ -63,17 +70,46 @@ struct CameraRepositoryContractTests {
     }
 
     @Test(arguments: Backend.allCases)
-    func stateUpdatesKeepTheLastSeenTimeUnlessGiven(backend: Backend) async throws {
+    func updatesChangeOnlyWhatTheyTouch(backend: Backend) async throws {
+        let repository = try backend.makeRepository()
+        var original = Self.camera("cam")
+        original.keyHash = "abc123"
+        original.sealedCredentials = "sealed"
+        try await repository.create(original)
+        let seen = Date(timeIntervalSince1970: 1_700_000_100.5)
+        let updated = try await repository.update(id: "cam") { camera in
+            camera.state = .active
+            camera.lastSeenAt = seen
+            camera.reportedFrameCount = 42
+            camera.lastError = "lens fogged"
+            camera.settings.fps = 10
+        }
+        let stored = try #require(try await repository.camera(id: "cam"))
+        #expect(stored == updated)
+        #expect(stored.state == .active)
+        #expect(stored.lastSeenAt == seen)
+        #expect(stored.reportedFrameCount == 42)
+        #expect(stored.lastError == "lens fogged")
+        #expect(stored.settings.fps == 10)
+        #expect(stored.keyHash == "abc123")
+        #expect(stored.sealedCredentials == "sealed")
+        #expect(stored.name == original.name)
+    }
+
+    @Test(arguments: Backend.allCases)
+    func aFailedUpdateChangesNothing(backend: Backend) async throws {
+        struct Refused: Error {}
         let repository = try backend.makeRepository()
         try await repository.create(Self.camera("cam"))
-        let seen = Date(timeIntervalSince1970: 1_700_000_100.5)
-        try await repository.updateState(id: "cam", state: .active, lastSeenAt: seen)
-        try await repository.updateState(id: "cam", state: .inactive, lastSeenAt: nil)
-        let camera = try #require(try await repository.camera(id: "cam"))
-        #expect(camera.state == .inactive)
-        #expect(camera.lastSeenAt == seen)
+        await #expect(throws: Refused.self) {
+            try await repository.update(id: "cam") { camera in
+                camera.name = "Changed"
+                throw Refused()
+            }
+        }
+        #expect(try await repository.camera(id: "cam")?.name == "Front door")
         await #expect(throws: CamHubError.self) {
-            try await repository.updateState(id: "nope", state: .active, lastSeenAt: nil)
+            try await repository.update(id: "nope") { _ in }
         }
     }
 
@@ -94,7 +130,7 @@ struct HubDatabaseTests {
     @Test func opensInWALModeWithMigrationsApplied() throws {
         let database = try HubDatabase(url: url)
         #expect(try database.journalMode() == "wal")
-        #expect(try database.appliedMigrations() == ["v1-cameras"])
+        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands"])
     }
 
     @Test func camerasSurviveReopening() async throws {
@@ -104,6 +140,6 @@ struct HubDatabaseTests {
         }
         let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
         #expect(try await reopened.camera(id: "kept")?.name == "Front door")
-        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras"])
+        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands"])
     }
 }

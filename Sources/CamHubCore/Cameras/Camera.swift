@@ -25,7 +25,7 @@ public enum CameraState: String, Sendable, Codable, CaseIterable {
 }
 
 /// One camera in the registry.
-public struct Camera: Sendable, Equatable, Codable {
+public struct Camera: Sendable, Equatable {
     public var id: CameraID
     public var name: String
     public var location: String
@@ -36,12 +36,25 @@ public struct Camera: Sendable, Equatable, Codable {
     public var capabilities: [String]
     public var metadata: [String: String]
     public var createdAt: Date
+    /// The last heartbeat (or other sign of life the camera sent itself).
     public var lastSeenAt: Date?
+    /// What the camera declared at registration, as changed since by commands.
+    public var settings: CameraSettings
+    /// The frame count the camera itself last reported.
+    public var reportedFrameCount: Int
+    public var lastError: String?
+    /// SHA-256 of the camera's API key, hex; nil for cameras that have no key. The key itself is
+    /// never stored.
+    public var keyHash: String?
+    /// Credentials given at registration (such as an RTSP password), sealed with the hub's data key.
+    /// They are never returned by the API nor logged.
+    public var sealedCredentials: String?
 
     public init(
         id: CameraID, name: String, location: String = "", kind: CameraKind, source: String,
         state: CameraState = .registered, capabilities: [String] = [], metadata: [String: String] = [:],
-        createdAt: Date = Date(), lastSeenAt: Date? = nil
+        createdAt: Date = Date(), lastSeenAt: Date? = nil, settings: CameraSettings = CameraSettings(),
+        reportedFrameCount: Int = 0, lastError: String? = nil, keyHash: String? = nil, sealedCredentials: String? = nil
     ) {
         self.id = id
         self.name = name
@@ -53,5 +66,41 @@ public struct Camera: Sendable, Equatable, Codable {
         self.metadata = metadata
         self.createdAt = createdAt
         self.lastSeenAt = lastSeenAt
+        self.settings = settings
+        self.reportedFrameCount = reportedFrameCount
+        self.lastError = lastError
+        self.keyHash = keyHash
+        self.sealedCredentials = sealedCredentials
+    }
+}
+
+/// A camera's declared capture settings and analysis task.
+public struct CameraSettings: Sendable, Equatable, Codable {
+    /// `rtsp`, `http`, `mjpeg`, `usb` or `file` for registered cameras.
+    public var sourceType: String?
+    public var url: String?
+    public var width: Int?
+    public var height: Int?
+    public var fps: Int?
+    /// `caption`, `vqa` or `motion`.
+    public var task: String?
+    public var question: String?
+
+    public init(
+        sourceType: String? = nil, url: String? = nil, width: Int? = nil, height: Int? = nil,
+        fps: Int? = nil, task: String? = nil, question: String? = nil
+    ) {
+        self.sourceType = sourceType
+        self.url = url
+        self.width = width
+        self.height = height
+        self.fps = fps
+        self.task = task
+        self.question = question
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case url, width, height, fps, task, question
+        case sourceType = "source_type"
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The camera registry's storage. Every backend (memory, SQLite, and later PostgreSQL) passes the
 /// same contract tests.
@@ -12,6 +12,8 @@ public protocol CameraRepository: Sendable {
     func list() async throws -> [Camera]
     /// Returns false when there was no such camera.
     @discardableResult func delete(id: CameraID) async throws -> Bool
-    /// Sets the state and, when given, the last-seen time. Throws `CamHubError.notFound`.
-    func updateState(id: CameraID, state: CameraState, lastSeenAt: Date?) async throws
+    /// Reads, changes and writes one camera atomically, returning the result. Throws
+    /// `CamHubError.notFound` for an unknown id; an error thrown by `change` leaves it untouched.
+    @discardableResult
+    func update(id: CameraID, _ change: @Sendable (inout Camera) throws -> Void) async throws -> Camera
 }

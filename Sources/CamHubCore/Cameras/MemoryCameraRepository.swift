@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A camera registry held in memory, for tests and for running without a database.
 public actor MemoryCameraRepository: CameraRepository {
@@ -30,10 +30,11 @@ public actor MemoryCameraRepository: CameraRepository {
         cameras.removeValue(forKey: id) != nil
     }
 
-    public func updateState(id: CameraID, state: CameraState, lastSeenAt: Date?) throws {
+    @discardableResult
+    public func update(id: CameraID, _ change: @Sendable (inout Camera) throws -> Void) throws -> Camera {
         guard var camera = cameras[id] else { throw CamHubError.notFound("camera '\(id)' not found") }
-        camera.state = state
-        if let lastSeenAt { camera.lastSeenAt = lastSeenAt }
+        try change(&camera)
         cameras[id] = camera
+        return camera
     }
 }

@@ -55,7 +55,7 @@ struct ConfigSection<Key: CodingKey & CaseIterable & RawRepresentable<String>> {
         switch type {
         case is Int.Type: "an integer"
         case is Bool.Type: "true or false"
-        case is String.Type: "a string"
+        case is String.Type, is String?.Type: "a string"
         case is Double.Type: "a number"
         case is [LocalCameraSettings].Type: "a list of cameras"
         default: "an object"

@@ -90,6 +90,14 @@ public enum ConfigurationLoader {
             guard let value = Int(port) else { throw ConfigurationError(key: "CAMHUB_PORT", "expected an integer, got '\(port)'") }
             configuration.server.port = value
         }
+        if let url = environment["CAMHUB_PUBLIC_URL"] { configuration.server.publicURL = url }
+        if let trust = environment["CAMHUB_TRUST_LOOPBACK"] {
+            guard let value = Bool(trust.lowercased()) else {
+                throw ConfigurationError(key: "CAMHUB_TRUST_LOOPBACK", "expected true or false, got '\(trust)'")
+            }
+            configuration.server.trustLoopback = value
+        }
+        if let token = environment["CAMHUB_REGISTRATION_TOKEN"] { configuration.registration.token = token }
         if let level = environment["CAMHUB_LOG_LEVEL"] { configuration.logging.level = level }
         if let file = environment["CAMHUB_LOG_FILE"] { configuration.logging.file = file }
     }

@@ -3,11 +3,26 @@ extension HubConfiguration {
     public func validate() throws(ConfigurationError) {
         try check(!server.host.isEmpty, "server.host", "must not be empty")
         try check((1...65535).contains(server.port), "server.port", "must be between 1 and 65535, got \(server.port)")
+        if let url = server.publicURL {
+            try check(url.hasPrefix("http://") || url.hasPrefix("https://"), "server.public_url", "must start with http:// or https://")
+        }
+        try check(
+            (1024...1_073_741_824).contains(server.maxBodyBytes), "server.max_body_bytes",
+            "must be between 1024 and 1073741824, got \(server.maxBodyBytes)"
+        )
         try check(
             LoggingSettings.levels.contains(logging.level), "logging.level",
             "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"
         )
         try check((1...120).contains(hub.ringSize), "hub.ring_size", "must be between 1 and 120, got \(hub.ringSize)")
+        try check(
+            (1024...268_435_456).contains(hub.maxFrameBytes), "hub.max_frame_bytes",
+            "must be between 1024 and 268435456, got \(hub.maxFrameBytes)"
+        )
+        try check((5...86_400).contains(hub.inactiveAfter), "hub.inactive_after", "must be between 5 and 86400 seconds, got \(hub.inactiveAfter)")
+        if let token = registration.token {
+            try check(token.count >= 8, "registration.token", "must be at least 8 characters when set")
+        }
         var seen = Set<CameraID>()
         for (index, camera) in cameras.enumerated() {
             try camera.validate(key: "cameras[\(index)]")

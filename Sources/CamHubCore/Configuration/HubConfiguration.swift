@@ -4,6 +4,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var server = ServerSettings()
     public var logging = LoggingSettings()
     public var hub = HubSettings()
+    public var registration = RegistrationSettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -18,6 +19,13 @@ public struct HubConfiguration: Sendable, Equatable {
 public struct ServerSettings: Sendable, Equatable {
     public var host = "127.0.0.1"
     public var port = 8080
+    /// Base URL for links the hub hands out (such as a registered camera's endpoints); nil means
+    /// "from the request's Host header".
+    public var publicURL: String? = nil
+    /// Requests from 127.0.0.0/8 and ::1 may skip operator credentials (PRODUCT.md, security stance).
+    public var trustLoopback = true
+    /// Largest request body the hub reads, in bytes (a base64 frame is a third larger than the JPEG).
+    public var maxBodyBytes = 12 * 1024 * 1024
 
     public init() {}
 }
@@ -35,6 +43,18 @@ public struct LoggingSettings: Sendable, Equatable {
 public struct HubSettings: Sendable, Equatable {
     /// Recent frames kept per camera (the newest included).
     public var ringSize = 8
+    /// Largest JPEG the hub accepts from any camera, in bytes.
+    public var maxFrameBytes = 8 * 1024 * 1024
+    /// Seconds without a heartbeat or a frame after which a camera counts as inactive.
+    public var inactiveAfter = 300
+
+    public init() {}
+}
+
+/// Self-registration (seed 000), open by design so existing cameras keep working.
+public struct RegistrationSettings: Sendable, Equatable {
+    /// A shared enrollment token; when set, `POST /register` without it is refused.
+    public var token: String? = nil
 
     public init() {}
 }
@@ -71,7 +91,7 @@ public struct LocalCameraSettings: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, logging, hub, cameras
+        case server, logging, hub, registration, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -80,6 +100,7 @@ extension HubConfiguration: Codable {
         server = try c.value(.server, default: server)
         logging = try c.value(.logging, default: logging)
         hub = try c.value(.hub, default: hub)
+        registration = try c.value(.registration, default: registration)
         cameras = try c.value(.cameras, default: cameras)
     }
 }
@@ -87,6 +108,19 @@ extension HubConfiguration: Codable {
 extension ServerSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case host, port
+        case publicURL = "public_url"
+        case trustLoopback = "trust_loopback"
+        case maxBodyBytes = "max_body_bytes"
+    }
+
+    /// Written out so `public_url` appears as `null` in the first-run file rather than missing.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(host, forKey: .host)
+        try c.encode(port, forKey: .port)
+        try c.encode(publicURL, forKey: .publicURL)
+        try c.encode(trustLoopback, forKey: .trustLoopback)
+        try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -94,6 +128,9 @@ extension ServerSettings: Codable {
         self.init()
         host = try c.value(.host, default: host)
         port = try c.value(.port, default: port)
+        publicURL = try c.value(.publicURL, default: publicURL)
+        trustLoopback = try c.value(.trustLoopback, default: trustLoopback)
+        maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
     }
 }
 
@@ -113,12 +150,16 @@ extension LoggingSettings: Codable {
 extension HubSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case ringSize = "ring_size"
+        case maxFrameBytes = "max_frame_bytes"
+        case inactiveAfter = "inactive_after"
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try ConfigSection<CodingKeys>(decoder)
         self.init()
         ringSize = try c.value(.ringSize, default: ringSize)
+        maxFrameBytes = try c.value(.maxFrameBytes, default: maxFrameBytes)
+        inactiveAfter = try c.value(.inactiveAfter, default: inactiveAfter)
     }
 }
 
@@ -138,5 +179,23 @@ extension LocalCameraSettings: Codable {
         height = try c.value(.height, default: height)
         fps = try c.value(.fps, default: fps)
         jpegQuality = try c.value(.jpegQuality, default: jpegQuality)
+    }
+}
+
+extension RegistrationSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case token
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        token = try c.value(.token, default: token)
+    }
+
+    /// Written out so `token` appears as `null` in the first-run file rather than missing.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(token, forKey: .token)
     }
 }

@@ -7,19 +7,26 @@ public struct Hub: Sendable {
     public let paths: HubPaths
     public let frames: FrameHub
     public let cameras: any CameraRepository
+    public let commands: any CommandRepository
     public let systemUsage: SystemUsage
     public let startedAt: Date
+    let access: Access
+    let dataKey: DataKey
     /// MJPEG connections grouped by camera and event loop.
     let mjpegFanOuts = MJPEGFanOuts()
 
-    public init(
+    init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
+        commands: any CommandRepository, adminToken: AdminToken, dataKey: DataKey,
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
         self.configuration = configuration
         self.paths = paths
         self.frames = frames
         self.cameras = cameras
+        self.commands = commands
+        self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
+        self.dataKey = dataKey
         self.systemUsage = systemUsage
         self.startedAt = startedAt
     }
@@ -34,17 +41,31 @@ public struct Hub: Sendable {
         configuration.effectiveCameras[0]
     }
 
-    /// The feed of a camera that is in the registry, or a `not_found` error.
-    public func feed(forRegisteredCamera id: CameraID) async throws -> CameraFeed {
-        guard try await cameras.camera(id: id) != nil else {
+    /// A camera from the registry, or a `not_found` error.
+    public func camera(_ id: CameraID) async throws -> Camera {
+        guard let camera = try await cameras.camera(id: id) else {
             throw CamHubError.notFound("camera '\(id)' not found")
         }
-        return frames.feed(for: id)
+        return camera
+    }
+
+    /// The feed of a camera that is in the registry, or a `not_found` error.
+    public func feed(forRegisteredCamera id: CameraID) async throws -> CameraFeed {
+        frames.feed(for: try await camera(id).id)
+    }
+
+    /// A camera's status for the APIs: active while heartbeats or frames arrive.
+    public func status(of camera: Camera, now: Date = Date()) -> CameraState {
+        let newest = frames.existingFeed(for: camera.id)?.newest
+        return CameraActivity.status(
+            of: camera, newestFrameAt: newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) }, now: now,
+            inactiveAfter: TimeInterval(configuration.hub.inactiveAfter)
+        )
     }
 
     /// Seconds since the hub started.
     public var uptime: Double { Date().timeIntervalSince(startedAt) }
 
-    /// A camera counts as live when its newest frame is at most this old.
-    public static let liveFrameAge: Double = 10
+    /// Seed 001's "connected": the newest frame is at most this old.
+    public static let connectedFrameAge: Double = 5
 }

@@ -22,8 +22,12 @@ public enum HubApplication {
         let hub = Hub(
             configuration: configuration, paths: paths,
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
-            cameras: SQLiteCameraRepository(database: database)
+            cameras: SQLiteCameraRepository(database: database),
+            commands: SQLiteCommandRepository(database: database),
+            adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
+            dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory)
         )
+        warnAboutOpenPaths(configuration, logger: logger)
         try await registerLocalCameras(in: hub)
         let cameraServices: [any Service] = configuration.effectiveCameras.map { settings in
             LocalCameraService(settings: settings, feed: hub.frames.feed(for: settings.id), logger: logger)
@@ -45,12 +49,28 @@ public enum HubApplication {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.addRoutes(CameraController(hub: hub).endpoints)
+        router.addRoutes(RegistrationController(hub: hub).endpoints)
+        router.addRoutes(FrameUploadController(hub: hub).endpoints)
+        router.addRoutes(CommandController(hub: hub).endpoints)
         router.addRoutes(USBCameraServerController(hub: hub).endpoints)
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController().endpoints)
         return router
+    }
+
+    /// Self-registration is open by design (PRODUCT.md); say so when the hub is reachable from
+    /// other machines and no enrollment token closes it.
+    static func warnAboutOpenPaths(_ configuration: HubConfiguration, logger: Logger) {
+        let host = configuration.server.host
+        let loopbackOnly = host == "localhost" || host.hasPrefix("127.") || host == "::1"
+        if !loopbackOnly, configuration.registration.token == nil {
+            logger.warning(
+                "POST /register is open to anyone who can reach this hub; set registration.token to require an enrollment token",
+                metadata: ["host": "\(host)"]
+            )
+        }
     }
 
     /// Puts every configured camera in the registry, so local cameras are listed and managed like

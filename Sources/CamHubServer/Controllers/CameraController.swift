@@ -55,21 +55,20 @@ struct CameraController {
 
     /// `GET /cameras`: an object keyed by camera id, as seed 000's management API returns it.
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let now = FrameTimestamp.now()
+        let now = Date()
         var listing: [String: Listing] = [:]
         for camera in try await hub.cameras.list() {
-            let stats = hub.frames.existingFeed(for: camera.id)?.statistics(now: now)
-            let live = stats?.newestTimestamp.map { now.seconds - $0.seconds <= Hub.liveFrameAge } ?? false
+            let stats = hub.frames.existingFeed(for: camera.id)?.statistics()
             listing[camera.id] = Listing(
                 name: camera.name,
                 location: camera.location,
                 kind: camera.kind.rawValue,
                 source: camera.source,
-                status: live ? CameraState.active.rawValue : camera.state.rawValue,
+                status: hub.status(of: camera, now: now).rawValue,
                 registeredAt: JSONResponse.timestamp(camera.createdAt),
                 lastHeartbeat: camera.lastSeenAt.map(JSONResponse.timestamp),
-                frameCount: stats?.framesIn ?? 0,
-                uptimeSeconds: Date().timeIntervalSince(camera.createdAt),
+                frameCount: max(UInt64(camera.reportedFrameCount), stats?.framesIn ?? 0),
+                uptimeSeconds: now.timeIntervalSince(camera.createdAt),
                 fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,
                 viewers: stats?.viewers ?? 0
             )

@@ -42,12 +42,9 @@ struct HealthController {
     }
 
     @Sendable func health(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let now = FrameTimestamp.now()
+        let now = Date()
         let cameras = try await hub.cameras.list()
-        let active = cameras.filter { camera in
-            guard let newest = hub.frames.existingFeed(for: camera.id)?.newest else { return false }
-            return now.seconds - newest.timestamp.seconds <= Hub.liveFrameAge
-        }
+        let active = cameras.filter { hub.status(of: $0, now: now) == .active }
         return try JSONResponse.make(
             Health(
                 status: "healthy",

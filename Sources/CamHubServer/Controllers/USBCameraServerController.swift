@@ -84,7 +84,7 @@ struct USBCameraServerController {
         return try JSONResponse.make(
             Status(
                 isRunning: true,
-                isConnected: age.map { $0 <= Hub.liveFrameAge } ?? false,
+                isConnected: age.map { $0 <= Hub.connectedFrameAge } ?? false,
                 queueSize: stats.newestSequence == nil ? 0 : 1,
                 reconnectAttempts: 0,
                 stats: .init(

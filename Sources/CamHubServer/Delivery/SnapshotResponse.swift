@@ -21,8 +21,8 @@ enum SnapshotResponse {
             headers: [
                 .contentType: "image/jpeg",
                 .cacheControl: "no-cache, no-store, must-revalidate",
-                HTTPField.Name("X-Timestamp")!: frame.timestamp.headerValue,
-                HTTPField.Name("X-Frame-Sequence")!: String(frame.sequence),
+                .xTimestamp: frame.timestamp.headerValue,
+                .xFrameSequence: String(frame.sequence),
             ],
             body: .init(byteBuffer: JPEGBuffer.of(frame))
         )

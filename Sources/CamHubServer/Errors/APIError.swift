@@ -7,11 +7,24 @@ public struct APIError: Error, HTTPResponseError {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Field-level problems of a 422, also sent as FastAPI's `detail` list for seed 000 clients.
+    let problems: [FieldProblem]
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.init(status, code: code, message, problems: [])
+    }
+
+    init(_ status: HTTPResponse.Status, code: String, _ message: String, problems: [FieldProblem]) {
         self.status = status
         self.code = code
         self.message = message
+        self.problems = problems
+    }
+
+    /// A 422 naming every bad field.
+    static func validation(_ problems: [FieldProblem]) -> APIError {
+        let message = problems.map { ($0.field.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
+        return APIError(.unprocessableContent, code: "invalid", message, problems: problems)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -28,9 +41,16 @@ public struct APIError: Error, HTTPResponseError {
                 let code: String
                 let message: String
             }
+            struct Problem: Encodable {
+                let loc: [String]
+                let msg: String
+                let type: String
+            }
             let error: Detail
+            let detail: [Problem]?
         }
-        return (try? JSONEncoder().encode(Envelope(error: .init(code: code, message: message)))) ?? Data()
+        let detail = problems.isEmpty ? nil : problems.map { Envelope.Problem(loc: ["body"] + ($0.field.map { [$0] } ?? []), msg: $0.message, type: $0.kind) }
+        return (try? JSONEncoder().encode(Envelope(error: .init(code: code, message: message), detail: detail))) ?? Data()
     }
 
     /// The HTTP form of a domain error. Statuses live here and nowhere else.
@@ -51,4 +71,5 @@ public struct APIError: Error, HTTPResponseError {
     }
 
     public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message) }
+    public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
 }

@@ -1,0 +1,130 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// Frames sent by registered cameras: seed 000's base64 JSON form, and a raw JPEG form without the
+/// base64 cost. Either way the frame goes into the frame hub, so every delivery path serves it.
+struct FrameUploadController {
+    let hub: Hub
+
+    static let tasks = ["caption", "vqa"]
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.post("cameras/{id}/upload", use: upload)
+        routes.post("cameras/{id}/frames", use: rawFrame)
+        return routes
+    }
+
+    /// Seed 000's upload: `{camera_id, api_key, frame_data (base64 JPEG), timestamp, frame_number, task, question}`.
+    @Sendable func upload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let started = ContinuousClock.now
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        let body = try await JSONObject.read(request, limit: hub.configuration.server.maxBodyBytes)
+        try hub.access.requireCamera(camera, key: Access.presentedKey(request, body: body))
+        let encoded = body.string("frame_data", required: true)
+        let task = body.choice("task", in: Self.tasks)
+        _ = body.string("question", length: 0...500)
+        _ = body.number("timestamp")
+        _ = body.integer("frame_number", range: 0...Int.max)
+        try body.check()
+        try requireRunning(camera)
+
+        guard let data = Data(base64Encoded: encoded!, options: .ignoreUnknownCharacters) else {
+            throw APIError.validation([FieldProblem(field: "frame_data", message: "is not valid base64", kind: "value_error")])
+        }
+        let frame = try publish([UInt8](data), for: camera)
+        if let task = task ?? camera.settings.task {
+            // The frame is kept and served; only the analysis is unavailable. Never invent a result.
+            throw APIError(.serviceUnavailable, code: "no_vision_model", "no vision model is configured, so '\(task)' cannot run; the frame was stored")
+        }
+        return try JSONResponse.make(
+            UploadReply(
+                cameraID: camera.id, task: nil, frame: .init(frame),
+                processingTime: Self.seconds(ContinuousClock.now - started),
+                timestamp: JSONResponse.timestamp(Date())
+            )
+        )
+    }
+
+    /// `POST /cameras/{id}/frames`: the body is the JPEG itself, with the key as a bearer token.
+    @Sendable func rawFrame(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try hub.access.requireCamera(camera, key: Access.presentedKey(request))
+        try requireRunning(camera)
+        let limit = hub.configuration.hub.maxFrameBytes
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, code: "too_large", "frame is larger than \(limit) bytes")
+        }
+        let frame = try publish(Array(buffer: buffer), for: camera)
+        return try JSONResponse.make(FrameJSON(frame))
+    }
+
+    private func requireRunning(_ camera: Camera) throws {
+        if camera.state == .stopped {
+            throw APIError(.conflict, code: "stopped", "camera '\(camera.id)' is stopped; start it to send frames")
+        }
+    }
+
+    /// Checks the JPEG and its size, then hands it to the frame hub.
+    private func publish(_ jpeg: [UInt8], for camera: Camera) throws -> Frame {
+        let limit = hub.configuration.hub.maxFrameBytes
+        guard jpeg.count <= limit else {
+            throw APIError(.contentTooLarge, code: "too_large", "frame is larger than \(limit) bytes")
+        }
+        guard let header = JPEGHeader(jpeg) else {
+            throw APIError.validation([FieldProblem(field: "frame_data", message: "is not a JPEG (no SOI, frame header or EOI)", kind: "value_error")])
+        }
+        return hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1000).rounded() / 1000
+    }
+
+    struct UploadReply: Encodable {
+        let cameraID: String
+        let task: String?
+        let frame: FrameJSON
+        let processingTime: Double
+        let timestamp: String
+
+        enum CodingKeys: String, CodingKey {
+            case task, frame, timestamp, result
+            case cameraID = "camera_id"
+            case processingTime = "processing_time"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(cameraID, forKey: .cameraID)
+            try c.encode(task, forKey: .task)
+            try c.encodeNil(forKey: .result)
+            try c.encode(frame, forKey: .frame)
+            try c.encode(processingTime, forKey: .processingTime)
+            try c.encode(timestamp, forKey: .timestamp)
+        }
+    }
+}
+
+/// What the hub accepted: the frame's sequence, size and arrival time.
+struct FrameJSON: Encodable {
+    let sequence: UInt64
+    let width: Int
+    let height: Int
+    let bytes: Int
+    let timestamp: String
+
+    init(_ frame: Frame) {
+        sequence = frame.sequence
+        width = frame.width
+        height = frame.height
+        bytes = frame.byteCount
+        timestamp = frame.timestamp.headerValue
+    }
+}

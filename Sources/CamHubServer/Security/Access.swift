@@ -1,0 +1,63 @@
+import CamHubCore
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Who may call what (PRODUCT.md, security stance).
+///
+/// - A camera proves itself with its own key: in the body (`api_key`, as seed 000 sends it), the
+///   `api_key` query, `X-API-Key`, or `Authorization: Bearer`.
+/// - An operator uses the admin token as a bearer token, or is trusted when the request comes
+///   from loopback and `server.trust_loopback` is on.
+struct Access: Sendable {
+    let trustLoopback: Bool
+    let adminToken: AdminToken
+
+    /// The key a request presents, wherever it put it.
+    static func presentedKey(_ request: Request, body: JSONObject? = nil) -> String? {
+        if let key = body?.string("api_key"), !key.isEmpty { return key }
+        if let key = request.uri.queryParameters["api_key"].map(String.init), !key.isEmpty { return key }
+        if let key = request.headers[.xAPIKey], !key.isEmpty { return key }
+        return bearerToken(request)
+    }
+
+    static func bearerToken(_ request: Request) -> String? {
+        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
+        let token = value.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
+        return token.isEmpty ? nil : token
+    }
+
+    /// True for a request from 127.0.0.0/8 or ::1.
+    static func isLoopback(_ address: SocketAddress?) -> Bool {
+        guard let ip = address?.ipAddress else { return false }
+        return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
+    }
+
+    /// An operator: trusted loopback, or the admin token.
+    func isOperator(_ request: Request, context: HubRequestContext) -> Bool {
+        if trustLoopback, Self.isLoopback(context.remoteAddress) { return true }
+        guard let token = Self.bearerToken(request) else { return false }
+        return adminToken.matches(token)
+    }
+
+    /// A call only the camera itself makes (heartbeat, upload): its key is required.
+    func requireCamera(_ camera: Camera, key: String?) throws {
+        guard let key else { throw APIError.unauthorized("this call needs the camera's api_key") }
+        guard let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) else {
+            throw APIError.unauthorized("invalid api_key for camera '\(camera.id)'")
+        }
+    }
+
+    /// A management call: a key, when given, must be the camera's; otherwise the caller must be an
+    /// operator.
+    func requireCameraOrOperator(_ camera: Camera, key: String?, request: Request, context: HubRequestContext) throws {
+        if let key {
+            if let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) { return }
+            if adminToken.matches(key) { return }
+            throw APIError.unauthorized("invalid api_key for camera '\(camera.id)'")
+        }
+        guard isOperator(request, context: context) else {
+            throw APIError.unauthorized("this call needs the camera's api_key or the admin token")
+        }
+    }
+}
