@@ -57,13 +57,24 @@ public struct SQLiteCameraRepository: CameraRepository {
         try Row.fetchOne(db, sql: "SELECT * FROM cameras WHERE id = ?", arguments: [id]).map(camera(from:))
     }
 
+    /// Inserts a camera; with `replacing`, an existing row is updated in place. (Never `INSERT OR
+    /// REPLACE`: that deletes the old row first, and the delete cascades to the camera's commands.)
     private static func insert(_ camera: Camera, into db: Database, replacing: Bool) throws {
-        let verb = replacing ? "INSERT OR REPLACE" : "INSERT"
+        let upsert = replacing
+            ? """
+                ON CONFLICT(id) DO UPDATE SET name = excluded.name, location = excluded.location, kind = excluded.kind,
+                    source = excluded.source, state = excluded.state, capabilities = excluded.capabilities,
+                    metadata = excluded.metadata, created_at = excluded.created_at, last_seen_at = excluded.last_seen_at,
+                    settings = excluded.settings, reported_frame_count = excluded.reported_frame_count,
+                    last_error = excluded.last_error, key_hash = excluded.key_hash, sealed_credentials = excluded.sealed_credentials
+                """
+            : ""
         try db.execute(
             sql: """
-                \(verb) INTO cameras (id, name, location, kind, source, state, capabilities, metadata, created_at,
+                INSERT INTO cameras (id, name, location, kind, source, state, capabilities, metadata, created_at,
                     last_seen_at, settings, reported_frame_count, last_error, key_hash, sealed_credentials)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                \(upsert)
                 """,
             arguments: [
                 camera.id, camera.name, camera.location, camera.kind.rawValue, camera.source, camera.state.rawValue,

@@ -50,6 +50,16 @@ struct CommandRepositoryContractTests {
         #expect(Set(all).count == 20)
     }
 
+    /// Found by the interop suite: a camera update once replaced the row, and the delete cascaded.
+    @Test(arguments: Backend.allCases)
+    func updatingOrUpsertingACameraKeepsItsCommands(backend: Backend) async throws {
+        let stores = try await repositories(backend)
+        _ = try await stores.commands.enqueue(.init(type: .adjustFPS, value: .integer(5)), for: "a", at: now)
+        try await stores.cameras.update(id: "a") { $0.reportedFrameCount = 9 }
+        try await stores.cameras.upsert(CameraRepositoryContractTests.camera("a", name: "Renamed"))
+        #expect(try await stores.commands.takeQueued(for: "a", at: now).map(\.value) == [.integer(5)])
+    }
+
     @Test(arguments: Backend.allCases)
     func textValuesRoundTrip(backend: Backend) async throws {
         let commands = try await repositories(backend).commands
