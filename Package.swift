@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         // Already in the graph through Hummingbird; named so the MJPEG fan-out can write to channels.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.25.0"),
@@ -57,11 +58,22 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Vision-language models (OpenAI-compatible chat completions) and the work queue in front of them.
+        .target(
+            name: "CamHubAnalysis",
+            dependencies: [
+                "CamHubCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The HTTP application: controllers, delivery (MJPEG, snapshots), metrics, the web page.
         .target(
             name: "CamHubServer",
             dependencies: [
-                "CamHubCore", "CamHubCapture", "CamHubStorage",
+                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -85,11 +97,16 @@ let package = Package(
         ),
         .testTarget(name: "CamHubCoreTests", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubCaptureTests", dependencies: ["CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubAnalysisTests",
+            dependencies: ["CamHubAnalysis", "CamHubCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubServerTests",
             dependencies: [
-                "CamHubServer", "CamHubCore", "CamHubStorage",
+                "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

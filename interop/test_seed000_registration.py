@@ -211,3 +211,58 @@ def test_raw_frames_feed_the_mjpeg_stream(hub):
     finally:
         if reader:
             reader.close()
+
+
+class StandInVisionModel:
+    """A loopback OpenAI-compatible chat-completions server that answers with a fixed caption and
+    remembers what it was sent."""
+
+    def __init__(self):
+        import http.server
+        import json as _json
+        import threading
+
+        self.requests = []
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                outer.requests.append((self.path, _json.loads(body)))
+                reply = _json.dumps({"model": "stand-in", "choices": [{"message": {"content": "A person walking in the hallway"}}],
+                                     "usage": {"completion_tokens": 6}}).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/v1"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+
+
+def test_the_seed_client_gets_a_caption_from_a_configured_model(start_hub):
+    model = StandInVisionModel()
+    try:
+        hub = start_hub(env={"CAMHUB_VLM_URL": model.url, "CAMHUB_VLM_MODEL": "llava"})
+        client = CameraClient("Hallway", "Floor 2", "usb", hub.base)
+        assert client.register()
+        result = client.upload_frame(jpeg_frame(), "caption")
+        assert result is not None
+        assert result["result"]["caption"] == "A person walking in the hallway"
+        assert result["task"] == "caption" and "processing_time" in result and "timestamp" in result
+        path, sent = model.requests[-1]
+        assert path == "/v1/chat/completions" and sent["model"] == "llava"
+        image = sent["messages"][0]["content"][1]["image_url"]["url"]
+        assert image.startswith("data:image/jpeg;base64,")
+        stored = requests.get(f"{hub.base}/cameras/{client.camera_id}/results").json()["results"]
+        assert stored[0]["result"]["caption"] == "A person walking in the hallway"
+    finally:
+        model.close()

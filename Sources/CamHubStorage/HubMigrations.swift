@@ -40,6 +40,23 @@ enum HubMigrations {
                 CREATE INDEX commands_by_camera_state ON commands(camera_id, state, id);
                 """)
         }
+        migrator.registerMigration("v3-analysis-results") { db in
+            try db.execute(sql: """
+                CREATE TABLE analysis_results (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    camera_id TEXT NOT NULL,
+                    task TEXT NOT NULL,
+                    question TEXT,
+                    text TEXT NOT NULL,
+                    latency REAL NOT NULL,
+                    tokens_per_second REAL,
+                    model TEXT NOT NULL,
+                    frame_time REAL NOT NULL,
+                    created_at REAL NOT NULL
+                );
+                CREATE INDEX analysis_results_by_camera ON analysis_results(camera_id, id);
+                """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubAnalysis
 @testable import CamHubServer
 import Crypto
 import Foundation
@@ -12,7 +13,10 @@ struct TestHub {
 
     static let adminToken = "test-admin-token"
 
-    init(cameraIDs: [String] = ["testpattern"], configure: (inout HubConfiguration) -> Void = { _ in }) async throws {
+    init(
+        cameraIDs: [String] = ["testpattern"], vision: (any VisionModel)? = nil,
+        configure: (inout HubConfiguration) -> Void = { _ in }
+    ) async throws {
         var configuration = HubConfiguration()
         configuration.cameras = cameraIDs.map { LocalCameraSettings(id: $0, name: "Camera \($0)") }
         configure(&configuration)
@@ -27,6 +31,8 @@ struct TestHub {
             frames: FrameHub(ringCapacity: 4),
             cameras: repository,
             commands: MemoryCommandRepository(),
+            analyses: MemoryAnalysisRepository(),
+            vision: vision.map { AnalysisScheduler(model: $0, maxConcurrent: 2) },
             adminToken: AdminToken(token: Self.adminToken),
             dataKey: DataKey(key: SymmetricKey(size: .bits256))
         )

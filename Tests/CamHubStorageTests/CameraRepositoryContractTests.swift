@@ -130,7 +130,7 @@ struct HubDatabaseTests {
     @Test func opensInWALModeWithMigrationsApplied() throws {
         let database = try HubDatabase(url: url)
         #expect(try database.journalMode() == "wal")
-        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands"])
+        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results"])
     }
 
     @Test func camerasSurviveReopening() async throws {
@@ -140,6 +140,6 @@ struct HubDatabaseTests {
         }
         let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
         #expect(try await reopened.camera(id: "kept")?.name == "Front door")
-        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands"])
+        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results"])
     }
 }

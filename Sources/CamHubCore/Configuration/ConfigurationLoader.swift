@@ -98,6 +98,9 @@ public enum ConfigurationLoader {
             configuration.server.trustLoopback = value
         }
         if let token = environment["CAMHUB_REGISTRATION_TOKEN"] { configuration.registration.token = token }
+        if let url = environment["CAMHUB_VLM_URL"] { configuration.vlm.url = url }
+        if let model = environment["CAMHUB_VLM_MODEL"] { configuration.vlm.model = model }
+        if let key = environment["CAMHUB_VLM_API_KEY"] { configuration.vlm.apiKey = key }
         if let level = environment["CAMHUB_LOG_LEVEL"] { configuration.logging.level = level }
         if let file = environment["CAMHUB_LOG_FILE"] { configuration.logging.file = file }
     }

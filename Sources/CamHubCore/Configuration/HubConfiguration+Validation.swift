@@ -23,6 +23,13 @@ extension HubConfiguration {
         if let token = registration.token {
             try check(token.count >= 8, "registration.token", "must be at least 8 characters when set")
         }
+        if let url = vlm.url {
+            try check(url.hasPrefix("http://") || url.hasPrefix("https://"), "vlm.url", "must start with http:// or https://")
+            try check(!(vlm.model ?? "").isEmpty, "vlm.model", "is required when vlm.url is set")
+        }
+        try check((1...600).contains(vlm.timeoutSeconds), "vlm.timeout_seconds", "must be between 1 and 600, got \(vlm.timeoutSeconds)")
+        try check((1...64).contains(vlm.maxConcurrency), "vlm.max_concurrency", "must be between 1 and 64, got \(vlm.maxConcurrency)")
+        try check((1...2000).contains(vlm.captionPrompt.count), "vlm.caption_prompt", "must be 1 to 2000 characters")
         var seen = Set<CameraID>()
         for (index, camera) in cameras.enumerated() {
             try camera.validate(key: "cameras[\(index)]")

@@ -5,6 +5,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var logging = LoggingSettings()
     public var hub = HubSettings()
     public var registration = RegistrationSettings()
+    public var vlm = VisionModelSettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -51,6 +52,21 @@ public struct HubSettings: Sendable, Equatable {
     public init() {}
 }
 
+/// The vision-language model for `caption` and `vqa`: any OpenAI-compatible chat-completions server
+/// (llama.cpp, Ollama, vLLM). With no `url` the hub answers such requests with a clear 503.
+public struct VisionModelSettings: Sendable, Equatable {
+    /// Base URL, such as `http://127.0.0.1:8081/v1`; `{url}/chat/completions` is called.
+    public var url: String? = nil
+    public var model: String? = nil
+    public var apiKey: String? = nil
+    public var timeoutSeconds = 30
+    /// Analyses running at once; more wait, newest frame per camera first.
+    public var maxConcurrency = 2
+    public var captionPrompt = "Describe this image in one sentence."
+
+    public init() {}
+}
+
 /// Self-registration (seed 000), open by design so existing cameras keep working.
 public struct RegistrationSettings: Sendable, Equatable {
     /// A shared enrollment token; when set, `POST /register` without it is refused.
@@ -91,7 +107,7 @@ public struct LocalCameraSettings: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, logging, hub, registration, cameras
+        case server, logging, hub, registration, vlm, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -101,6 +117,7 @@ extension HubConfiguration: Codable {
         logging = try c.value(.logging, default: logging)
         hub = try c.value(.hub, default: hub)
         registration = try c.value(.registration, default: registration)
+        vlm = try c.value(.vlm, default: vlm)
         cameras = try c.value(.cameras, default: cameras)
     }
 }
@@ -197,5 +214,37 @@ extension RegistrationSettings: Codable {
     public func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)
         try c.encode(token, forKey: .token)
+    }
+}
+
+extension VisionModelSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case url, model
+        case apiKey = "api_key"
+        case timeoutSeconds = "timeout_seconds"
+        case maxConcurrency = "max_concurrency"
+        case captionPrompt = "caption_prompt"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        url = try c.value(.url, default: url)
+        model = try c.value(.model, default: model)
+        apiKey = try c.value(.apiKey, default: apiKey)
+        timeoutSeconds = try c.value(.timeoutSeconds, default: timeoutSeconds)
+        maxConcurrency = try c.value(.maxConcurrency, default: maxConcurrency)
+        captionPrompt = try c.value(.captionPrompt, default: captionPrompt)
+    }
+
+    /// Written out so unset values appear as `null` in the first-run file rather than missing.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(url, forKey: .url)
+        try c.encode(model, forKey: .model)
+        try c.encode(apiKey, forKey: .apiKey)
+        try c.encode(timeoutSeconds, forKey: .timeoutSeconds)
+        try c.encode(maxConcurrency, forKey: .maxConcurrency)
+        try c.encode(captionPrompt, forKey: .captionPrompt)
     }
 }

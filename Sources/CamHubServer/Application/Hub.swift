@@ -1,3 +1,4 @@
+import CamHubAnalysis
 public import CamHubCore
 public import Foundation
 
@@ -8,6 +9,9 @@ public struct Hub: Sendable {
     public let frames: FrameHub
     public let cameras: any CameraRepository
     public let commands: any CommandRepository
+    public let analyses: any AnalysisRepository
+    /// The vision model's work queue; nil when no model is configured.
+    let vision: AnalysisScheduler?
     public let systemUsage: SystemUsage
     public let startedAt: Date
     let access: Access
@@ -17,7 +21,8 @@ public struct Hub: Sendable {
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
-        commands: any CommandRepository, adminToken: AdminToken, dataKey: DataKey,
+        commands: any CommandRepository, analyses: any AnalysisRepository, vision: AnalysisScheduler?,
+        adminToken: AdminToken, dataKey: DataKey,
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -25,6 +30,8 @@ public struct Hub: Sendable {
         self.frames = frames
         self.cameras = cameras
         self.commands = commands
+        self.analyses = analyses
+        self.vision = vision
         self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
         self.dataKey = dataKey
         self.systemUsage = systemUsage

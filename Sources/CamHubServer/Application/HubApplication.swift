@@ -1,3 +1,4 @@
+import CamHubAnalysis
 public import CamHubCore
 import CamHubCapture
 import CamHubStorage
@@ -24,6 +25,8 @@ public enum HubApplication {
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
             cameras: SQLiteCameraRepository(database: database),
             commands: SQLiteCommandRepository(database: database),
+            analyses: SQLiteAnalysisRepository(database: database),
+            vision: visionScheduler(configuration.vlm),
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
             dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory)
         )
@@ -52,12 +55,25 @@ public enum HubApplication {
         router.addRoutes(RegistrationController(hub: hub).endpoints)
         router.addRoutes(FrameUploadController(hub: hub).endpoints)
         router.addRoutes(CommandController(hub: hub).endpoints)
+        router.addRoutes(AnalysisController(hub: hub).endpoints)
         router.addRoutes(USBCameraServerController(hub: hub).endpoints)
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController().endpoints)
         return router
+    }
+
+    /// The configured vision model behind its work queue, or nil when `vlm.url` is unset.
+    static func visionScheduler(_ settings: VisionModelSettings) -> AnalysisScheduler? {
+        guard let url = settings.url, let model = settings.model else { return nil }
+        let client = OpenAIVisionModel(
+            settings: .init(
+                url: url, model: model, apiKey: settings.apiKey, timeout: .seconds(settings.timeoutSeconds),
+                captionPrompt: settings.captionPrompt
+            )
+        )
+        return AnalysisScheduler(model: client, maxConcurrent: settings.maxConcurrency)
     }
 
     /// Self-registration is open by design (PRODUCT.md); say so when the hub is reachable from

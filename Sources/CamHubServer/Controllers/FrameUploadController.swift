@@ -1,3 +1,4 @@
+import CamHubAnalysis
 import CamHubCore
 import Foundation
 import Hummingbird
@@ -25,7 +26,7 @@ struct FrameUploadController {
         try hub.access.requireCamera(camera, key: Access.presentedKey(request, body: body))
         let encoded = body.string("frame_data", required: true)
         let task = body.choice("task", in: Self.tasks)
-        _ = body.string("question", length: 0...500)
+        let question = body.string("question", length: 0...500)
         _ = body.number("timestamp")
         _ = body.integer("frame_number", range: 0...Int.max)
         try body.check()
@@ -35,13 +36,15 @@ struct FrameUploadController {
             throw APIError.validation([FieldProblem(field: "frame_data", message: "is not valid base64", kind: "value_error")])
         }
         let frame = try publish([UInt8](data), for: camera)
-        if let task = task ?? camera.settings.task {
-            // The frame is kept and served; only the analysis is unavailable. Never invent a result.
-            throw APIError(.serviceUnavailable, code: "no_vision_model", "no vision model is configured, so '\(task)' cannot run; the frame was stored")
+        let analysis: AnalysisRecord?
+        if let task = (task ?? camera.settings.task).flatMap(AnalysisTask.init) {
+            analysis = try await analyze(frame, task: task, question: question ?? camera.settings.question)
+        } else {
+            analysis = nil
         }
         return try JSONResponse.make(
             UploadReply(
-                cameraID: camera.id, task: nil, frame: .init(frame),
+                cameraID: camera.id, task: analysis?.task.rawValue, result: analysis.map(ResultJSON.init), frame: .init(frame),
                 processingTime: Self.seconds(ContinuousClock.now - started),
                 timestamp: JSONResponse.timestamp(Date())
             )
@@ -62,6 +65,30 @@ struct FrameUploadController {
         }
         let frame = try publish(Array(buffer: buffer), for: camera)
         return try JSONResponse.make(FrameJSON(frame))
+    }
+
+    /// Runs the frame through the vision model and stores the answer. The frame itself is already
+    /// in the hub whatever happens here; a missing, slow or failing model never yields a made-up result.
+    private func analyze(_ frame: Frame, task: AnalysisTask, question: String?) async throws -> AnalysisRecord {
+        guard let vision = hub.vision else {
+            throw APIError(
+                .serviceUnavailable, code: "no_vision_model",
+                "no vision model is configured (set vlm.url and vlm.model), so '\(task.rawValue)' cannot run; the frame was stored"
+            )
+        }
+        let answer: AnalysisAnswer
+        do {
+            answer = try await vision.analyze(camera: frame.cameraID, jpeg: frame.jpeg, task: task, question: question)
+        } catch let error as VisionModelError {
+            let status: HTTPResponse.Status = error.kind == .timedOut ? .gatewayTimeout : .badGateway
+            throw APIError(status, code: error.kind == .timedOut ? "vision_model_timeout" : "vision_model_failed", error.message)
+        } catch is AnalysisSuperseded {
+            throw APIError(.conflict, code: "superseded", "a newer frame from this camera took this one's place in the analysis queue")
+        }
+        return try await hub.analyses.add(
+            cameraID: frame.cameraID, task: task, question: task == .vqa ? question : nil, answer: answer,
+            frameTime: Date(timeIntervalSince1970: frame.timestamp.seconds), at: Date()
+        )
     }
 
     private func requireRunning(_ camera: Camera) throws {
@@ -90,6 +117,7 @@ struct FrameUploadController {
     struct UploadReply: Encodable {
         let cameraID: String
         let task: String?
+        let result: ResultJSON?
         let frame: FrameJSON
         let processingTime: Double
         let timestamp: String
@@ -104,7 +132,7 @@ struct FrameUploadController {
             var c = encoder.container(keyedBy: CodingKeys.self)
             try c.encode(cameraID, forKey: .cameraID)
             try c.encode(task, forKey: .task)
-            try c.encodeNil(forKey: .result)
+            try c.encode(result, forKey: .result)
             try c.encode(frame, forKey: .frame)
             try c.encode(processingTime, forKey: .processingTime)
             try c.encode(timestamp, forKey: .timestamp)

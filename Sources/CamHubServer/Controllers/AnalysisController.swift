@@ -1,0 +1,66 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+
+/// Stored analysis results (captions and answers), newest first.
+struct AnalysisController {
+    let hub: Hub
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("cameras/{id}/results", use: results)
+        return routes
+    }
+
+    @Sendable func results(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        let limitText = request.uri.queryParameters["limit"].map(String.init) ?? "50"
+        guard let limit = Int(limitText), (1...1000).contains(limit) else {
+            throw APIError.badRequest("limit must be an integer between 1 and 1000, got '\(limitText)'")
+        }
+        let records = try await hub.analyses.results(for: camera.id, limit: limit)
+        return try JSONResponse.make(["results": records.map(StoredResultJSON.init)])
+    }
+}
+
+/// Seed 000's `result`: `caption` or `answer`, with `latency` and `tokens_per_second`.
+struct ResultJSON: Encodable {
+    let record: AnalysisRecord
+
+    enum CodingKeys: String, CodingKey {
+        case caption, answer, latency, model
+        case tokensPerSecond = "tokens_per_second"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(record.answer.text, forKey: record.task == .vqa ? .answer : .caption)
+        try c.encode(record.answer.latency, forKey: .latency)
+        try c.encode(record.answer.tokensPerSecond, forKey: .tokensPerSecond)
+        try c.encode(record.answer.model, forKey: .model)
+    }
+}
+
+/// A stored result with what it was about.
+struct StoredResultJSON: Encodable {
+    let record: AnalysisRecord
+
+    enum CodingKeys: String, CodingKey {
+        case id, task, question, result
+        case cameraID = "camera_id"
+        case frameTime = "frame_time"
+        case createdAt = "created_at"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(record.id, forKey: .id)
+        try c.encode(record.cameraID, forKey: .cameraID)
+        try c.encode(record.task.rawValue, forKey: .task)
+        try c.encode(record.question, forKey: .question)
+        try c.encode(ResultJSON(record: record), forKey: .result)
+        try c.encode(JSONResponse.timestamp(record.frameTime), forKey: .frameTime)
+        try c.encode(JSONResponse.timestamp(record.createdAt), forKey: .createdAt)
+    }
+}
