@@ -69,6 +69,19 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // `camhub agent`: the camera side of seed 000 (register, heartbeat, send frames, obey commands).
+        .target(
+            name: "CamHubAgent",
+            dependencies: [
+                "CamHubCore", "CamHubCapture",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The HTTP application: controllers, delivery (MJPEG, snapshots), metrics, the web page.
         .target(
             name: "CamHubServer",
@@ -90,7 +103,7 @@ let package = Package(
         .executableTarget(
             name: "camhub",
             dependencies: [
-                "CamHubServer", "CamHubCore",
+                "CamHubServer", "CamHubCore", "CamHubAgent", "CamHubCapture",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6
@@ -102,6 +115,7 @@ let package = Package(
             dependencies: ["CamHubAnalysis", "CamHubCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSwift6
         ),
+        .testTarget(name: "CamHubAgentTests", dependencies: ["CamHubAgent", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubServerTests",

@@ -5,7 +5,7 @@ struct CamHubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "camhub",
         abstract: "One hub for every camera on a site.",
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, AgentCommand.self],
         defaultSubcommand: ServeCommand.self
     )
 }

@@ -1,0 +1,233 @@
+import CamHubCapture
+import CamHubCore
+import AsyncHTTPClient
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// `camhub agent`: the camera side of seed 000, in one Service.
+///
+/// Three loops run together: capture (the source publishes into a local feed), upload (sends the
+/// newest captured frame each time the previous one has been accepted, so a slow link skips frames
+/// instead of queueing them), and heartbeat (reports, collects commands, applies them). Any loop
+/// that loses the hub backs off exponentially with jitter and resumes by itself.
+public struct CameraAgent: Service {
+    public struct Options: Sendable {
+        public var hub: String
+        public var name: String
+        public var location: String
+        public var stateFile: URL
+        public var heartbeatInterval: Duration = .seconds(10)
+        /// How often a frame is sent for analysis while the hub has given the camera a task.
+        public var analysisInterval: Duration = .seconds(10)
+
+        public init(hub: String, name: String, location: String, stateFile: URL) {
+            self.hub = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+            self.name = name
+            self.location = location
+            self.stateFile = stateFile
+        }
+    }
+
+    let options: Options
+    let logger: Logger
+    private let state: Shared
+
+    public init(options: Options, settings: AgentSettings, logger: Logger) {
+        self.options = options
+        self.logger = logger
+        self.state = Shared(settings: settings)
+    }
+
+    public func run() async throws {
+        let client = HubClient(hub: options.hub, client: .shared)
+        let feed = CameraFeed(cameraID: "agent")
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await captureLoop(feed) }
+                group.addTask { await uploadLoop(feed, client: client) }
+                group.addTask { await heartbeatLoop(feed, client: client) }
+            }
+        }
+        logger.info("agent stopped")
+    }
+
+    // MARK: Loops
+
+    /// Runs the source with the current settings, restarting it whenever a command changes them.
+    private func captureLoop(_ feed: CameraFeed) async {
+        while !Task.isCancelled {
+            let (settings, version) = state.settingsAndVersion
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    do {
+                        try await settings.capture.makeSource().run(into: feed)
+                    } catch is CancellationError {
+                    } catch {
+                        logger.error("capture failed", metadata: ["error": "\(error)"])
+                        try? await Task.sleep(for: .seconds(1))
+                    }
+                }
+                group.addTask { await state.waitForChange(from: version) }
+                await group.next()
+                group.cancelAll()
+            }
+        }
+    }
+
+    private func uploadLoop(_ feed: CameraFeed, client: HubClient) async {
+        var backoff = Backoff()
+        var lastAnalysis = ContinuousClock.now - options.analysisInterval
+        await feed.withViewer { viewer in
+            while let frame = await viewer.next() {
+                // The heartbeat loop alone registers, so two loops never register twice.
+                guard let identity = state.identity else {
+                    try? await Task.sleep(for: .milliseconds(100))
+                    continue
+                }
+                do {
+                    let settings = state.settingsAndVersion.0
+                    if let task = settings.task, task != "motion", ContinuousClock.now - lastAnalysis >= options.analysisInterval {
+                        lastAnalysis = .now
+                        await analyse(frame, task: task, question: settings.question, identity: identity, client: client)
+                    } else {
+                        try await client.sendFrame(frame.jpeg, identity: identity)
+                    }
+                    state.frameSent()
+                    backoff.reset()
+                } catch {
+                    await handle(error, backoff: &backoff, during: "upload")
+                }
+            }
+        }
+    }
+
+    private func heartbeatLoop(_ feed: CameraFeed, client: HubClient) async {
+        var backoff = Backoff()
+        while !Task.isCancelled {
+            guard let identity = await identity(client: client) else {
+                try? await Task.sleep(for: backoff.nextDelay())
+                continue
+            }
+            do {
+                let commands = try await client.heartbeat(identity, frameCount: state.framesSent, error: nil)
+                for command in commands {
+                    let applied = state.apply(type: command.type, value: command.value)
+                    logger.info("command", metadata: ["type": "\(command.type)", "value": "\(command.value)", "applied": "\(applied)"])
+                }
+                backoff.reset()
+                try? await Task.sleep(for: options.heartbeatInterval)
+            } catch {
+                await handle(error, backoff: &backoff, during: "heartbeat")
+            }
+        }
+    }
+
+    // MARK: Helpers
+
+    private func analyse(_ frame: Frame, task: String, question: String?, identity: AgentIdentity, client: HubClient) async {
+        do {
+            let reply = try await client.analyse(frame.jpeg, task: task, question: question, identity: identity)
+            let result = reply["result"] as? [String: Any]
+            logger.info("analysis", metadata: ["task": "\(task)", "result": "\(result?["caption"] ?? result?["answer"] ?? "none")"])
+        } catch {
+            logger.warning("analysis failed", metadata: ["task": "\(task)", "error": "\(error)"])
+        }
+    }
+
+    /// Logs a failure, forgets a rejected identity so it is registered anew, and waits.
+    private func handle(_ error: any Error, backoff: inout Backoff, during activity: String) async {
+        if let failure = error as? HubClient.Failure, failure.identityRejected {
+            logger.warning("the hub no longer knows this camera; registering again", metadata: ["during": "\(activity)"])
+            state.forgetIdentity()
+        }
+        let delay = backoff.nextDelay()
+        logger.warning("hub unavailable, retrying", metadata: ["during": "\(activity)", "error": "\(error)", "retry_in": "\(delay)"])
+        try? await Task.sleep(for: delay)
+    }
+
+    /// The agent's identity: remembered, loaded from the state file, or made by registering.
+    /// Only the heartbeat loop calls this.
+    private func identity(client: HubClient) async -> AgentIdentity? {
+        if let known = state.identity { return known }
+        if let saved = AgentIdentity.load(from: options.stateFile), saved.hub == options.hub, !state.identityWasRejected {
+            state.identity = saved
+            return saved
+        }
+        do {
+            let identity = try await client.register(name: options.name, location: options.location, settings: state.settingsAndVersion.0)
+            try identity.save(to: options.stateFile)
+            state.identity = identity
+            logger.info("registered", metadata: ["camera": "\(identity.cameraID)", "hub": "\(options.hub)"])
+            return identity
+        } catch {
+            logger.warning("registration failed", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+}
+
+extension CameraAgent {
+    /// State the three loops share.
+    final class Shared: Sendable {
+        private struct Values {
+            var settings: AgentSettings
+            var version = 0
+            var identity: AgentIdentity?
+            var identityWasRejected = false
+            var framesSent = 0
+        }
+
+        private let values: Mutex<Values>
+
+        init(settings: AgentSettings) {
+            values = Mutex(Values(settings: settings))
+        }
+
+        var settingsAndVersion: (AgentSettings, Int) { values.withLock { ($0.settings, $0.version) } }
+        var framesSent: Int { values.withLock { $0.framesSent } }
+        var identityWasRejected: Bool { values.withLock { $0.identityWasRejected } }
+
+        var identity: AgentIdentity? {
+            get { values.withLock { $0.identity } }
+            set { values.withLock { $0.identity = newValue } }
+        }
+
+        func forgetIdentity() {
+            values.withLock {
+                $0.identity = nil
+                $0.identityWasRejected = true
+            }
+        }
+
+        func frameSent() {
+            values.withLock { $0.framesSent += 1 }
+        }
+
+        func apply(type: String, value: CommandValue) -> Bool {
+            values.withLock { values in
+                let applied = values.settings.apply(type: type, value: value)
+                if applied { values.version += 1 }
+                return applied
+            }
+        }
+
+        /// Returns once the settings have changed since `version` (or the task is cancelled).
+        func waitForChange(from version: Int) async {
+            while !Task.isCancelled, values.withLock({ $0.version }) == version {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+}
+
+extension CameraAgent {
+    /// Runs the agent until SIGINT or SIGTERM, then stops it gracefully.
+    public func runUntilSignalled() async throws {
+        let group = ServiceGroup(
+            configuration: .init(services: [.init(service: self)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        )
+        try await group.run()
+    }
+}
