@@ -22,9 +22,10 @@ swift-test:
 interop:
 	CAMHUB_BIN=$(CURDIR)/.build/debug/camhub $(PYTHON) -m pytest -q interop
 
-## Fan-out benchmark (release build): see BENCHMARKS.md
+## Benchmarks (release build): MJPEG fan-out and seed 000 uploads; see BENCHMARKS.md
 bench: setup-test build-release
 	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10 --raw
+	$(PYTHON) bench/uploads.py --seconds 10 --cameras 100
 
 setup-system:
 	scripts/setup-system.sh runtime

@@ -8,6 +8,8 @@ import Testing
 enum Backend: String, CaseIterable, CustomTestStringConvertible {
     case memory
     case sqlite
+    /// SQLite behind the read cache the hub runs with.
+    case cachedSQLite = "cached sqlite"
 
     var testDescription: String { rawValue }
 
@@ -20,10 +22,11 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
         switch self {
         case .memory:
             return (MemoryCameraRepository(), MemoryCommandRepository())
-        case .sqlite:
+        case .sqlite, .cachedSQLite:
             let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)/camhub.sqlite")
             let database = try HubDatabase(url: url)
-            return (SQLiteCameraRepository(database: database), SQLiteCommandRepository(database: database))
+            let cameras = SQLiteCameraRepository(database: database)
+            return (self == .sqlite ? cameras : CachedCameraRepository(backing: cameras), SQLiteCommandRepository(database: database))
         }
     }
 }

@@ -23,7 +23,7 @@ public enum HubApplication {
         let hub = Hub(
             configuration: configuration, paths: paths,
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
-            cameras: SQLiteCameraRepository(database: database),
+            cameras: CachedCameraRepository(backing: SQLiteCameraRepository(database: database)),
             commands: SQLiteCommandRepository(database: database),
             analyses: SQLiteAnalysisRepository(database: database),
             vision: visionScheduler(configuration.vlm),

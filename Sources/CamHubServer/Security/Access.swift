@@ -22,7 +22,7 @@ struct Access: Sendable {
     }
 
     static func bearerToken(_ request: Request) -> String? {
-        guard let value = request.headers[.authorization], value.lowercased().hasPrefix("bearer ") else { return nil }
+        guard let value = request.headers[.authorization], value.prefix(7).lowercased() == "bearer " else { return nil }
         let token = value.dropFirst("bearer ".count).trimmingCharacters(in: .whitespaces)
         return token.isEmpty ? nil : token
     }
