@@ -1,6 +1,7 @@
 """Seed 000 (EdgeVLM camera registration): the seed's own client code and demo flows, unchanged
 apart from the base URL, against the real binary."""
 import base64
+import json
 import os
 import subprocess
 import time
@@ -266,3 +267,28 @@ def test_the_seed_client_gets_a_caption_from_a_configured_model(start_hub):
         assert stored[0]["result"]["caption"] == "A person walking in the hallway"
     finally:
         model.close()
+
+
+def test_the_high_cpu_policy_asks_cameras_to_slow_down(start_hub):
+    # A threshold of 1% is always crossed, so the policy acts on its first check.
+    policy = {"policy": {"high_cpu": {"enabled": True, "cpu_percent": 1, "interval_seconds": 1, "min_fps": 5}}}
+    hub = start_hub(config=policy)
+    client = CameraClient("Busy", "Roof", "usb", hub.base)
+    assert client.register()
+    client.send_heartbeat()  # now it counts as active
+    deadline = time.time() + 10
+    commands = []
+    while time.time() < deadline and not commands:
+        time.sleep(0.5)
+        commands = client.send_heartbeat()
+    assert commands and commands[0]["type"] == "adjust_fps"
+    assert commands[0]["value"] == 10 and commands[0]["reason"] == "High CPU usage"
+
+
+def test_the_policy_is_off_by_default(hub):
+    client = CameraClient("Calm", "Cellar", "usb", hub.base)
+    assert client.register()
+    client.send_heartbeat()
+    time.sleep(2)
+    assert client.send_heartbeat() == []
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["policy"]["high_cpu"]["enabled"] is False

@@ -30,6 +30,11 @@ extension HubConfiguration {
         try check((1...600).contains(vlm.timeoutSeconds), "vlm.timeout_seconds", "must be between 1 and 600, got \(vlm.timeoutSeconds)")
         try check((1...64).contains(vlm.maxConcurrency), "vlm.max_concurrency", "must be between 1 and 64, got \(vlm.maxConcurrency)")
         try check((1...2000).contains(vlm.captionPrompt.count), "vlm.caption_prompt", "must be 1 to 2000 characters")
+        let highCPU = policy.highCPU
+        try check((1...100).contains(highCPU.cpuPercent), "policy.high_cpu.cpu_percent", "must be between 1 and 100, got \(highCPU.cpuPercent)")
+        try check((1...3600).contains(highCPU.intervalSeconds), "policy.high_cpu.interval_seconds", "must be between 1 and 3600, got \(highCPU.intervalSeconds)")
+        try check((1...60).contains(highCPU.minFPS), "policy.high_cpu.min_fps", "must be between 1 and 60, got \(highCPU.minFPS)")
+        try check((0...86_400).contains(highCPU.cooldownSeconds), "policy.high_cpu.cooldown_seconds", "must be between 0 and 86400, got \(highCPU.cooldownSeconds)")
         var seen = Set<CameraID>()
         for (index, camera) in cameras.enumerated() {
             try camera.validate(key: "cameras[\(index)]")

@@ -32,8 +32,11 @@ public enum HubApplication {
         )
         warnAboutOpenPaths(configuration, logger: logger)
         try await registerLocalCameras(in: hub)
-        let cameraServices: [any Service] = configuration.effectiveCameras.map { settings in
+        var services: [any Service] = configuration.effectiveCameras.map { settings in
             LocalCameraService(settings: settings, feed: hub.frames.feed(for: settings.id), logger: logger)
+        }
+        if configuration.policy.highCPU.enabled {
+            services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
         return Application(
             router: try buildRouter(hub: hub),
@@ -41,7 +44,7 @@ public enum HubApplication {
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "camhub"
             ),
-            services: cameraServices,
+            services: services,
             onServerRunning: onServerRunning,
             logger: logger
         )

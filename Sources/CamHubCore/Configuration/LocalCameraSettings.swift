@@ -1,0 +1,42 @@
+/// A camera the hub captures itself, as declared under `cameras` in the config.
+public struct LocalCameraSettings: Sendable, Equatable {
+    public var id: CameraID
+    public var name: String
+    public var location = ""
+    /// `testpattern` for now; later issues add URLs, devices and files.
+    public var source = "testpattern"
+    public var width = 640
+    public var height = 480
+    public var fps = 15
+    public var jpegQuality = 80
+
+    public init(id: CameraID, name: String) {
+        self.id = id
+        self.name = name
+    }
+
+    public static let defaultTestPattern: LocalCameraSettings = {
+        var camera = LocalCameraSettings(id: "testpattern", name: "Test pattern")
+        camera.location = "built-in"
+        return camera
+    }()
+}
+
+extension LocalCameraSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id, name, location, source, width, height, fps
+        case jpegQuality = "jpeg_quality"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        let id: String = try c.required(.id)
+        self.init(id: id, name: try c.value(.name, default: id))
+        location = try c.value(.location, default: location)
+        source = try c.value(.source, default: source)
+        width = try c.value(.width, default: width)
+        height = try c.value(.height, default: height)
+        fps = try c.value(.fps, default: fps)
+        jpegQuality = try c.value(.jpegQuality, default: jpegQuality)
+    }
+}

@@ -1,0 +1,44 @@
+public import Foundation
+
+public struct ServerSettings: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Base URL for links the hub hands out (such as a registered camera's endpoints); nil means
+    /// "from the request's Host header".
+    public var publicURL: String? = nil
+    /// Requests from 127.0.0.0/8 and ::1 may skip operator credentials (PRODUCT.md, security stance).
+    public var trustLoopback = true
+    /// Largest request body the hub reads, in bytes (a base64 frame is a third larger than the JPEG).
+    public var maxBodyBytes = 12 * 1024 * 1024
+
+    public init() {}
+}
+
+extension ServerSettings: Codable {
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case host, port
+        case publicURL = "public_url"
+        case trustLoopback = "trust_loopback"
+        case maxBodyBytes = "max_body_bytes"
+    }
+
+    /// Written out so `public_url` appears as `null` in the first-run file rather than missing.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(host, forKey: .host)
+        try c.encode(port, forKey: .port)
+        try c.encode(publicURL, forKey: .publicURL)
+        try c.encode(trustLoopback, forKey: .trustLoopback)
+        try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try ConfigSection<CodingKeys>(decoder)
+        self.init()
+        host = try c.value(.host, default: host)
+        port = try c.value(.port, default: port)
+        publicURL = try c.value(.publicURL, default: publicURL)
+        trustLoopback = try c.value(.trustLoopback, default: trustLoopback)
+        maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
+    }
+}
