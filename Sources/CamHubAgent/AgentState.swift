@@ -1,3 +1,4 @@
+import CamHubCore
 public import Foundation
 
 /// What an agent remembers between runs: the identity the hub gave it. Kept in a 0600 file so a
@@ -25,15 +26,7 @@ public struct AgentIdentity: Codable, Sendable, Equatable {
     }
 
     public func save(to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let data = try JSONEncoder().encode(self)
-        // Create with 0600 before writing: the key must never be readable by others, even briefly.
-        let descriptor = open(url.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: url.path]) }
-        defer { close(descriptor) }
-        _ = fchmod(descriptor, 0o600)
-        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path]) }
+        try PrivateFile.write(try JSONEncoder().encode(self), to: url)
     }
 }
 

@@ -55,7 +55,7 @@ public struct OpenAIVisionModel: VisionModel {
         } catch {
             throw VisionModelError(.unreachable, "the vision model at \(settings.url) could not be reached")
         }
-        let latency = Self.seconds(ContinuousClock.now - started)
+        let latency = (ContinuousClock.now - started).inSeconds
         guard (200..<300).contains(response.status.code) else {
             throw VisionModelError(.failed, "the vision model answered HTTP \(response.status.code)")
         }
@@ -71,11 +71,6 @@ public struct OpenAIVisionModel: VisionModel {
             tokensPerSecond: tokens.flatMap { latency > 0 ? (Double($0) / latency * 10).rounded() / 10 : nil },
             model: reply.model ?? settings.model
         )
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return Double(seconds) + Double(attoseconds) / 1e18
     }
 }
 

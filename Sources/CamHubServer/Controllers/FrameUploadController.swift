@@ -45,7 +45,7 @@ struct FrameUploadController {
         return try JSONResponse.make(
             UploadReply(
                 cameraID: camera.id, task: analysis?.task.rawValue, result: analysis.map(ResultJSON.init), frame: .init(frame),
-                processingTime: Self.seconds(ContinuousClock.now - started),
+                processingTime: ((ContinuousClock.now - started).inSeconds * 1000).rounded() / 1000,
                 timestamp: JSONResponse.timestamp(Date())
             )
         )
@@ -56,13 +56,7 @@ struct FrameUploadController {
         let camera = try await hub.camera(try context.parameters.require("id"))
         try hub.access.requireCamera(camera, key: Access.presentedKey(request))
         try requireRunning(camera)
-        let limit = hub.configuration.hub.maxFrameBytes
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, code: "too_large", "frame is larger than \(limit) bytes")
-        }
+        let buffer = try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame")
         let frame = try publish(Array(buffer: buffer), for: camera)
         return try JSONResponse.make(FrameJSON(frame))
     }
@@ -107,11 +101,6 @@ struct FrameUploadController {
             throw APIError.validation([FieldProblem(field: "frame_data", message: "is not a JPEG (no SOI, frame header or EOI)", kind: "value_error")])
         }
         return hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        let (seconds, attoseconds) = duration.components
-        return ((Double(seconds) + Double(attoseconds) / 1e18) * 1000).rounded() / 1000
     }
 
     struct UploadReply: Encodable {

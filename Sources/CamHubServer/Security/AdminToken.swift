@@ -1,3 +1,4 @@
+import CamHubCore
 import Foundation
 import Logging
 
@@ -19,7 +20,7 @@ struct AdminToken: Sendable {
             return AdminToken(token: token)
         }
         let token = CameraKeys.generate()
-        try SecretFile.write(Data((token + "\n").utf8), to: url)
+        try PrivateFile.write(Data((token + "\n").utf8), to: url)
         // Printed once so the operator can copy it; it stays in the 0600 file for later.
         FileHandle.standardError.write(Data("camhub: created the admin token in \(url.path): \(token)\n".utf8))
         logger.notice("created the admin token", metadata: ["file": "\(url.path)"])

@@ -1,3 +1,4 @@
+import CamHubCore
 import Crypto
 import Foundation
 
@@ -18,7 +19,7 @@ struct DataKey: Sendable {
             return DataKey(key: SymmetricKey(data: data))
         }
         let key = SymmetricKey(size: .bits256)
-        try SecretFile.write(key.withUnsafeBytes { Data($0) }, to: url)
+        try PrivateFile.write(key.withUnsafeBytes { Data($0) }, to: url)
         return DataKey(key: key)
     }
 
@@ -29,18 +30,5 @@ struct DataKey: Sendable {
     func open(_ sealed: String) throws -> String {
         guard let data = Data(base64Encoded: sealed) else { throw CryptoKitError.incorrectParameterSize }
         return String(decoding: try AES.GCM.open(AES.GCM.SealedBox(combined: data), using: key), as: UTF8.self)
-    }
-}
-
-/// Files that hold secrets: created with mode 0600 before any byte is written.
-enum SecretFile {
-    static func write(_ data: Data, to url: URL) throws {
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let path = url.path
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        guard descriptor >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        defer { close(descriptor) }
-        let written = data.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress, $0.count) }
-        guard written == data.count else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
     }
 }

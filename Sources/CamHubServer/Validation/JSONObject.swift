@@ -14,13 +14,7 @@ final class JSONObject {
 
     /// Reads at most `limit` bytes of body: 413 past it, 400 for broken JSON, 422 for a non-object.
     static func read(_ request: Request, limit: Int) async throws -> JSONObject {
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.body.collect(upTo: limit)
-        } catch is NIOTooManyBytesError {
-            throw APIError(.contentTooLarge, code: "too_large", "body is larger than \(limit) bytes")
-        }
-        return try JSONObject(parsing: buffer)
+        try JSONObject(parsing: try await request.collectBody(limit: limit))
     }
 
     init(parsing buffer: ByteBuffer) throws {
