@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "CamHubServerTests",
             dependencies: [
-                "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis",
+                "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis", "CamHubCapture",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

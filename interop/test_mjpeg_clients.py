@@ -50,3 +50,20 @@ def test_parts_carry_length_and_timestamp(hub):
         assert len(micros) == 6
     finally:
         reader.close()
+
+
+def test_scaled_streams_and_the_small_frame(hub):
+    import numpy as np
+    import requests
+
+    capture = cv2.VideoCapture(hub.url("/cameras/testpattern/stream.mjpeg?size=320x240"))
+    try:
+        ok, frame = capture.read()
+        assert ok and frame.shape == (240, 320, 3)
+    finally:
+        capture.release()
+    small = requests.get(hub.url("/api/smframe"), timeout=5)
+    assert small.status_code == 200
+    assert cv2.imdecode(np.frombuffer(small.content, np.uint8), cv2.IMREAD_COLOR).shape == (320, 320, 3)
+    assert requests.get(hub.url("/api/status"), timeout=5).json()["smframe_available"] is True
+    assert requests.get(hub.url("/cameras/testpattern/snapshot.jpg?size=0x10"), timeout=5).status_code == 400

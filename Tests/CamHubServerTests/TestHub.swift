@@ -1,5 +1,6 @@
 import CamHubCore
 import CamHubAnalysis
+import CamHubCapture
 @testable import CamHubServer
 import Crypto
 import Foundation
@@ -40,6 +41,14 @@ struct TestHub {
 
     func application() throws -> some ApplicationProtocol {
         Application(router: try HubApplication.buildRouter(hub: hub))
+    }
+
+    /// Publishes a real 640x480 test-pattern JPEG into a camera's feed.
+    @discardableResult
+    func publishPicture(_ cameraID: String = "testpattern") throws -> Frame {
+        var renderer = TestPatternRenderer(width: 640, height: 480, title: cameraID)
+        let jpeg = try JPEGEncoder().encode(renderer.render(frameNumber: 1, at: Date()), quality: 80)
+        return hub.frames.feed(for: cameraID).publish(jpeg: jpeg, width: 640, height: 480)
     }
 
     /// Publishes a small JPEG-shaped frame into a camera's feed.

@@ -43,7 +43,7 @@ public final class Frame: Sendable {
     public let height: Int
     public let timestamp: FrameTimestamp
 
-    private let derivedValues = Mutex<[ObjectIdentifier: any Sendable]>([:])
+    private let derivedValues = Mutex<[AnyHashable: any Sendable]>([:])
 
     public init(cameraID: CameraID, sequence: UInt64, jpeg: [UInt8], width: Int, height: Int, timestamp: FrameTimestamp) {
         self.cameraID = cameraID
@@ -56,18 +56,33 @@ public final class Frame: Sendable {
 
     public var byteCount: Int { jpeg.count }
 
-    /// Returns the value derived from this frame for `Key`, computing it at most once per frame.
+    /// Returns the value derived from this frame for `Key`, computing it on first use.
     ///
-    /// The computation runs under the frame's lock, so concurrent viewers wait for the first one
-    /// instead of repeating the work.
+    /// The computation runs outside the frame's lock, so a derivation may use another derivation
+    /// (a scaled MJPEG part uses the scaled JPEG). Two callers racing on a fresh frame may both
+    /// compute it; the first result stored is the one everybody gets from then on.
     public func derived<Key: FrameDerivation>(_ key: Key.Type, make: (Frame) -> Key.Value) -> Key.Value {
-        derivedValues.withLock { values in
-            if let cached = values[ObjectIdentifier(key)] as? Key.Value {
-                return cached
-            }
-            let value = make(self)
-            values[ObjectIdentifier(key)] = value
+        derived(ObjectIdentifier(key), make: make)
+    }
+
+    /// The same, for derivations that take a parameter (such as a size): `key` names both.
+    public func derived<Key: Hashable & Sendable, Value: Sendable>(_ key: Key, make: (Frame) -> Value) -> Value {
+        if let cached: Value = cachedValue(for: key) { return cached }
+        let value = make(self)
+        return derivedValues.withLock { values in
+            let slot = AnyHashable(key)
+            if let stored = values[slot], let earlier = stored as? Value { return earlier }
+            values[slot] = value
             return value
+        }
+    }
+
+    private func cachedValue<Key: Hashable & Sendable, Value: Sendable>(for key: Key) -> Value? {
+        derivedValues.withLock { values in
+            // Unwrap the dictionary's optional first: when `Value` is itself optional, a missing
+            // entry would otherwise cast to a cached nil.
+            guard let stored = values[AnyHashable(key)] else { return nil }
+            return stored as? Value
         }
     }
 }

@@ -10,6 +10,7 @@ struct CamServeController {
         routes.get("stream", use: stream)
         routes.get("api/status", use: status)
         routes.get("api/frame", use: frame)
+        routes.get("api/smframe", use: smallFrame)
         return routes
     }
 
@@ -21,7 +22,8 @@ struct CamServeController {
         let fps: Double
         let isRunning: Bool
         let frameAvailable: Bool
-        /// The 320x320 small frame arrives with the small-frames work; false until then.
+        /// The 320x320 small frame is made on request from the newest frame, so it is available
+        /// whenever a frame is.
         let smframeAvailable: Bool
 
         enum CodingKeys: String, CodingKey {
@@ -49,12 +51,17 @@ struct CamServeController {
                 fps: (feed.statistics().framesPerSecond * 10).rounded() / 10,
                 isRunning: true,
                 frameAvailable: newest != nil,
-                smframeAvailable: false
+                smframeAvailable: newest != nil
             )
         )
     }
 
     @Sendable func frame(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await SnapshotResponse.newest(hub.frames.feed(for: hub.defaultCameraID))
+    }
+
+    /// Seed 004's small frame: the newest frame at 320x320.
+    @Sendable func smallFrame(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try await SnapshotResponse.newest(hub.frames.feed(for: hub.defaultCameraID), size: .small)
     }
 }

@@ -77,14 +77,14 @@ struct CameraController {
     }
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try FrameSizeQuery.requireNative(try FrameSizeQuery.parse(request))
+        let size = try FrameSizeQuery.parse(request)
         let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
-        return MJPEGResponse.stream(feed, channel: context.channel, fanOuts: hub.mjpegFanOuts)
+        return MJPEGResponse.stream(feed, size: size, channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func snapshot(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try FrameSizeQuery.requireNative(try FrameSizeQuery.parse(request))
+        let size = try FrameSizeQuery.parse(request)
         let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
-        return try await SnapshotResponse.newest(feed)
+        return try await SnapshotResponse.newest(feed, size: size)
     }
 }

@@ -19,6 +19,8 @@ import Synchronization
 final class MJPEGFanOut: FrameSink {
     let feed: CameraFeed
     let eventLoop: any EventLoop
+    /// The size viewers asked for; nil for the camera's own frames.
+    let size: FrameSize?
     private let state = Mutex(State())
 
     private struct Connection {
@@ -36,9 +38,10 @@ final class MJPEGFanOut: FrameSink {
         var retiredSkipped: UInt64 = 0
     }
 
-    init(feed: CameraFeed, eventLoop: any EventLoop) {
+    init(feed: CameraFeed, eventLoop: any EventLoop, size: FrameSize?) {
         self.feed = feed
         self.eventLoop = eventLoop
+        self.size = size
     }
 
     /// Adds a connection whose response head Hummingbird has already handed to this loop.
@@ -102,7 +105,7 @@ final class MJPEGFanOut: FrameSink {
     // MARK: On the event loop
 
     private func broadcast(_ frame: Frame) {
-        let chunk = MJPEGPart.chunk(frame)
+        guard let chunk = MJPEGPart.chunk(frame, size: size) else { return }
         let ready = state.withLock { state in
             state.connections.compactMap { id, connection -> (Int, NIOLoopBound<ChannelHandlerContext>)? in
                 guard !connection.writing, connection.progress.wants(frame.sequence) else { return nil }
@@ -125,8 +128,8 @@ final class MJPEGFanOut: FrameSink {
             state.connections[id]!.progress.deliver(frame.sequence)
             return connection.wire
         }
-        if let wire {
-            write(MJPEGPart.chunk(frame), id: id, to: wire)
+        if let wire, let chunk = MJPEGPart.chunk(frame, size: size) {
+            write(chunk, id: id, to: wire)
         }
     }
 

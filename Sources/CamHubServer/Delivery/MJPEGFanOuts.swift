@@ -8,6 +8,7 @@ final class MJPEGFanOuts: Sendable {
     private struct Key: Hashable {
         let cameraID: CameraID
         let eventLoop: ObjectIdentifier
+        let size: FrameSize?
     }
 
     private struct Entry {
@@ -18,11 +19,11 @@ final class MJPEGFanOuts: Sendable {
     private let fanOuts = Mutex<[Key: Entry]>([:])
 
     /// Registers a stream connection; pair with `leave`.
-    func join(_ feed: CameraFeed, channel: any Channel) -> (MJPEGFanOut, Int) {
-        let key = Key(cameraID: feed.cameraID, eventLoop: ObjectIdentifier(channel.eventLoop))
+    func join(_ feed: CameraFeed, channel: any Channel, size: FrameSize?) -> (MJPEGFanOut, Int) {
+        let key = Key(cameraID: feed.cameraID, eventLoop: ObjectIdentifier(channel.eventLoop), size: size)
         return fanOuts.withLock { fanOuts in
             if fanOuts[key] == nil || fanOuts[key]!.fanOut.feed !== feed {
-                let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop)
+                let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop, size: size)
                 fanOuts[key] = Entry(fanOut: fanOut, connections: 0)
                 feed.addSink(fanOut)
             }
@@ -34,7 +35,7 @@ final class MJPEGFanOuts: Sendable {
 
     func leave(_ fanOut: MJPEGFanOut, id: Int) {
         fanOut.remove(id)
-        let key = Key(cameraID: fanOut.feed.cameraID, eventLoop: ObjectIdentifier(fanOut.eventLoop))
+        let key = Key(cameraID: fanOut.feed.cameraID, eventLoop: ObjectIdentifier(fanOut.eventLoop), size: fanOut.size)
         let emptied = fanOuts.withLock { fanOuts -> Bool in
             guard fanOuts[key]?.fanOut === fanOut else { return false }
             fanOuts[key]!.connections -= 1

@@ -16,20 +16,30 @@ enum MJPEGPart: FrameDerivation {
     /// The last chunk of a chunked body.
     static let lastChunk = ByteBuffer(string: "0\r\n\r\n")
 
-    static func make(_ frame: Frame) -> ByteBuffer {
-        let head = "--\(boundary)\r\nContent-Type: image/jpeg\r\nContent-Length: \(frame.byteCount)\r\nX-Timestamp: \(frame.timestamp.headerValue)\r\nX-Frame-Sequence: \(frame.sequence)\r\n\r\n"
-        let partLength = head.utf8.count + frame.byteCount + 2
+    static func make(_ frame: Frame, jpeg: [UInt8]) -> ByteBuffer {
+        let head = "--\(boundary)\r\nContent-Type: image/jpeg\r\nContent-Length: \(jpeg.count)\r\nX-Timestamp: \(frame.timestamp.headerValue)\r\nX-Frame-Sequence: \(frame.sequence)\r\n\r\n"
+        let partLength = head.utf8.count + jpeg.count + 2
         let chunkHead = String(partLength, radix: 16) + "\r\n"
         var buffer = ByteBufferAllocator().buffer(capacity: chunkHead.utf8.count + partLength + 2)
         buffer.writeString(chunkHead)
         buffer.writeString(head)
-        buffer.writeBytes(frame.jpeg)
+        buffer.writeBytes(jpeg)
         buffer.writeStaticString("\r\n\r\n")  // the part's CRLF, then the chunk's
         return buffer
     }
 
-    static func chunk(_ frame: Frame) -> ByteBuffer {
-        frame.derived(MJPEGPart.self, make: make)
+    private struct ScaledKey: Hashable {
+        let size: FrameSize
+    }
+
+    /// The chunk for `frame` at its own size, or at `size`; nil when the frame cannot be scaled.
+    static func chunk(_ frame: Frame, size: FrameSize? = nil) -> ByteBuffer? {
+        guard let size, size.width != frame.width || size.height != frame.height else {
+            return frame.derived(MJPEGPart.self) { make($0, jpeg: $0.jpeg) }
+        }
+        return frame.derived(ScaledKey(size: size)) { frame -> ByteBuffer? in
+            ScaledFrame.jpeg(frame, size: size).map { make(frame, jpeg: $0) }
+        }
     }
 }
 

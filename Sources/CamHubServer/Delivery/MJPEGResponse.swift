@@ -11,9 +11,9 @@ import ServiceLifecycle
 /// connection to close. On graceful shutdown it closes the connection, so a viewer whose socket
 /// has stopped draining cannot hold the server open.
 enum MJPEGResponse {
-    static func stream(_ feed: CameraFeed, channel: any Channel, fanOuts: MJPEGFanOuts) -> Response {
+    static func stream(_ feed: CameraFeed, size: FrameSize? = nil, channel: any Channel, fanOuts: MJPEGFanOuts) -> Response {
         let body = ResponseBody { _ in
-            let (fanOut, id) = fanOuts.join(feed, channel: channel)
+            let (fanOut, id) = fanOuts.join(feed, channel: channel, size: size)
             defer { fanOuts.leave(fanOut, id: id) }
             await withGracefulShutdownHandler {
                 try? await channel.closeFuture.get()

@@ -8,14 +8,18 @@ enum SnapshotResponse {
     /// How long a request waits for a camera's first frame before giving up.
     static let firstFrameWait: Duration = .seconds(3)
 
-    static func newest(_ feed: CameraFeed) async throws -> Response {
+    static func newest(_ feed: CameraFeed, size: FrameSize? = nil) async throws -> Response {
         guard let frame = try await newestOrFirst(feed) else {
             throw CamHubError.unavailable("camera '\(feed.cameraID)' has no frame yet")
         }
-        return jpeg(frame)
+        guard size != nil else { return jpeg(frame, body: JPEGBuffer.of(frame)) }
+        guard let scaled = ScaledFrame.jpeg(frame, size: size) else {
+            throw CamHubError.unavailable("camera '\(feed.cameraID)': its newest frame could not be decoded to scale it")
+        }
+        return jpeg(frame, body: ByteBuffer(bytes: scaled))
     }
 
-    static func jpeg(_ frame: Frame) -> Response {
+    static func jpeg(_ frame: Frame, body: ByteBuffer) -> Response {
         Response(
             status: .ok,
             headers: [
@@ -24,7 +28,7 @@ enum SnapshotResponse {
                 .xTimestamp: frame.timestamp.headerValue,
                 .xFrameSequence: String(frame.sequence),
             ],
-            body: .init(byteBuffer: JPEGBuffer.of(frame))
+            body: .init(byteBuffer: body)
         )
     }
 
