@@ -1,0 +1,82 @@
+import CamHubCore
+import Foundation
+
+/// `GET /cameras/{id}/status`: the seed 000 listing fields plus the camera's settings and stats.
+struct CameraStatusJSON: Encodable {
+    let camera: Camera
+    let hub: Hub
+    let pendingCommands: Int
+
+    enum CodingKeys: String, CodingKey {
+        case cameraID = "camera_id"
+        case name, location, kind, status, config, stats
+        case registeredAt = "registered_at"
+        case lastHeartbeat = "last_heartbeat"
+        case frameCount = "frame_count"
+        case uptimeSeconds = "uptime_seconds"
+        case lastError = "last_error"
+        case pendingCommands = "pending_commands"
+    }
+
+    struct Config: Encodable {
+        let settings: CameraSettings
+        let capabilities: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case resolution, fps, capabilities, task, question, url
+            case sourceType = "source_type"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            if let width = settings.width, let height = settings.height {
+                try c.encode([width, height], forKey: .resolution)
+            } else {
+                try c.encodeNil(forKey: .resolution)
+            }
+            try c.encode(settings.fps, forKey: .fps)
+            try c.encode(capabilities, forKey: .capabilities)
+            try c.encode(settings.task, forKey: .task)
+            try c.encode(settings.question, forKey: .question)
+            try c.encode(settings.sourceType, forKey: .sourceType)
+            try c.encode(settings.url, forKey: .url)
+        }
+    }
+
+    struct Stats: Encodable {
+        let framesReceived: UInt64
+        let fps: Double
+        let viewers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case fps, viewers
+            case framesReceived = "frames_received"
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        let now = Date()
+        let stats = hub.frames.existingFeed(for: camera.id)?.statistics()
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(camera.id, forKey: .cameraID)
+        try c.encode(camera.name, forKey: .name)
+        try c.encode(camera.location, forKey: .location)
+        try c.encode(camera.kind.rawValue, forKey: .kind)
+        try c.encode(hub.status(of: camera, now: now).rawValue, forKey: .status)
+        try c.encode(JSONResponse.timestamp(camera.createdAt), forKey: .registeredAt)
+        try c.encode(camera.lastSeenAt.map(JSONResponse.timestamp), forKey: .lastHeartbeat)
+        try c.encode(max(UInt64(camera.reportedFrameCount), stats?.framesIn ?? 0), forKey: .frameCount)
+        try c.encode(now.timeIntervalSince(camera.createdAt), forKey: .uptimeSeconds)
+        try c.encode(camera.lastError, forKey: .lastError)
+        try c.encode(pendingCommands, forKey: .pendingCommands)
+        try c.encode(Config(settings: camera.settings, capabilities: camera.capabilities), forKey: .config)
+        try c.encode(
+            Stats(
+                framesReceived: stats?.framesIn ?? 0,
+                fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,
+                viewers: stats?.viewers ?? 0
+            ),
+            forKey: .stats
+        )
+    }
+}
