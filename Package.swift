@@ -115,7 +115,7 @@ let package = Package(
             dependencies: ["CamHubAnalysis", "CamHubCore", .product(name: "HummingbirdTesting", package: "hummingbird")],
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "CamHubAgentTests", dependencies: ["CamHubAgent", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(name: "CamHubAgentTests", dependencies: ["CamHubAgent", "CamHubCore", "CamHubCapture"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubServerTests",

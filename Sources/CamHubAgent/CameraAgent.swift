@@ -88,11 +88,12 @@ public struct CameraAgent: Service {
                 }
                 do {
                     let settings = state.settingsAndVersion.0
+                    let jpeg = try Self.sized(frame, to: settings.capture)
                     if let task = settings.task, task != "motion", ContinuousClock.now - lastAnalysis >= options.analysisInterval {
                         lastAnalysis = .now
-                        await analyse(frame, task: task, question: settings.question, identity: identity, client: client)
+                        await analyse(jpeg, task: task, question: settings.question, identity: identity, client: client)
                     } else {
-                        try await client.sendFrame(frame.jpeg, identity: identity)
+                        try await client.sendFrame(jpeg, identity: identity)
                     }
                     state.frameSent()
                     backoff.reset()
@@ -126,9 +127,16 @@ public struct CameraAgent: Service {
 
     // MARK: Helpers
 
-    private func analyse(_ frame: Frame, task: String, question: String?, identity: AgentIdentity, client: HubClient) async {
+    /// The frame at the resolution the hub asked for: sources that render (the test pattern)
+    /// already match; frames passed through from files are rescaled.
+    static func sized(_ frame: Frame, to capture: LocalCameraSettings) throws -> [UInt8] {
+        guard frame.width != capture.width || frame.height != capture.height else { return frame.jpeg }
+        return try JPEGScaler().scale(frame.jpeg, toWidth: capture.width, height: capture.height, quality: capture.jpegQuality)
+    }
+
+    private func analyse(_ jpeg: [UInt8], task: String, question: String?, identity: AgentIdentity, client: HubClient) async {
         do {
-            let reply = try await client.analyse(frame.jpeg, task: task, question: question, identity: identity)
+            let reply = try await client.analyse(jpeg, task: task, question: question, identity: identity)
             let result = reply["result"] as? [String: Any]
             logger.info("analysis", metadata: ["task": "\(task)", "result": "\(result?["caption"] ?? result?["answer"] ?? "none")"])
         } catch {

@@ -1,4 +1,5 @@
-import CamHubAgent
+@testable import CamHubAgent
+import CamHubCapture
 import CamHubCore
 import Foundation
 import Testing
@@ -39,5 +40,20 @@ struct AgentTests {
         #expect(AgentIdentity.load(from: url) == identity)
         let mode = try FileManager.default.attributesOfItem(atPath: url.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
+    }
+}
+
+@Suite("Agent frame sizing")
+struct AgentFrameSizingTests {
+    @Test func framesFollowTheResolutionTheHubAskedFor() throws {
+        var renderer = TestPatternRenderer(width: 640, height: 480, title: "file")
+        let jpeg = try JPEGEncoder().encode(renderer.render(frameNumber: 1, at: Date()), quality: 80)
+        let frame = Frame(cameraID: "agent", sequence: 1, jpeg: jpeg, width: 640, height: 480, timestamp: .now())
+        var capture = LocalCameraSettings(id: "agent", name: "agent")
+        #expect(try CameraAgent.sized(frame, to: capture) == jpeg)
+        capture.width = 320
+        capture.height = 240
+        let header = JPEGHeader(try CameraAgent.sized(frame, to: capture))
+        #expect(header?.width == 320 && header?.height == 240)
     }
 }
