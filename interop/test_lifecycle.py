@@ -88,3 +88,16 @@ def test_data_written_before_a_crash_is_there_after_a_restart(start_hub, tmp_pat
     finally:
         second.terminate()
         assert second.wait(timeout=10) == 0
+
+
+def test_post_server_shutdown_exits_zero_with_viewers_connected(start_hub):
+    hub = start_hub()
+    assert requests.get(hub.url("/server/pid"), timeout=5).json()["pid"] == hub.process.pid
+    live = MJPEGReader(hub.port, "/video_feed")
+    live.next_part()
+    try:
+        response = requests.post(hub.url("/server/shutdown"), timeout=5)
+        assert response.status_code == 202
+        assert hub.process.wait(timeout=10) == 0
+    finally:
+        live.close()

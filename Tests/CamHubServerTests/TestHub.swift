@@ -11,6 +11,7 @@ import HummingbirdTesting
 /// fake camera that emits N frames and then finishes.
 struct TestHub {
     let hub: Hub
+    let shutdown = ShutdownSwitch()
 
     static let adminToken = "test-admin-token"
 
@@ -40,7 +41,7 @@ struct TestHub {
     }
 
     func application() throws -> some ApplicationProtocol {
-        Application(router: try HubApplication.buildRouter(hub: hub))
+        Application(router: try HubApplication.buildRouter(hub: hub, shutdown: shutdown))
     }
 
     /// Publishes a real 640x480 test-pattern JPEG into a camera's feed.

@@ -16,7 +16,7 @@ public enum HubApplication {
     /// Opens the database, registers the configured cameras, and assembles the HTTP application
     /// with one capture service per local camera.
     public static func build(
-        configuration: HubConfiguration, paths: HubPaths, logger: Logger,
+        configuration: HubConfiguration, paths: HubPaths, logger: Logger, shutdown: ShutdownSwitch = ShutdownSwitch(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName))
@@ -39,7 +39,7 @@ public enum HubApplication {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
         return Application(
-            router: try buildRouter(hub: hub),
+            router: try buildRouter(hub: hub, shutdown: shutdown),
             configuration: .init(
                 address: .hostname(configuration.server.host, port: configuration.server.port),
                 serverName: "camhub"
@@ -51,7 +51,7 @@ public enum HubApplication {
     }
 
     /// The router with every controller, shared by `build` and the route tests.
-    public static func buildRouter(hub: Hub) throws -> Router<HubRequestContext> {
+    public static func buildRouter(hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch()) throws -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
         router.addRoutes(CameraController(hub: hub).endpoints)
@@ -59,6 +59,7 @@ public enum HubApplication {
         router.addRoutes(FrameUploadController(hub: hub).endpoints)
         router.addRoutes(CommandController(hub: hub).endpoints)
         router.addRoutes(AnalysisController(hub: hub).endpoints)
+        router.addRoutes(ServerController(hub: hub, shutdown: shutdown).endpoints)
         router.addRoutes(USBCameraServerController(hub: hub).endpoints)
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)

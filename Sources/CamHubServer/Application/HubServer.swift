@@ -6,7 +6,8 @@ import ServiceLifecycle
 /// Runs the hub until SIGINT or SIGTERM, then shuts it down gracefully.
 public enum HubServer {
     public static func run(configuration: HubConfiguration, paths: HubPaths, logger: Logger) async throws {
-        let app = try await HubApplication.build(configuration: configuration, paths: paths, logger: logger) { channel in
+        let shutdown = ShutdownSwitch()
+        let app = try await HubApplication.build(configuration: configuration, paths: paths, logger: logger, shutdown: shutdown) { channel in
             let address = channel.localAddress.map { "\($0)" } ?? "?"
             logger.info("camhub is serving", metadata: ["address": "\(address)", "data_dir": "\(paths.dataDirectory.path)"])
         }
@@ -17,6 +18,7 @@ public enum HubServer {
                 logger: logger
             )
         )
+        shutdown.connect { await group.triggerGracefulShutdown() }
         try await group.run()
         logger.info("camhub stopped")
     }

@@ -1,0 +1,72 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+
+/// Seed 001's process management: the pid, the running configuration (secrets redacted), and a
+/// graceful shutdown. All of them are operator calls.
+struct ServerController {
+    let hub: Hub
+    let shutdown: ShutdownSwitch
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("server/pid", use: pid)
+        routes.get("config", use: config)
+        routes.post("server/shutdown", use: shutdownServer)
+        return routes
+    }
+
+    struct ProcessInfoJSON: Encodable {
+        let pid: Int32
+        let uptimeSeconds: Double
+        let residentBytes: Int
+        let dataDir: String
+        let configFile: String
+
+        enum CodingKeys: String, CodingKey {
+            case pid
+            case uptimeSeconds = "uptime_seconds"
+            case residentBytes = "resident_bytes"
+            case dataDir = "data_dir"
+            case configFile = "config_file"
+        }
+    }
+
+    @Sendable func pid(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireOperator(request, context)
+        return try JSONResponse.make(
+            ProcessInfoJSON(
+                pid: ProcessInfo.processInfo.processIdentifier, uptimeSeconds: (hub.uptime * 100).rounded() / 100,
+                residentBytes: SystemUsage.residentBytes(), dataDir: hub.paths.dataDirectory.path,
+                configFile: hub.paths.configFile.path
+            )
+        )
+    }
+
+    /// The configuration in force, in the config file's shape, with secrets replaced by `"***"`.
+    @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireOperator(request, context)
+        var shown = hub.configuration
+        if shown.vlm.apiKey != nil { shown.vlm.apiKey = "***" }
+        if shown.registration.token != nil { shown.registration.token = "***" }
+        return try JSONResponse.make(shown)
+    }
+
+    @Sendable func shutdownServer(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireOperator(request, context)
+        context.logger.notice("shutdown requested over HTTP")
+        // Answer first; the shutdown then closes this connection with all the others.
+        let shutdown = self.shutdown
+        Task {
+            try? await Task.sleep(for: .milliseconds(100))
+            await shutdown.pull()
+        }
+        return try JSONResponse.make(["status": "shutting_down", "message": "camhub is shutting down gracefully"], status: .accepted)
+    }
+
+    private func requireOperator(_ request: Request, _ context: HubRequestContext) throws {
+        guard hub.access.isOperator(request, context: context) else {
+            throw APIError.unauthorized("this call needs the admin token")
+        }
+    }
+}
