@@ -40,7 +40,7 @@ struct AgentCommand: AsyncParsableCommand {
         guard (16...7680).contains(width), (16...7680).contains(height) else { throw ValidationError("--width and --height must be between 16 and 7680") }
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be between 1 and 100") }
         guard (1...3600).contains(heartbeatInterval) else { throw ValidationError("--heartbeat-interval must be between 1 and 3600") }
-        guard source == "testpattern" || (source.hasPrefix("file:") && source.count > 5) else {
+        guard LocalCameraSettings.isSupported(source: source) else {
             throw ValidationError("--source must be testpattern or file:<folder>")
         }
     }

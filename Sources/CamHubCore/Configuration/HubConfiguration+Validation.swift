@@ -46,12 +46,17 @@ extension HubConfiguration {
 extension LocalCameraSettings {
     public static let supportedSources = ["testpattern", "file:<folder of JPEGs>"]
 
+    /// The one place that knows which `source` strings the hub can capture.
+    public static func isSupported(source: String) -> Bool {
+        source == "testpattern" || (source.hasPrefix("file:") && source.count > "file:".count)
+    }
+
     func validate(key: String) throws(ConfigurationError) {
         try check(CameraIDRules.isValid(id), "\(key).id", CameraIDRules.requirement)
         try check((1...100).contains(name.count), "\(key).name", "must be 1 to 100 characters")
         try check(location.count <= 200, "\(key).location", "must be at most 200 characters")
         try check(
-            source == "testpattern" || (source.hasPrefix("file:") && source.count > 5), "\(key).source",
+            Self.isSupported(source: source), "\(key).source",
             "'\(source)' is not supported; supported: \(Self.supportedSources.joined(separator: ", "))"
         )
         try check((16...7680).contains(width), "\(key).width", "must be between 16 and 7680, got \(width)")

@@ -40,11 +40,4 @@ public final class FrameHub: Sendable {
         let all = feeds.withLock { Array($0.values) }
         return all.map { $0.statistics(now: now) }.sorted { $0.cameraID < $1.cameraID }
     }
-
-    /// Ends every viewer's stream on every feed.
-    public func closeAll() {
-        for feed in feeds.withLock({ Array($0.values) }) {
-            feed.close()
-        }
-    }
 }

@@ -9,8 +9,6 @@ import NIOCore
 struct FrameUploadController {
     let hub: Hub
 
-    static let tasks = ["caption", "vqa"]
-
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.post("cameras/{id}/upload", use: upload)
@@ -25,7 +23,7 @@ struct FrameUploadController {
         let body = try await JSONObject.read(request, limit: hub.configuration.server.maxBodyBytes)
         try hub.access.requireCamera(camera, key: Access.presentedKey(request, body: body))
         let encoded = body.string("frame_data", required: true)
-        let task = body.choice("task", in: Self.tasks)
+        let task = body.choice("task", in: AnalysisTask.allCases.map(\.rawValue))
         let question = body.string("question", length: 0...500)
         _ = body.number("timestamp")
         _ = body.integer("frame_number", range: 0...Int.max)

@@ -12,7 +12,10 @@ enum SnapshotResponse {
         guard let frame = try await newestOrFirst(feed) else {
             throw CamHubError.unavailable("camera '\(feed.cameraID)' has no frame yet")
         }
-        guard size != nil else { return jpeg(frame, body: JPEGBuffer.of(frame)) }
+        // The camera's own size needs no scaling: serve the shared buffer.
+        guard let size, size != FrameSize(width: frame.width, height: frame.height) else {
+            return jpeg(frame, body: JPEGBuffer.of(frame))
+        }
         guard let scaled = ScaledFrame.jpeg(frame, size: size) else {
             throw CamHubError.unavailable("camera '\(feed.cameraID)': its newest frame could not be decoded to scale it")
         }

@@ -30,18 +30,9 @@ final class JSONObject {
         fields = object
     }
 
-    init(_ fields: [String: Any]) {
-        self.fields = fields
-    }
-
     /// Throws a 422 naming every problem recorded so far.
     func check() throws {
         if !problems.isEmpty { throw APIError.validation(problems) }
-    }
-
-    func has(_ name: String) -> Bool {
-        if let value = fields[name], !(value is NSNull) { return true }
-        return false
     }
 
     func string(_ name: String, required: Bool = false, length: ClosedRange<Int>? = nil) -> String? {
