@@ -14,6 +14,7 @@ struct TestHub {
     let shutdown = ShutdownSwitch()
 
     static let adminToken = "test-admin-token"
+    static let pushSecret = "test-push-secret-0123456789"
 
     init(
         cameraIDs: [String] = ["testpattern"], vision: (any VisionModel)? = nil,
@@ -36,12 +37,13 @@ struct TestHub {
             analyses: MemoryAnalysisRepository(),
             vision: vision.map { AnalysisScheduler(model: $0, maxConcurrent: 2) },
             adminToken: AdminToken(token: Self.adminToken),
-            dataKey: DataKey(key: SymmetricKey(size: .bits256))
+            dataKey: DataKey(key: SymmetricKey(size: .bits256)),
+            pushTokens: PushTokens(secret: Self.pushSecret)
         )
     }
 
     func application() throws -> some ApplicationProtocol {
-        Application(router: try HubApplication.buildRouter(hub: hub, shutdown: shutdown))
+        try HubApplication.application(hub: hub, shutdown: shutdown)
     }
 
     /// Publishes a real 640x480 test-pattern JPEG into a camera's feed.

@@ -23,6 +23,9 @@ extension HubConfiguration {
         if let token = registration.token {
             try check(token.count >= 8, "registration.token", "must be at least 8 characters when set")
         }
+        if let secret = push.secret {
+            try check(secret.utf8.count >= 16, "push.secret", "must be at least 16 characters when set")
+        }
         if let url = vlm.url {
             try check(url.hasPrefix("http://") || url.hasPrefix("https://"), "vlm.url", "must start with http:// or https://")
             try check(!(vlm.model ?? "").isEmpty, "vlm.model", "is required when vlm.url is set")

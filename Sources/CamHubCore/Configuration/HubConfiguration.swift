@@ -5,6 +5,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var logging = LoggingSettings()
     public var hub = HubSettings()
     public var registration = RegistrationSettings()
+    public var push = PushSettings()
     public var vlm = VisionModelSettings()
     public var policy = PolicySettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
@@ -20,7 +21,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, logging, hub, registration, vlm, policy, cameras
+        case server, logging, hub, registration, push, vlm, policy, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -30,6 +31,7 @@ extension HubConfiguration: Codable {
         logging = try c.value(.logging, default: logging)
         hub = try c.value(.hub, default: hub)
         registration = try c.value(.registration, default: registration)
+        push = try c.value(.push, default: push)
         vlm = try c.value(.vlm, default: vlm)
         policy = try c.value(.policy, default: policy)
         cameras = try c.value(.cameras, default: cameras)

@@ -16,13 +16,16 @@ public struct Hub: Sendable {
     public let startedAt: Date
     let access: Access
     let dataKey: DataKey
+    /// Seed 003 camera tokens.
+    let pushTokens: PushTokens
+    let pushStatistics = PushIngestStatistics()
     /// MJPEG connections grouped by camera and event loop.
     let mjpegFanOuts = MJPEGFanOuts()
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, vision: AnalysisScheduler?,
-        adminToken: AdminToken, dataKey: DataKey,
+        adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens,
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -34,6 +37,7 @@ public struct Hub: Sendable {
         self.vision = vision
         self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
         self.dataKey = dataKey
+        self.pushTokens = pushTokens
         self.systemUsage = systemUsage
         self.startedAt = startedAt
     }

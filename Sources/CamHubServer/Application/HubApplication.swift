@@ -4,9 +4,10 @@ import CamHubCapture
 import CamHubStorage
 import Foundation
 public import Hummingbird
+import HummingbirdWebSocket
 public import Logging
 public import NIOCore
-import ServiceLifecycle
+public import ServiceLifecycle
 
 /// Builds the whole hub, so the executable and the tests run the same application.
 public enum HubApplication {
@@ -28,7 +29,8 @@ public enum HubApplication {
             analyses: SQLiteAnalysisRepository(database: database),
             vision: visionScheduler(configuration.vlm),
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
-            dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory)
+            dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
+            pushTokens: try PushTokens.load(configuration: configuration, paths: paths)
         )
         warnAboutOpenPaths(configuration, logger: logger)
         try await registerLocalCameras(in: hub)
@@ -38,12 +40,29 @@ public enum HubApplication {
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
+        return try application(
+            hub: hub, shutdown: shutdown, services: services,
+            address: .hostname(configuration.server.host, port: configuration.server.port),
+            onServerRunning: onServerRunning, logger: logger
+        )
+    }
+
+    /// The HTTP application around a hub: the router, the WebSocket upgrades, and the services.
+    public static func application(
+        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [],
+        address: BindAddress = .hostname("127.0.0.1", port: 0),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
+    ) throws -> some ApplicationProtocol {
+        let upgrades = Router(context: HubWebSocketContext.self)
+        upgrades.addRoutes(WebSocketController(hub: hub).upgrades)
         return Application(
             router: try buildRouter(hub: hub, shutdown: shutdown),
-            configuration: .init(
-                address: .hostname(configuration.server.host, port: configuration.server.port),
-                serverName: "camhub"
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: upgrades,
+                // A message may carry a whole frame and its length prefix, or a piece of one.
+                configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024))
             ),
+            configuration: .init(address: address, serverName: "camhub"),
             services: services,
             onServerRunning: onServerRunning,
             logger: logger
@@ -64,6 +83,7 @@ public enum HubApplication {
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
+        router.addRoutes(WebSocketController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController().endpoints)
         return router
     }

@@ -49,6 +49,7 @@ struct ServerController {
         var shown = hub.configuration
         if shown.vlm.apiKey != nil { shown.vlm.apiKey = "***" }
         if shown.registration.token != nil { shown.registration.token = "***" }
+        if shown.push.secret != nil { shown.push.secret = "***" }
         return try JSONResponse.make(shown)
     }
 

@@ -1,0 +1,44 @@
+import CamHubCore
+import Hummingbird
+import HummingbirdWebSocket
+
+/// The WebSocket routes: the seed 003 push ingest and the browser frame delivery.
+///
+/// An upgrade request is first matched against `upgrades`. A plain GET to the same path (or an
+/// upgrade that is refused, such as for an unknown camera) reaches `endpoints` instead, which
+/// answers with a JSON error.
+struct WebSocketController {
+    let hub: Hub
+
+    var upgrades: RouteCollection<HubWebSocketContext> {
+        let routes = RouteCollection(context: HubWebSocketContext.self)
+        let hub = self.hub
+        routes.ws("video-input-stream") { inbound, outbound, context in
+            try await PushIngest(hub: hub).handle(inbound, outbound, context)
+        }
+        routes.ws("cameras/{id}/ws") { request, context in
+            guard let id = context.parameters.get("id"), try await hub.cameras.camera(id: id) != nil else { return .dontUpgrade }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, context in
+            let id = context.requestContext.parameters.get("id") ?? ""
+            try await WebSocketFrames.send(hub.frames.feed(for: id), inbound: inbound, outbound: outbound)
+        }
+        return routes
+    }
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("video-input-stream", use: needsUpgrade)
+        routes.get("cameras/{id}/ws", use: cameraNeedsUpgrade)
+        return routes
+    }
+
+    @Sendable func needsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {
+        throw APIError(.upgradeRequired, code: "upgrade_required", "this path speaks WebSocket; connect with a WebSocket client")
+    }
+
+    @Sendable func cameraNeedsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {
+        _ = try await hub.camera(try context.parameters.require("id"))
+        return try await needsUpgrade(request, context: context)
+    }
+}

@@ -1,0 +1,109 @@
+import CamHubCore
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+
+/// `/video-input-stream`: cameras push JPEGs over the seed 003 binary protocol.
+///
+/// The socket's messages are one byte stream to `PushStreamParser`. The camera id must be in the
+/// registry and the token must be its HMAC; otherwise the socket is closed with 1008 and a reason.
+/// A piece over its limit closes it with 1009. Each frame goes into the camera's feed, so every
+/// delivery path serves it.
+struct PushIngest {
+    let hub: Hub
+
+    /// Why a socket is being closed.
+    struct Refusal: Error {
+        let code: WebSocketErrorCode
+        let reason: String
+    }
+
+    func handle(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<HubWebSocketContext>
+    ) async throws {
+        var session = Session(hub: hub, logger: context.logger)
+        defer { session.end() }
+        do {
+            var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
+            for try await message in inbound {
+                guard message.opcode != .text else {
+                    throw Refusal(code: .unacceptableData, reason: "the push protocol is binary; text messages are not accepted")
+                }
+                parser.append(message.data)
+                while let event = try Self.next(&parser) {
+                    try await session.handle(event)
+                }
+            }
+        } catch let refusal as Refusal {
+            hub.pushStatistics.refused()
+            context.logger.notice(
+                "push socket refused", metadata: ["camera": "\(session.announcedID.map(String.init) ?? "-")", "reason": "\(refusal.reason)"]
+            )
+            try await outbound.close(refusal.code, reason: refusal.reason)
+        }
+    }
+
+    /// The parser's next event, with its failures turned into close codes.
+    private static func next(_ parser: inout PushStreamParser) throws(Refusal) -> PushStreamParser.Event? {
+        do {
+            return try parser.next()
+        } catch {
+            switch error {
+            case .tokenTooLong(let length, let limit):
+                throw Refusal(code: .messageTooLarge, reason: "token of \(length) bytes is over the limit of \(limit)")
+            case .frameTooLarge(let length, let limit):
+                throw Refusal(code: .messageTooLarge, reason: "frame of \(length) bytes is over the limit of \(limit)")
+            case .tokenNotUTF8:
+                throw Refusal(code: .dataInconsistentWithMessage, reason: "the token is not UTF-8")
+            }
+        }
+    }
+
+    /// One socket's progress: which camera it announced, and its feed once the token is proven.
+    struct Session {
+        let hub: Hub
+        let logger: Logger
+        var announcedID: UInt32?
+        var feed: CameraFeed?
+
+        init(hub: Hub, logger: Logger) {
+            self.hub = hub
+            self.logger = logger
+        }
+
+        mutating func handle(_ event: PushStreamParser.Event) async throws {
+            switch event {
+            case .cameraID(let id):
+                announcedID = id
+                guard let camera = try await hub.cameras.camera(id: String(id)) else {
+                    throw Refusal(code: .policyViolation, reason: "unknown camera id \(id)")
+                }
+                guard camera.state != .stopped else {
+                    throw Refusal(code: .policyViolation, reason: "camera \(id) is stopped")
+                }
+            case .token(let token):
+                guard let id = announcedID, hub.pushTokens.matches(token, for: id) else {
+                    throw Refusal(code: .policyViolation, reason: "invalid token for camera \(announcedID ?? 0)")
+                }
+                feed = hub.frames.feed(for: String(id))
+                hub.pushStatistics.connectionOpened()
+                logger.info("push camera connected", metadata: ["camera": "\(id)"])
+            case .frame(let jpeg):
+                guard let feed else { return }
+                guard let header = JPEGHeader(jpeg) else {
+                    hub.pushStatistics.frameRejected()
+                    logger.debug("push frame is not a JPEG; dropped", metadata: ["camera": "\(feed.cameraID)", "bytes": "\(jpeg.count)"])
+                    return
+                }
+                feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+            }
+        }
+
+        func end() {
+            guard let feed else { return }
+            hub.pushStatistics.connectionClosed()
+            logger.info("push camera disconnected", metadata: ["camera": "\(feed.cameraID)"])
+        }
+    }
+}

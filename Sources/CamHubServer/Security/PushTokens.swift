@@ -1,0 +1,75 @@
+public import CamHubCore
+import Crypto
+import Foundation
+
+/// Seed 003 camera tokens: the lowercase hex of HMAC-SHA256(secret, the camera id in decimal).
+///
+/// The secret comes from `push.secret` (or `CAMHUB_PUSH_SECRET`); otherwise it is generated once
+/// and kept in `<data-dir>/push.secret` (mode 0600). Tokens are checked in constant time and
+/// never logged.
+public struct PushTokens: Sendable {
+    public static let fileName = "push.secret"
+    private let key: SymmetricKey
+
+    public init(secret: String) {
+        key = SymmetricKey(data: Data(secret.utf8))
+    }
+
+    /// The configured secret, or the one kept in the data dir, made on first use.
+    public static func load(configuration: HubConfiguration, paths: HubPaths) throws -> PushTokens {
+        if let secret = configuration.push.secret { return PushTokens(secret: secret) }
+        let url = paths.dataDirectory.appendingPathComponent(fileName)
+        if let data = FileManager.default.contents(atPath: url.path),
+            let secret = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), secret.utf8.count >= 16
+        {
+            return PushTokens(secret: secret)
+        }
+        let secret = CameraKeys.generate()
+        try PrivateFile.write(Data((secret + "\n").utf8), to: url)
+        return PushTokens(secret: secret)
+    }
+
+    /// The token of camera `id`.
+    public func token(for id: UInt32) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(String(id).utf8), using: key)
+            .map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// True when `token` is camera `id`'s token. Upper- or lowercase hex is accepted.
+    public func matches(_ token: String, for id: UInt32) -> Bool {
+        guard let code = Self.hexBytes(token) else { return false }
+        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(String(id).utf8), using: key)
+    }
+
+    /// The seed 003 id of a registry camera: a canonical positive decimal that fits in a uint32.
+    public static func pushID(of cameraID: CameraID) -> UInt32? {
+        guard let first = cameraID.utf8.first, first != UInt8(ascii: "0"), cameraID.utf8.count <= 10,
+            cameraID.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }),
+            let id = UInt32(cameraID)
+        else { return nil }
+        return id
+    }
+
+    private static func hexBytes(_ text: String) -> [UInt8]? {
+        let digits = Array(text.utf8)
+        guard digits.count == 2 * SHA256.byteCount else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(SHA256.byteCount)
+        var index = 0
+        while index < digits.count {
+            guard let high = hexValue(digits[index]), let low = hexValue(digits[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        return bytes
+    }
+
+    private static func hexValue(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): digit - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
