@@ -127,6 +127,8 @@ let package = Package(
                 "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis", "CamHubCapture",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),

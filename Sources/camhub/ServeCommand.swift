@@ -28,19 +28,24 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        let (configuration, paths) = try Self.loadConfiguration(
+            dataDirectory: dataDirectory, config: config, overrides: ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
+        )
+        let logger = try LogSetup.bootstrap(configuration: configuration, paths: paths)
+        try await HubServer.run(configuration: configuration, paths: paths, logger: logger)
+    }
+
+    /// The configuration as `serve` sees it; a bad value exits with status 2, naming the key.
+    static func loadConfiguration(
+        dataDirectory: String?, config: String?, overrides: ConfigurationOverrides = .init()
+    ) throws -> (HubConfiguration, HubPaths) {
         let environment = ProcessInfo.processInfo.environment
         let paths = HubPaths(dataDirectory: dataDirectory, configFile: config, environment: environment)
-        let configuration: HubConfiguration
         do {
-            configuration = try ConfigurationLoader.load(
-                paths: paths, environment: environment,
-                overrides: ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
-            )
+            return (try ConfigurationLoader.load(paths: paths, environment: environment, overrides: overrides), paths)
         } catch let error as ConfigurationError {
             FileHandle.standardError.write(Data("camhub: invalid configuration: \(error)\n".utf8))
             throw ExitCode(2)
         }
-        let logger = try LogSetup.bootstrap(configuration: configuration, paths: paths)
-        try await HubServer.run(configuration: configuration, paths: paths, logger: logger)
     }
 }

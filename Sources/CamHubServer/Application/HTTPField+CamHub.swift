@@ -9,4 +9,6 @@ extension HTTPField.Name {
     static let xAPIKey = HTTPField.Name("X-API-Key")!
     /// The enrollment token for `POST /register` when `registration.token` is set.
     static let xRegistrationToken = HTTPField.Name("X-Registration-Token")!
+    /// Asks a proxy such as nginx not to buffer an event stream.
+    static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
 }

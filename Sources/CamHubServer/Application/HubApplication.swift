@@ -81,6 +81,7 @@ public enum HubApplication {
         router.addRoutes(ServerController(hub: hub, shutdown: shutdown).endpoints)
         router.addRoutes(USBCameraServerController(hub: hub).endpoints)
         router.addRoutes(CamServeController(hub: hub).endpoints)
+        router.addRoutes(CameraServerController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
         router.addRoutes(WebSocketController(hub: hub).endpoints)

@@ -2,13 +2,14 @@ import CamHubCore
 import Foundation
 import Hummingbird
 
-/// The hub's own camera routes: the registry listing and each camera's live delivery.
+/// The hub's own camera routes: the registry (list, create) and each camera's live delivery.
 struct CameraController {
     let hub: Hub
 
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("cameras", use: list)
+        routes.post("cameras", use: create)
         routes.get("cameras/{id}/stream.mjpeg", use: stream)
         routes.get("cameras/{id}/snapshot.jpg", use: snapshot)
         return routes
