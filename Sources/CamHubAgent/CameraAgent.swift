@@ -229,13 +229,3 @@ extension CameraAgent {
         }
     }
 }
-
-extension CameraAgent {
-    /// Runs the agent until SIGINT or SIGTERM, then stops it gracefully.
-    public func runUntilSignalled() async throws {
-        let group = ServiceGroup(
-            configuration: .init(services: [.init(service: self)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
-        )
-        try await group.run()
-    }
-}

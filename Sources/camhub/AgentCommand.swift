@@ -4,15 +4,26 @@ import CamHubCore
 import Foundation
 import Logging
 
-/// `camhub agent`: be a camera for a hub (seed 000), capturing a local source.
+/// `camhub agent`: be a camera for a hub, capturing a local source. Over `http` it is a seed 000
+/// camera (register, heartbeat, upload, obey commands); over `ws` a seed 003 camera (push frames
+/// on `/video-input-stream` with its id and token).
 struct AgentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agent",
-        abstract: "Run as a camera: capture a source, register with a hub, send frames and heartbeats, obey commands."
+        abstract: "Run as a camera: capture a source and send its frames to a hub (HTTP with heartbeats and commands, or WebSocket push)."
     )
 
     @Option(help: "The hub's base URL.")
     var hub: String = "http://127.0.0.1:8080"
+
+    @Option(help: "http: register, send frames and heartbeats, obey commands (seed 000). ws: push frames over /video-input-stream (seed 003).")
+    var transport: Transport = .http
+
+    @Option(name: .customLong("camera-id"), help: "With --transport ws: the camera's id on the hub (a positive integer).")
+    var cameraID: UInt32?
+
+    @Option(name: .customLong("push-token"), help: "With --transport ws: the camera's token (from POST /cameras or `camhub push-token`; env CAMHUB_PUSH_TOKEN).")
+    var pushToken: String?
 
     @Option(help: "testpattern, or file:<folder of JPEGs>.")
     var source: String = "testpattern"
@@ -43,6 +54,19 @@ struct AgentCommand: AsyncParsableCommand {
         guard LocalCameraSettings.isSupported(source: source) else {
             throw ValidationError("--source must be testpattern or file:<folder>")
         }
+        if transport == .ws {
+            guard let cameraID, cameraID > 0 else { throw ValidationError("--transport ws needs --camera-id, a positive integer") }
+            guard resolvedPushToken != nil else { throw ValidationError("--transport ws needs --push-token (or CAMHUB_PUSH_TOKEN)") }
+        }
+    }
+
+    enum Transport: String, ExpressibleByArgument, CaseIterable {
+        case http, ws
+    }
+
+    /// The token from the command line or the environment, so it need not show in `ps`.
+    var resolvedPushToken: String? {
+        pushToken ?? ProcessInfo.processInfo.environment["CAMHUB_PUSH_TOKEN"]
     }
 
     func run() async throws {
@@ -53,9 +77,15 @@ struct AgentCommand: AsyncParsableCommand {
         capture.height = height
         capture.fps = fps
         capture.jpegQuality = jpegQuality
-        var options = CameraAgent.Options(hub: hub, name: name, location: location, stateFile: URL(fileURLWithPath: stateFile))
-        options.heartbeatInterval = .seconds(heartbeatInterval)
-        let agent = CameraAgent(options: options, settings: AgentSettings(capture: capture), logger: Logger(label: "camhub.agent"))
-        try await agent.runUntilSignalled()
+        let logger = Logger(label: "camhub.agent")
+        switch transport {
+        case .http:
+            var options = CameraAgent.Options(hub: hub, name: name, location: location, stateFile: URL(fileURLWithPath: stateFile))
+            options.heartbeatInterval = .seconds(heartbeatInterval)
+            try await CameraAgent(options: options, settings: AgentSettings(capture: capture), logger: logger).runUntilSignalled(logger: logger)
+        case .ws:
+            let options = PushAgent.Options(hub: hub, cameraID: cameraID!, token: resolvedPushToken!)
+            try await PushAgent(options: options, capture: capture, logger: logger).runUntilSignalled(logger: logger)
+        }
     }
 }

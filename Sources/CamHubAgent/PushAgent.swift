@@ -1,0 +1,124 @@
+import CamHubCapture
+public import CamHubCore
+import HummingbirdWSClient
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+import Synchronization
+
+/// `camhub agent --transport ws`: a seed 003 camera. It captures a source and pushes each newest
+/// frame over `/video-input-stream` (camera id, token, then length-prefixed JPEGs, each piece in
+/// its own binary message, as the original client sends them). A dropped socket or a restarted
+/// hub is retried with backoff; a slow link skips frames instead of queueing them.
+public struct PushAgent: Service {
+    public struct Options: Sendable {
+        /// The hub's base URL (`http://` or `https://`).
+        public var hub: String
+        public var cameraID: UInt32
+        public var token: String
+
+        public init(hub: String, cameraID: UInt32, token: String) {
+            self.hub = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+            self.cameraID = cameraID
+            self.token = token
+        }
+
+        /// The push path on the hub, as a `ws://` or `wss://` URL.
+        public var streamURL: String {
+            let scheme = hub.hasPrefix("https://") ? "wss://" : "ws://"
+            let rest = hub.drop { $0 != ":" }.dropFirst(3)
+            return scheme + rest + "/video-input-stream"
+        }
+    }
+
+    let options: Options
+    let capture: LocalCameraSettings
+    let logger: Logger
+
+    public init(options: Options, capture: LocalCameraSettings, logger: Logger) {
+        self.options = options
+        self.capture = capture
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let feed = CameraFeed(cameraID: String(options.cameraID))
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await captureLoop(feed) }
+                group.addTask { await pushLoop(feed) }
+            }
+        }
+        logger.info("agent stopped")
+    }
+
+    private func captureLoop(_ feed: CameraFeed) async {
+        while !Task.isCancelled {
+            do {
+                try await capture.makeSource().run(into: feed)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("capture failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Connects, pushes until the socket ends, and connects again after a backoff.
+    private func pushLoop(_ feed: CameraFeed) async {
+        var backoff = Backoff()
+        while !Task.isCancelled {
+            let sent = Mutex(0)
+            do {
+                let close = try await WebSocketClient.connect(
+                    url: options.streamURL, configuration: .init(maxFrameSize: 1 << 16), logger: logger
+                ) { inbound, outbound, _ in
+                    try await outbound.write(.binary(Self.uint32(options.cameraID)))
+                    var token = Self.uint32(UInt32(options.token.utf8.count))
+                    token.writeString(options.token)
+                    try await outbound.write(.binary(token))
+                    logger.info("pushing to the hub", metadata: ["url": "\(options.streamURL)", "camera": "\(options.cameraID)"])
+                    try await Self.push(feed, to: outbound, until: inbound) { sent.withLock { $0 += 1 } }
+                }
+                if let close, close.closeCode != .normalClosure {
+                    logger.error("the hub closed the socket", metadata: ["code": "\(close.closeCode)", "reason": "\(close.reason ?? "")"])
+                }
+            } catch {
+                guard !Task.isCancelled else { return }
+                logger.warning("hub unavailable, retrying", metadata: ["url": "\(options.streamURL)", "error": "\(error)"])
+            }
+            if sent.withLock({ $0 }) > 0 { backoff.reset() }
+            guard !Task.isCancelled else { return }
+            try? await Task.sleep(for: backoff.nextDelay())
+        }
+    }
+
+    /// Sends each newest frame as `uint32 LE length + JPEG` in one message, until the hub closes
+    /// the socket (the inbound side ends) or the task is cancelled.
+    private static func push(
+        _ feed: CameraFeed, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream, sent: @escaping @Sendable () -> Void
+    ) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for try await _ in inbound {} }
+            group.addTask {
+                try await feed.withViewer { viewer in
+                    while let frame = await viewer.next() {
+                        var message = uint32(UInt32(frame.byteCount))
+                        message.writeBytes(frame.jpeg)
+                        try await outbound.write(.binary(message))
+                        sent()
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    static func uint32(_ value: UInt32) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.writeInteger(value, endianness: .little)
+        return buffer
+    }
+}

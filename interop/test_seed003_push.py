@@ -1,0 +1,268 @@
+"""Seed 003 (Camera Server) against the real binary: cameras push JPEGs over the WebSocket
+binary protocol exactly as the original client does, and read them back over HTTP, SSE,
+MJPEG and the browser WebSocket."""
+import asyncio
+import base64
+import io
+import signal
+import struct
+import subprocess
+import time
+
+import pytest
+import requests
+import sseclient
+import websocket
+import websockets
+import websockets.sync.client
+from PIL import Image
+
+from conftest import BINARY
+from mjpeg import MJPEGReader
+
+
+def jpeg(color, size=(320, 240)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, color).save(out, "JPEG", quality=85)
+    return out.getvalue()
+
+
+def ws_url(hub, path):
+    return hub.base.replace("http://", "ws://") + path
+
+
+def create_camera(hub, name="Door", camera_id=None):
+    body = {"name": name, **({"id": camera_id} if camera_id is not None else {})}
+    response = requests.post(hub.url("/cameras"), json=body, timeout=5)
+    assert response.status_code == 201, response.text
+    created = response.json()
+    return int(created["id"]), created["push_token"]
+
+
+def wait_for(condition, timeout=10, interval=0.05):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
+def newest_image(hub, camera_id):
+    response = requests.get(hub.url(f"/get-image?cameraId={camera_id}"), timeout=5)
+    return response.content if response.status_code == 200 else None
+
+
+def close_code(ws) -> tuple[int, str]:
+    """Reads until the server's close frame and returns its code and reason."""
+    while True:
+        opcode, frame = ws.recv_data_frame(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return struct.unpack("!H", frame.data[:2])[0], frame.data[2:].decode()
+
+
+def test_the_original_client_sends_one_piece_per_message(hub):
+    camera_id, token = create_camera(hub)
+    frames = [jpeg((255, 0, 0)), jpeg((0, 255, 0)), jpeg((0, 0, 255))]
+    # Exactly what ClientScripts/StreamVideo.py sends.
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode("utf-8"))
+    for data in frames:
+        ws.send_binary(struct.pack("<I", len(data)) + data)
+    wait_for(lambda: newest_image(hub, camera_id) == frames[-1])
+    # Every delivery path serves the pushed camera.
+    assert requests.get(hub.url(f"/cameras/{camera_id}/snapshot.jpg"), timeout=5).content == frames[-1]
+    listed = {c["id"]: c for c in requests.get(hub.url("/list"), timeout=5).json()}
+    assert listed[camera_id]["hasImage"] is True and listed[camera_id]["name"] == "Door"
+    reader = MJPEGReader(hub.port, f"/cameras/{camera_id}/stream.mjpeg")
+    # The stream starts with the newest frame; push one more and it follows.
+    assert reader.next_part()[1] == frames[-1]
+    newer = jpeg((255, 255, 0))
+    ws.send_binary(struct.pack("<I", len(newer)) + newer)
+    assert reader.next_part()[1] == newer
+    reader.close()
+    ws.close()
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("chunking", ["coalesced", "split"])
+def test_the_websockets_library_sends_coalesced_and_split_pieces(hub, chunking):
+    camera_id, token = create_camera(hub)
+    frames = [jpeg((10 * i, 100, 200)) for i in range(1, 6)]
+    stream = struct.pack("<I", camera_id) + struct.pack("<I", len(token)) + token.encode()
+    stream += b"".join(struct.pack("<I", len(f)) + f for f in frames)
+    if chunking == "coalesced":
+        messages = [stream]
+    else:
+        # Cut everywhere but on piece boundaries: 3-byte, then 7-byte, then 1000-byte pieces.
+        messages, offset, sizes = [], 0, [3, 7, 1000]
+        while offset < len(stream):
+            size = sizes[len(messages) % 3]
+            messages.append(stream[offset:offset + size])
+            offset += size
+
+    async def push():
+        async with websockets.connect(ws_url(hub, "/video-input-stream"), max_size=None) as ws:
+            for message in messages:
+                await ws.send(message)
+            await asyncio.sleep(0.2)
+
+    asyncio.run(push())
+    wait_for(lambda: newest_image(hub, camera_id) == frames[-1])
+    metrics = requests.get(hub.url("/metrics"), timeout=5).text
+    assert f'camhub_frames_in_total{{camera="{camera_id}"}} 5' in metrics
+
+
+def test_an_unknown_camera_is_closed_with_1008(hub):
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", 424242))
+    assert close_code(ws) == (1008, "unknown camera id 424242")
+
+
+def test_a_wrong_token_is_closed_with_1008(hub):
+    camera_id, token = create_camera(hub)
+    other_id, other_token = create_camera(hub, "Other")
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(other_token)) + other_token.encode())
+    assert close_code(ws) == (1008, f"invalid token for camera {camera_id}")
+    # No frame got in, and the hub keeps serving.
+    assert newest_image(hub, camera_id) is None
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+
+def test_an_oversized_frame_is_closed_with_1009(start_hub):
+    hub = start_hub(config={"hub": {"max_frame_bytes": 100_000}})
+    camera_id, token = create_camera(hub)
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode())
+    ws.send_binary(struct.pack("<I", 100_001) + b"\xff\xd8")
+    code, reason = close_code(ws)
+    assert code == 1009 and "100001" in reason
+    # A token over 1 KB is refused the same way.
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id) + struct.pack("<I", 5000))
+    assert close_code(ws)[0] == 1009
+
+
+def test_a_truncated_stream_loses_nothing_that_was_complete(hub):
+    camera_id, token = create_camera(hub)
+    good = jpeg((1, 2, 3))
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode())
+    ws.send_binary(struct.pack("<I", len(good)) + good)
+    ws.send_binary(struct.pack("<I", 50_000) + b"\xff\xd8 only the start")
+    ws.close()
+    wait_for(lambda: newest_image(hub, camera_id) == good)
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+
+def test_stream_image_sends_one_event_per_frame(hub):
+    camera_id, token = create_camera(hub)
+    frames = [jpeg((200, 0, i * 40)) for i in range(4)]
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode())
+    ws.send_binary(struct.pack("<I", len(frames[0])) + frames[0])
+    wait_for(lambda: newest_image(hub, camera_id) == frames[0])
+    response = requests.get(hub.url(f"/stream-image?cameraId={camera_id}"), stream=True, timeout=10)
+    assert response.headers["Content-Type"].startswith("text/event-stream")
+    events = sseclient.SSEClient(response).events()
+    received = []
+    first = next(events)
+    received.append((int(first.id), base64.b64decode(first.data)))
+    for data in frames[1:]:
+        ws.send_binary(struct.pack("<I", len(data)) + data)
+        event = next(events)
+        received.append((int(event.id), base64.b64decode(event.data)))
+    response.close()
+    ws.close()
+    assert [data for _, data in received] == frames
+    sequences = [sequence for sequence, _ in received]
+    assert sequences == sorted(sequences) and len(set(sequences)) == 4
+
+
+def test_update_image_takes_a_multipart_form(hub):
+    camera_id, token = create_camera(hub)
+    image = jpeg((9, 9, 9))
+    response = requests.post(
+        hub.url("/update-image"), files={"image": ("frame.jpg", image, "image/jpeg")},
+        data={"cameraId": str(camera_id), "token": token}, timeout=5,
+    )
+    assert response.status_code == 200, response.text
+    assert newest_image(hub, camera_id) == image
+    # The original rejects ids below 1 with 400.
+    response = requests.post(hub.url("/update-image"), files={"image": ("f.jpg", image, "image/jpeg")}, data={"cameraId": "0"})
+    assert response.status_code == 400 and "error" in response.json()
+    response = requests.post(hub.url("/update-image"), files={"image": ("f.jpg", b"not a jpeg", "image/jpeg")},
+                             data={"cameraId": str(camera_id), "token": token})
+    assert response.status_code == 422 and "error" in response.json()
+
+
+def test_update_image_needs_the_token_when_loopback_is_not_trusted(start_hub):
+    hub = start_hub(env={"CAMHUB_TRUST_LOOPBACK": "false"})
+    admin = (hub.data_dir / "admin.token").read_text().strip()
+    response = requests.post(hub.url("/cameras"), json={"id": 3, "name": "Gate"},
+                             headers={"Authorization": f"Bearer {admin}"}, timeout=5)
+    assert response.status_code == 201
+    token = response.json()["push_token"]
+    assert requests.post(hub.url("/cameras"), json={"id": 4, "name": "x"}).status_code == 401
+    image = jpeg((5, 5, 5))
+    refused = requests.post(hub.url("/update-image"), files={"image": ("f.jpg", image)}, data={"cameraId": "3"})
+    assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthorized"
+    accepted = requests.post(hub.url("/update-image"), files={"image": ("f.jpg", image)}, data={"cameraId": "3"},
+                             headers={"Authorization": f"Bearer {token}"})
+    assert accepted.status_code == 200
+
+
+def test_push_token_command_prints_the_same_token(hub):
+    camera_id, token = create_camera(hub, camera_id=77)
+    printed = subprocess.run([BINARY, "push-token", "77", "--data-dir", str(hub.data_dir)],
+                             capture_output=True, text=True, timeout=30)
+    assert printed.returncode == 0 and printed.stdout.strip() == token
+
+
+def test_a_browser_websocket_gets_each_new_frame(hub):
+    camera_id, token = create_camera(hub)
+    pusher = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    pusher.send_binary(struct.pack("<I", camera_id))
+    pusher.send_binary(struct.pack("<I", len(token)) + token.encode())
+    frames = [jpeg((i * 50, 0, 0)) for i in range(3)]
+    got = []
+    with websockets.sync.client.connect(ws_url(hub, f"/cameras/{camera_id}/ws"), max_size=None) as viewer:
+        for data in frames:
+            pusher.send_binary(struct.pack("<I", len(data)) + data)
+            got.append(viewer.recv(timeout=5))
+    assert got == frames
+    pusher.close()
+
+
+def test_the_seed_helpers(hub):
+    assert requests.get(hub.url("/hello"), timeout=5).json() == {"message": "Hello World!"}
+    mocked = requests.get(hub.url("/mocked-image"), timeout=5)
+    assert mocked.headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(mocked.content)).size == (640, 480)
+    local = requests.get(hub.url("/image"), timeout=5)
+    assert local.status_code == 200 and local.content[:2] == b"\xff\xd8"
+
+
+def test_the_agent_pushes_over_websocket_and_reconnects(start_hub, tmp_path):
+    hub = start_hub()
+    camera_id, token = create_camera(hub, "Agent", camera_id=21)
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--transport", "ws", "--hub", hub.base, "--camera-id", str(camera_id), "--fps", "10"],
+        env={"CAMHUB_PUSH_TOKEN": token, "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        first = wait_for(lambda: newest_image(hub, camera_id))
+        assert first[:2] == b"\xff\xd8"
+        # The hub goes away and comes back on the same port and data dir: the agent reconnects.
+        assert hub.stop() == 0
+        restarted = start_hub(args=["--data-dir", str(hub.data_dir), "--port", str(hub.port)], port=hub.port)
+        wait_for(lambda: newest_image(restarted, camera_id), timeout=40)
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=15) == 0
