@@ -10,6 +10,13 @@ CASES = [
     ("GET", "/no/such/path", 404),
     ("POST", "/health", 404),
     ("DELETE", "/cameras", 404),
+    ("GET", "/get-image", 400),
+    ("GET", "/get-image?cameraId=a%20b", 400),
+    ("GET", "/get-image?cameraId=999", 404),
+    ("GET", "/stream-image?cameraId=999", 404),
+    ("GET", "/video-input-stream", 426),
+    ("GET", "/cameras/nope/ws", 404),
+    ("GET", "/cameras/testpattern/ws", 426),
 ]
 
 

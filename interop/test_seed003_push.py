@@ -266,3 +266,22 @@ def test_the_agent_pushes_over_websocket_and_reconnects(start_hub, tmp_path):
     finally:
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=15) == 0
+
+
+def test_bad_camera_bodies_get_json_errors(hub):
+    cases = [
+        (b"{not json", 400),
+        (b'{"id": "0", "name": "x"}', 422),
+        (b'{"id": 5.5, "name": "x"}', 422),
+        (b'{"id": 6, "name": 12}', 422),
+        (b'[1, 2]', 422),
+        (b'{"name": "' + b"x" * 13_000_000 + b'"}', 413),
+    ]
+    for body, status in cases:
+        response = requests.post(hub.url("/cameras"), data=body, headers={"Content-Type": "application/json"}, timeout=10)
+        assert response.status_code == status, body[:40]
+        assert response.json()["error"]["message"]
+    create_camera(hub, camera_id=8)
+    duplicate = requests.post(hub.url("/cameras"), json={"id": 8, "name": "again"}, timeout=5)
+    assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "conflict"
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
