@@ -14,6 +14,7 @@ struct WebSocketController {
         let routes = RouteCollection(context: HubWebSocketContext.self)
         let hub = self.hub
         routes.ws("video-input-stream") { inbound, outbound, context in
+            await WebSocketUnmasker.install(on: context.requestContext.channel, logger: context.logger)
             try await PushIngest(hub: hub).handle(inbound, outbound, context)
         }
         routes.ws("cameras/{id}/ws") { request, context in
