@@ -26,7 +26,7 @@ interop:
 bench: setup-test build-release
 	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10 --raw
 	$(PYTHON) bench/uploads.py --seconds 10 --cameras 100
-	$(PYTHON) bench/ingest.py --cameras 1,100 --seconds 10
+	$(PYTHON) bench/ingest.py --cameras 1,100 --seconds 10 --idle 1000
 
 setup-system:
 	scripts/setup-system.sh runtime

@@ -7,7 +7,10 @@ prints one Markdown row: frames/s and MB/s the hub accepted (its own camhub_fram
 the hub's CPU per accepted frame (from /proc), and the hub's RSS. A one-second warm-up is not
 counted. The frame is the first reference 640x480 JPEG of ../shared/bench/make_frames.py.
 
-Usage: bench/ingest.py [--cameras 1,100] [--seconds 10] [--binary .build/release/camhub]
+Then, with --idle N, N more cameras each push one frame and disconnect, and it prints the hub's
+RSS holding N idle cameras' newest frames (the memory bar in PRODUCT.md).
+
+Usage: bench/ingest.py [--cameras 1,100] [--seconds 10] [--idle 1000] [--binary .build/release/camhub]
 """
 import argparse
 import json
@@ -47,6 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cameras", default="1,100")
     parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--idle", type=int, default=0)
     parser.add_argument("--binary", type=Path, default=ROOT / ".build" / "release" / "camhub")
     args = parser.parse_args()
 
@@ -99,6 +103,44 @@ def main() -> None:
             print(f"| {count} | {fps:,.0f} | {fps * frame_bytes / 1e6:,.0f} | {per_frame:.1f} | {(cpu1 - cpu0) / (t1 - t0) * 100:.0f} % "
                   f"| {rss:.0f} MB | {int(sent[1]) / float(sent[2]):,.0f} |", flush=True)
             time.sleep(1)
+        if args.idle:
+            idle_hub(args, loader, jpeg_file, frame_bytes)
+    finally:
+        hub.send_signal(signal.SIGTERM)
+        hub.wait(timeout=20)
+
+
+def idle_hub(args, loader: Path, jpeg_file: Path, frame_bytes: int) -> None:
+    """A fresh hub with N cameras that each pushed one frame and went quiet: its RSS."""
+    data = Path(tempfile.mkdtemp(prefix="camhub-idle-"))
+    config = {"logging": {"level": "warning", "file": ""},
+              "cameras": [{"id": "bench-pattern", "name": "Pattern", "fps": 1, "width": 160, "height": 120}]}
+    (data / "camhub.json").write_text(json.dumps(config))
+    port = free_port()
+    hub = subprocess.Popen([str(args.binary), "serve", "--data-dir", str(data), "--port", str(port)])
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 30
+        while True:
+            try:
+                requests.get(base + "/health", timeout=1)
+                break
+            except requests.RequestException:
+                if time.time() > deadline:
+                    raise SystemExit("camhub did not start")
+                time.sleep(0.2)
+        started = rss_mb(hub.pid)
+        lines = []
+        for index in range(1, args.idle + 1):
+            reply = requests.post(base + "/cameras", json={"id": index, "name": f"idle-{index}"}, timeout=5).json()
+            lines.append(f"{index} {reply['push_token']}\n")
+        cameras_file = WORK / "push_cameras_idle.txt"
+        cameras_file.write_text("".join(lines))
+        subprocess.run([str(loader), "127.0.0.1", str(port), "0", str(jpeg_file), str(cameras_file)], check=True, capture_output=True)
+        time.sleep(2)
+        holding = sum(1 for line in requests.get(base + "/list", timeout=30).json() if line["hasImage"]) - 1
+        print(f"\n{args.idle} idle pushed cameras, {holding} holding a {frame_bytes}-byte newest frame: "
+              f"hub RSS {rss_mb(hub.pid):.0f} MB (at start, with no cameras: {started:.0f} MB)", flush=True)
     finally:
         hub.send_signal(signal.SIGTERM)
         hub.wait(timeout=20)

@@ -6,7 +6,8 @@
  * so the payload goes out unchanged and the loader costs little CPU (the hub still unmasks).
  *
  * Usage: push_load HOST PORT SECONDS JPEG_FILE CAMERAS_FILE
- *        CAMERAS_FILE has one "id token" per line.
+ *        CAMERAS_FILE has one "id token" per line. With SECONDS 0, each camera sends one frame
+ *        and disconnects (the hub keeps it as the camera's newest frame).
  * Prints: "sent <frames> <seconds>" on stdout.
  */
 #define _GNU_SOURCE
@@ -96,7 +97,6 @@ static int open_stream(const char *host, int port, uint32_t id, const char *toke
     put_le32(piece, (uint32_t)token_length);
     memcpy(piece + 4, token, token_length);
     send_all(fd, frame, ws_frame(frame, piece, 4 + token_length));
-    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     return fd;
 }
 
@@ -125,8 +125,26 @@ int main(int argc, char **argv) {
     unsigned id;
     char token[256];
     int epoll = epoll_create1(0);
+    if (seconds <= 0) {
+        long sent = 0;
+        double start = now();
+        while (fscanf(cameras, "%u %255s", &id, token) == 2) {
+            int fd = open_stream(host, port, id, token);
+            send_all(fd, message, message_length);
+            /* A close frame, so the hub ends the socket at a piece boundary. */
+            unsigned char close_frame[] = {0x88, 0x82, 0, 0, 0, 0, 0x03, 0xE8};
+            send_all(fd, close_frame, sizeof close_frame);
+            char drain[256];
+            while (recv(fd, drain, sizeof drain, 0) > 0) {}
+            close(fd);
+            sent++;
+        }
+        printf("sent %ld %.3f\n", sent, now() - start);
+        return 0;
+    }
     while (count < 1024 && fscanf(cameras, "%u %255s", &id, token) == 2) {
         conns[count] = (struct conn){.fd = open_stream(host, port, id, token)};
+        fcntl(conns[count].fd, F_SETFL, fcntl(conns[count].fd, F_GETFL) | O_NONBLOCK);
         struct epoll_event event = {.events = EPOLLOUT, .data.u32 = (uint32_t)count};
         epoll_ctl(epoll, EPOLL_CTL_ADD, conns[count].fd, &event);
         count++;
