@@ -59,6 +59,8 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
+        .target(name: "CamHubSocketIO", swiftSettings: strictSwift6),
         // Vision-language models (OpenAI-compatible chat completions) and the work queue in front of them.
         .target(
             name: "CamHubAnalysis",
@@ -88,7 +90,7 @@ let package = Package(
         .target(
             name: "CamHubServer",
             dependencies: [
-                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis",
+                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -113,6 +115,7 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "CamHubCoreTests", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(name: "CamHubSocketIOTests", dependencies: ["CamHubSocketIO"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubCaptureTests", dependencies: ["CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubAnalysisTests",
