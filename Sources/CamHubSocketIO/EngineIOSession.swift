@@ -143,6 +143,21 @@ public final class EngineIOSession: Sendable {
         return ok
     }
 
+    /// The WebSocket that was testing the upgrade went away before `5`: polling carries on.
+    public func cancelUpgrade() {
+        state.withLock { $0.upgrading = false }
+    }
+
+    /// Ends a WebSocket writer's wait without closing the session (its socket went away before
+    /// the upgrade completed).
+    public func wakeWebSocketWriter() {
+        let waiter = state.withLock { state -> Waiter? in
+            defer { state.socketWaiter = nil }
+            return state.socketWaiter
+        }
+        waiter?.resume(returning: nil)
+    }
+
     // MARK: Heartbeat
 
     /// Called periodically: sends a ping every `interval`, and reports a client that has not

@@ -50,6 +50,16 @@ public struct SocketIOClient: Sendable {
     public func join(_ room: String) {
         server.join(room, sessionID: sessionID)
     }
+
+    /// Sends `event` to every socket in `room`.
+    public func broadcast(_ event: String, _ json: String, toRoom room: String) {
+        server.emit(event, json, toRoom: room)
+    }
+
+    /// Sends `event` to every connected socket.
+    public func broadcastToAll(_ event: String, _ json: String) {
+        server.emitToAll(event, json)
+    }
 }
 
 /// Engine.IO v4 sessions and Socket.IO v5 sockets on the default namespace, with rooms.

@@ -57,6 +57,46 @@ enum HubMigrations {
                 CREATE INDEX analysis_results_by_camera ON analysis_results(camera_id, id);
                 """)
         }
+        migrator.registerMigration("v4-lpr-records") { db in
+            try db.execute(sql: """
+                CREATE TABLE detections (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    camera_id TEXT NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    timestamp TEXT NOT NULL,
+                    received_at REAL NOT NULL,
+                    vehicles_count INTEGER NOT NULL,
+                    plates_count INTEGER NOT NULL,
+                    plates TEXT NOT NULL,
+                    processing_time_ms REAL,
+                    details TEXT NOT NULL,
+                    annotated_image TEXT,
+                    cropped_plates TEXT NOT NULL
+                );
+                CREATE INDEX detections_by_time ON detections(received_at);
+                CREATE INDEX detections_by_camera ON detections(camera_id, received_at);
+                CREATE INDEX detections_by_checkpoint ON detections(checkpoint_id, received_at);
+                CREATE TABLE detection_plates (
+                    detection_id TEXT NOT NULL REFERENCES detections(id) ON DELETE CASCADE,
+                    plate TEXT NOT NULL COLLATE NOCASE,
+                    received_at REAL NOT NULL
+                );
+                CREATE INDEX detection_plates_by_plate ON detection_plates(plate, received_at);
+                CREATE INDEX detection_plates_by_detection ON detection_plates(detection_id);
+                CREATE TABLE health_reports (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    camera_id TEXT NOT NULL,
+                    checkpoint_id TEXT NOT NULL,
+                    timestamp TEXT NOT NULL,
+                    received_at REAL NOT NULL,
+                    component TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    details TEXT NOT NULL
+                );
+                CREATE INDEX health_reports_by_camera ON health_reports(camera_id, received_at);
+                """)
+        }
         return migrator
     }
 }

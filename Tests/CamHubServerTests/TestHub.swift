@@ -35,6 +35,7 @@ struct TestHub {
             cameras: repository,
             commands: MemoryCommandRepository(),
             analyses: MemoryAnalysisRepository(),
+            records: MemoryRecordRepository(),
             vision: vision.map { AnalysisScheduler(model: $0, maxConcurrent: 2) },
             adminToken: AdminToken(token: Self.adminToken),
             dataKey: DataKey(key: SymmetricKey(size: .bits256)),

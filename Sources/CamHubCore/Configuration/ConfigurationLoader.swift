@@ -98,6 +98,7 @@ public enum ConfigurationLoader {
             configuration.server.trustLoopback = value
         }
         if let token = environment["CAMHUB_REGISTRATION_TOKEN"] { configuration.registration.token = token }
+        if let token = environment["CAMHUB_LPR_TOKEN"] { configuration.lpr.token = token }
         if let secret = environment["CAMHUB_PUSH_SECRET"] { configuration.push.secret = secret }
         if let url = environment["CAMHUB_VLM_URL"] { configuration.vlm.url = url }
         if let model = environment["CAMHUB_VLM_MODEL"] { configuration.vlm.model = model }

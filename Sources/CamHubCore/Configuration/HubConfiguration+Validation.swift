@@ -26,6 +26,15 @@ extension HubConfiguration {
         if let secret = push.secret {
             try check(secret.utf8.count >= 16, "push.secret", "must be at least 16 characters when set")
         }
+        if let token = lpr.token {
+            try check(token.count >= 8, "lpr.token", "must be at least 8 characters when set")
+        }
+        try check((1...3600).contains(lpr.pingIntervalSeconds), "lpr.ping_interval_seconds", "must be between 1 and 3600, got \(lpr.pingIntervalSeconds)")
+        try check((1...3600).contains(lpr.pingTimeoutSeconds), "lpr.ping_timeout_seconds", "must be between 1 and 3600, got \(lpr.pingTimeoutSeconds)")
+        try check(
+            (1024...268_435_456).contains(lpr.maxPayloadBytes), "lpr.max_payload_bytes",
+            "must be between 1024 and 268435456, got \(lpr.maxPayloadBytes)"
+        )
         if let url = vlm.url {
             try check(url.hasPrefix("http://") || url.hasPrefix("https://"), "vlm.url", "must start with http:// or https://")
             try check(!(vlm.model ?? "").isEmpty, "vlm.model", "is required when vlm.url is set")

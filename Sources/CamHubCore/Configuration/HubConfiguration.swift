@@ -6,6 +6,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var hub = HubSettings()
     public var registration = RegistrationSettings()
     public var push = PushSettings()
+    public var lpr = LPRSettings()
     public var vlm = VisionModelSettings()
     public var policy = PolicySettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
@@ -21,7 +22,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, logging, hub, registration, push, vlm, policy, cameras
+        case server, logging, hub, registration, push, lpr, vlm, policy, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -32,6 +33,7 @@ extension HubConfiguration: Codable {
         hub = try c.value(.hub, default: hub)
         registration = try c.value(.registration, default: registration)
         push = try c.value(.push, default: push)
+        lpr = try c.value(.lpr, default: lpr)
         vlm = try c.value(.vlm, default: vlm)
         policy = try c.value(.policy, default: policy)
         cameras = try c.value(.cameras, default: cameras)

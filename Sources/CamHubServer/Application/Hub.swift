@@ -1,6 +1,8 @@
 import CamHubAnalysis
 public import CamHubCore
+import CamHubSocketIO
 public import Foundation
+import Logging
 
 /// The running hub's shared parts, handed to every controller. One instance per application.
 public struct Hub: Sendable {
@@ -10,6 +12,8 @@ public struct Hub: Sendable {
     public let cameras: any CameraRepository
     public let commands: any CommandRepository
     public let analyses: any AnalysisRepository
+    /// LPR detections and health reports (seed 002).
+    public let records: any RecordRepository
     /// The vision model's work queue; nil when no model is configured.
     let vision: AnalysisScheduler?
     public let systemUsage: SystemUsage
@@ -19,13 +23,16 @@ public struct Hub: Sendable {
     /// Seed 003 camera tokens.
     let pushTokens: PushTokens
     let pushStatistics = PushIngestStatistics()
+    /// Seed 002: the shared validation and storage, and the Socket.IO server in front of it.
+    let lpr: LPRIngest
+    let socketIO: SocketIOServer
     /// MJPEG connections grouped by camera and event loop.
     let mjpegFanOuts = MJPEGFanOuts()
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
-        commands: any CommandRepository, analyses: any AnalysisRepository, vision: AnalysisScheduler?,
-        adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens,
+        commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, vision: AnalysisScheduler?,
+        adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
         self.configuration = configuration
@@ -34,6 +41,19 @@ public struct Hub: Sendable {
         self.cameras = cameras
         self.commands = commands
         self.analyses = analyses
+        self.records = records
+        let lpr = LPRIngest(
+            cameras: cameras, writer: RecordWriter(repository: records),
+            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs"))
+        )
+        self.lpr = lpr
+        self.socketIO = SocketIOServer(
+            settings: SocketIOSettings(
+                pingInterval: .seconds(configuration.lpr.pingIntervalSeconds), pingTimeout: .seconds(configuration.lpr.pingTimeoutSeconds),
+                maxPayload: configuration.lpr.maxPayloadBytes
+            ),
+            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger)
+        )
         self.vision = vision
         self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
         self.dataKey = dataKey

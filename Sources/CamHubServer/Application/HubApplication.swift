@@ -27,10 +27,12 @@ public enum HubApplication {
             cameras: CachedCameraRepository(backing: SQLiteCameraRepository(database: database)),
             commands: SQLiteCommandRepository(database: database),
             analyses: SQLiteAnalysisRepository(database: database),
+            records: SQLiteRecordRepository(database: database),
             vision: visionScheduler(configuration.vlm),
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
             dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
-            pushTokens: try PushTokens.load(configuration: configuration, paths: paths)
+            pushTokens: try PushTokens.load(configuration: configuration, paths: paths),
+            logger: logger
         )
         warnAboutOpenPaths(configuration, logger: logger)
         try await registerLocalCameras(in: hub)
@@ -63,7 +65,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: services,
+            services: [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -85,6 +87,8 @@ public enum HubApplication {
         router.addRoutes(HealthController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
         router.addRoutes(WebSocketController(hub: hub).endpoints)
+        router.addRoutes(SocketIOController(hub: hub).endpoints)
+        router.addRoutes(LPRController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController().endpoints)
         return router
     }

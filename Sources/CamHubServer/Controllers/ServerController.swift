@@ -50,6 +50,7 @@ struct ServerController {
         if shown.vlm.apiKey != nil { shown.vlm.apiKey = "***" }
         if shown.registration.token != nil { shown.registration.token = "***" }
         if shown.push.secret != nil { shown.push.secret = "***" }
+        if shown.lpr.token != nil { shown.lpr.token = "***" }
         return try JSONResponse.make(shown)
     }
 

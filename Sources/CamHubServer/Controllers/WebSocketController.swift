@@ -2,7 +2,8 @@ import CamHubCore
 import Hummingbird
 import HummingbirdWebSocket
 
-/// The WebSocket routes: the seed 003 push ingest and the browser frame delivery.
+/// The WebSocket routes: the seed 003 push ingest, the browser frame delivery, and Socket.IO's
+/// WebSocket transport (served by `SocketIOController`).
 ///
 /// An upgrade request is first matched against `upgrades`. A plain GET to the same path (or an
 /// upgrade that is refused, such as for an unknown camera) reaches `endpoints` instead, which
@@ -23,6 +24,11 @@ struct WebSocketController {
         } onUpgrade: { inbound, outbound, context in
             let id = context.requestContext.parameters.get("id") ?? ""
             try await WebSocketFrames.send(hub.frames.feed(for: id), inbound: inbound, outbound: outbound)
+        }
+        routes.ws("socket.io") { request, _ in
+            SocketIOController.shouldUpgrade(request, server: hub.socketIO)
+        } onUpgrade: { inbound, outbound, context in
+            try await SocketIOController.serveWebSocket(inbound, outbound, context: context, server: hub.socketIO)
         }
         return routes
     }

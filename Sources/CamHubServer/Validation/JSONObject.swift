@@ -17,6 +17,34 @@ final class JSONObject {
         try JSONObject(parsing: try await request.collectBody(limit: limit))
     }
 
+    /// An object that arrived another way (a Socket.IO event argument).
+    init(fields: [String: Any]) {
+        self.fields = fields
+    }
+
+    /// The names among `names` that are absent, null or empty strings.
+    func missing(_ names: [String]) -> [String] {
+        names.filter { name in
+            guard let value = fields[name], !(value is NSNull) else { return true }
+            return (value as? String)?.isEmpty == true
+        }
+    }
+
+    /// A list of JSON objects, kept as they are.
+    func objects(_ name: String, maxCount: Int) -> [[String: Any]]? {
+        guard let raw = present(name, required: false) else { return nil }
+        guard let list = raw as? [Any], let objects = list as? [[String: Any]] else { return problem(name, "must be a list of objects", "type_error.list") }
+        guard objects.count <= maxCount else { return problem(name, "must hold at most \(maxCount) objects", "value_error.list") }
+        return objects
+    }
+
+    /// A JSON object, kept as it is.
+    func object(_ name: String) -> [String: Any]? {
+        guard let raw = present(name, required: false) else { return nil }
+        guard let object = raw as? [String: Any] else { return problem(name, "must be an object", "type_error.dict") }
+        return object
+    }
+
     init(parsing buffer: ByteBuffer) throws {
         let value: Any
         do {

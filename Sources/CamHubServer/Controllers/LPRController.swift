@@ -1,0 +1,171 @@
+import CamHubCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// Seed 002's REST fallback, sharing validation and storage with the Socket.IO events
+/// (`LPRIngest`), plus the records, statistics and the stored images.
+///
+/// With `lpr.token` set, every route here needs `Authorization: Bearer <token>` or the operator;
+/// without it the routes are open, as in the seed.
+struct LPRController {
+    let hub: Hub
+    static let origin = LPRIngest.Origin(transport: "rest")
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("api/test", use: test)
+        routes.post("api/cameras/register", use: register)
+        routes.post("api/detection", use: detection)
+        routes.post("api/health", use: health)
+        routes.get("api/statistics", use: statistics)
+        routes.get("api/cameras", use: cameras)
+        routes.get("api/records", use: records)
+        routes.get("blobs/{name}", use: blob)
+        return routes
+    }
+
+    static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+            body: .init(byteBuffer: ByteBuffer(string: RecordJSON.text(object)))
+        )
+    }
+
+    private func requireAccess(_ request: Request, _ context: HubRequestContext) throws {
+        guard let token = hub.configuration.lpr.token else { return }
+        if hub.access.isOperator(request, context: context) { return }
+        guard let presented = Access.bearerToken(request) else {
+            throw APIError.unauthorized("this LPR server needs its token as Authorization: Bearer")
+        }
+        guard AdminToken(token: token).matches(presented) else { throw APIError.unauthorized("invalid LPR token") }
+    }
+
+    /// Runs an ingest call, turning missing fields into the seed's 400.
+    private func ingest(_ work: () async throws -> [String: Any]) async throws -> Response {
+        do {
+            return Self.json(try await work())
+        } catch let missing as LPRIngest.MissingFields {
+            return Self.json(
+                ["success": false, "error": ["code": "missing_fields", "message": missing.message], "missing_fields": missing.names],
+                status: .badRequest
+            )
+        }
+    }
+
+    @Sendable func test(_ request: Request, context: HubRequestContext) async throws -> Response {
+        Self.json(["success": true, "message": "LPR server is running", "timestamp": JSONResponse.timestamp(Date()), "socketio": true])
+    }
+
+    @Sendable func register(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
+        return try await ingest {
+            let registered = try await hub.lpr.register(body, origin: Self.origin)
+            hub.socketIO.emitToAll("camera_status", RecordJSON.text(["camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID, "status": "online"]))
+            return ["success": true, "message": "Camera registered successfully", "camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID]
+        }
+    }
+
+    @Sendable func detection(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
+        return try await ingest {
+            let record = try await hub.lpr.detection(body, origin: Self.origin)
+            hub.socketIO.emit("new_detection", RecordJSON.text(RecordJSON.detection(record)), toRoom: "dashboard")
+            return ["success": true, "detection_id": record.id, "message": "Detection stored"]
+        }
+    }
+
+    @Sendable func health(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
+        return try await ingest {
+            let report = try await hub.lpr.health(body, origin: Self.origin)
+            hub.socketIO.emit("health_update", RecordJSON.text(RecordJSON.health(report)), toRoom: "health_monitoring")
+            return ["success": true, "health_id": report.id, "message": "Health status stored"]
+        }
+    }
+
+    @Sendable func statistics(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let top = try Self.integer(request, "top", default: 10, range: 1...100)
+        let stats = try await hub.records.statistics(now: Date(), topPlates: top)
+        func keyed(_ counts: [RecordStatistics.Count]) -> [String: Int] {
+            Dictionary(counts.map { ($0.key, $0.count) }, uniquingKeysWith: +)
+        }
+        return Self.json([
+            "success": true,
+            "statistics": [
+                "total_detections": stats.totalDetections, "total_plates": stats.totalPlates,
+                "total_health_reports": stats.totalHealthReports, "detections_last_24h": stats.detectionsLast24Hours,
+                "by_camera": keyed(stats.byCamera), "by_checkpoint": keyed(stats.byCheckpoint),
+                "by_hour": stats.byHour.map { ["hour": $0.key, "count": $0.count] },
+                "top_plates": stats.topPlates.map { ["plate": $0.key, "count": $0.count] },
+            ] as [String: Any],
+        ])
+    }
+
+    @Sendable func cameras(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let now = Date()
+        let cameras = try await hub.cameras.list().filter { $0.kind == .edge }.map { camera -> [String: Any] in
+            [
+                "camera_id": camera.id, "checkpoint_id": camera.metadata["checkpoint_id"] ?? camera.location, "name": camera.name,
+                "status": hub.status(of: camera, now: now).rawValue, "source": camera.source,
+                "last_seen": camera.lastSeenAt.map(JSONResponse.timestamp) ?? NSNull(),
+                "registered_at": JSONResponse.timestamp(camera.createdAt),
+            ]
+        }
+        return Self.json(["success": true, "cameras": cameras, "count": cameras.count])
+    }
+
+    @Sendable func records(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let parameters = request.uri.queryParameters
+        let query = DetectionQuery(
+            limit: try Self.integer(request, "limit", default: 50, range: 1...1000),
+            offset: try Self.integer(request, "offset", default: 0, range: 0...10_000_000),
+            cameraID: parameters["camera_id"].map(String.init), checkpointID: parameters["checkpoint_id"].map(String.init),
+            plate: parameters["plate"].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
+            since: try Self.date(request, "since"), until: try Self.date(request, "until")
+        )
+        let records = try await hub.records.detections(query)
+        return Self.json([
+            "success": true, "records": records.map(RecordJSON.detection), "count": records.count, "limit": query.limit, "offset": query.offset,
+        ])
+    }
+
+    @Sendable func blob(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try requireAccess(request, context)
+        let name = try context.parameters.require("name")
+        guard let data = hub.lpr.blobs.read(name) else { throw CamHubError.notFound("no stored image '\(name.prefix(80))'") }
+        return Response(
+            status: .ok,
+            headers: [.contentType: name.hasSuffix(".png") ? "image/png" : "image/jpeg", .cacheControl: "public, max-age=31536000, immutable"],
+            body: .init(byteBuffer: ByteBuffer(data: data))
+        )
+    }
+
+    // MARK: Query parameters
+
+    static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw APIError.badRequest("\(name) must be an integer between \(range.lowerBound) and \(range.upperBound), got '\(text.prefix(40))'")
+        }
+        return number
+    }
+
+    /// An ISO 8601 date (with or without fractional seconds) or Unix seconds.
+    static func date(_ request: Request, _ name: String) throws -> Date? {
+        guard let text = request.uri.queryParameters[Substring(name)].map(String.init), !text.isEmpty else { return nil }
+        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = plain.date(from: text) ?? fractional.date(from: text) { return date }
+        throw APIError.badRequest("\(name) must be an ISO 8601 time or Unix seconds, got '\(text.prefix(40))'")
+    }
+}

@@ -1,0 +1,191 @@
+import CamHubSocketIO
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOWebSocket
+import ServiceLifecycle
+
+/// `/socket.io/`: Engine.IO v4 over HTTP long-polling and WebSocket, with the upgrade from one to
+/// the other, for the Socket.IO server in `hub.socketIO`.
+///
+/// - GET without `sid`: the handshake (the open packet). GET with `sid`: a long poll.
+/// - POST with `sid`: packets from the client, answered `ok`.
+/// - A WebSocket without `sid` starts a session on WebSocket alone; with the `sid` of a polling
+///   session it is the upgrade (`2probe` → `3probe`, then `5`).
+struct SocketIOController {
+    let hub: Hub
+
+    var server: SocketIOServer { hub.socketIO }
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("socket.io", use: poll)
+        routes.post("socket.io", use: post)
+        return routes
+    }
+
+    /// Engine.IO's own error shape (`code`, `message`) beside camhub's `error` object.
+    static func engineError(_ code: Int, _ message: String) -> Response {
+        let body = #"{"code":\#(code),"message":"\#(message)","error":{"code":"engine_io","message":"\#(message)"}}"#
+        return Response(
+            status: .badRequest, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+
+    static func text(_ body: String) -> Response {
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=UTF-8", .cacheControl: "no-store"], body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// Checks `EIO=4` and the transport; the error response when they are wrong.
+    static func checkQuery(_ request: Request, transport expected: String) -> Response? {
+        let query = request.uri.queryParameters
+        guard query["EIO"].map(String.init) == "4" else { return engineError(5, "Unsupported protocol version") }
+        guard let transport = query["transport"].map(String.init), ["polling", "websocket"].contains(transport) else {
+            return engineError(0, "Transport unknown")
+        }
+        guard transport == expected else { return engineError(3, "Bad request") }
+        return nil
+    }
+
+    @Sendable func poll(_ request: Request, context: HubRequestContext) async throws -> Response {
+        if let error = Self.checkQuery(request, transport: "polling") { return error }
+        guard let sid = request.uri.queryParameters["sid"].map(String.init) else {
+            let session = server.openSession(
+                transport: .polling, query: Self.query(request), remoteAddress: context.remoteAddress?.ipAddress
+            )
+            return Self.text(server.openPacket(for: session))
+        }
+        guard let session = server.session(sid) else { return Self.engineError(1, "Session ID unknown") }
+        do {
+            let packets = try await withGracefulShutdownHandler {
+                try await session.poll()
+            } onGracefulShutdown: {
+                session.close()
+            }
+            return Self.text(EngineIOPayload.encode(packets))
+        } catch let error as EngineIOSession.PollError {
+            switch error {
+            case .overlappingPoll:
+                await server.close(session)
+                return Self.engineError(3, "Bad request")
+            case .wrongTransport:
+                return Self.engineError(3, "Bad request")
+            case .closed:
+                await server.close(session)
+                return Self.text(EngineIOPacket(.close).encoded)
+            }
+        }
+    }
+
+    @Sendable func post(_ request: Request, context: HubRequestContext) async throws -> Response {
+        if let error = Self.checkQuery(request, transport: "polling") { return error }
+        guard let sid = request.uri.queryParameters["sid"].map(String.init), let session = server.session(sid) else {
+            return Self.engineError(1, "Session ID unknown")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.collectBody(limit: server.settings.maxPayload, what: "payload")
+        } catch {
+            await server.close(session)
+            throw error
+        }
+        do {
+            let packets = try EngineIOPayload.decode(String(buffer: body))
+            try await server.receive(packets, on: session)
+        } catch {
+            context.logger.notice("Socket.IO client sent garbage; session closed", metadata: ["sid": "\(sid)", "error": "\(error)"])
+            await server.close(session)
+            return Self.engineError(3, "Bad request")
+        }
+        return Self.text("ok")
+    }
+
+    static func query(_ request: Request) -> [String: String] {
+        var query: [String: String] = [:]
+        for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
+        return query
+    }
+
+    // MARK: WebSocket
+
+    /// Decides on a WebSocket upgrade of `/socket.io/`.
+    static func shouldUpgrade(_ request: Request, server: SocketIOServer) -> RouterShouldUpgrade {
+        guard checkQuery(request, transport: "websocket") == nil else { return .dontUpgrade }
+        if let sid = request.uri.queryParameters["sid"].map(String.init) {
+            guard let session = server.session(sid), session.transport == .polling else { return .dontUpgrade }
+        }
+        return .upgrade([:])
+    }
+
+    /// One WebSocket: a fresh session, or the upgrade of a polling one.
+    static func serveWebSocket(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<HubWebSocketContext>,
+        server: SocketIOServer
+    ) async throws {
+        await WebSocketUnmasker.install(on: context.requestContext.channel, logger: context.logger)
+        let session: EngineIOSession
+        let upgrading: Bool
+        if let sid = context.request.uri.queryParameters["sid"].map(String.init) {
+            guard let existing = server.session(sid) else { return }
+            session = existing
+            upgrading = true
+        } else {
+            upgrading = false
+            session = server.openSession(
+                transport: .websocket, query: query(context.request), remoteAddress: context.requestContext.remoteAddress?.ipAddress
+            )
+            try await outbound.write(.text(server.openPacket(for: session)))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                while let packets = await session.nextForWebSocket() {
+                    for packet in packets { try await outbound.write(.text(packet)) }
+                }
+            }
+            group.addTask {
+                do {
+                    try await readWebSocket(inbound, outbound: outbound, session: session, server: server, upgrading: upgrading)
+                } catch {
+                    context.logger.notice("Socket.IO WebSocket ended", metadata: ["sid": "\(session.id)", "error": "\(error)"])
+                }
+                // A socket that never completed its upgrade leaves the polling session alone;
+                // otherwise the session ends with its socket, which also ends the writer.
+                if session.transport == .polling {
+                    session.cancelUpgrade()
+                    session.wakeWebSocketWriter()
+                } else {
+                    await server.close(session)
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    private static func readWebSocket(
+        _ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: EngineIOSession, server: SocketIOServer, upgrading: Bool
+    ) async throws {
+        var upgrading = upgrading
+        for try await message in inbound.messages(maxSize: server.settings.maxPayload) {
+            guard case .text(let text) = message else {
+                throw SocketIOServer.ProtocolViolation.garbage("binary messages are not supported")
+            }
+            let packet = try EngineIOPacket(decoding: Substring(text))
+            if upgrading {
+                switch (packet.kind, packet.data) {
+                case (.ping, "probe"):
+                    guard session.beginUpgrade() else { return }
+                    try await outbound.write(.text(EngineIOPacket(.pong, "probe").encoded))
+                case (.upgrade, _):
+                    guard session.completeUpgrade() else { return }
+                    upgrading = false
+                default:
+                    throw SocketIOServer.ProtocolViolation.garbage("expected the upgrade probe, got packet type \(packet.kind.rawValue)")
+                }
+                continue
+            }
+            try await server.receive([packet], on: session)
+        }
+    }
+}

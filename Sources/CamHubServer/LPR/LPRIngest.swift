@@ -1,0 +1,172 @@
+import CamHubCore
+import Foundation
+import Synchronization
+
+/// Seed 002's one code path for validation and storage, shared by the Socket.IO events and the
+/// REST fallback: camera registration, detections and health reports.
+///
+/// A record is answered only after it is committed (`RecordWriter`). The reporting camera is put in
+/// the registry (kind `edge`, its checkpoint as location) the first time it is seen, and its
+/// last-seen time is refreshed at most every `touchInterval`.
+final class LPRIngest: Sendable {
+    let cameras: any CameraRepository
+    let writer: RecordWriter
+    let blobs: BlobStore
+    private let lastTouched = Mutex<[CameraID: Date]>([:])
+    static let touchInterval: TimeInterval = 10
+    static let required = ["camera_id", "checkpoint_id", "timestamp"]
+
+    init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore) {
+        self.cameras = cameras
+        self.writer = writer
+        self.blobs = blobs
+    }
+
+    /// Required fields that are missing: a 400 over REST, `{success: false, error}` over Socket.IO.
+    struct MissingFields: Error {
+        let names: [String]
+        var message: String { "Missing required fields: " + names.joined(separator: ", ") }
+    }
+
+    struct Origin: Sendable {
+        /// `socket.io` or `rest`.
+        let transport: String
+    }
+
+    // MARK: Camera registration
+
+    struct Registered {
+        let cameraID: CameraID
+        let checkpointID: String
+    }
+
+    func register(_ body: JSONObject, origin: Origin) async throws -> Registered {
+        let missing = body.missing(["camera_id", "checkpoint_id"])
+        guard missing.isEmpty else { throw MissingFields(names: missing) }
+        let (cameraID, checkpointID) = try identity(body)
+        _ = body.string("timestamp", length: 0...64)
+        try body.check()
+        try await touch(cameraID, checkpointID: checkpointID, origin: origin, force: true)
+        return Registered(cameraID: cameraID, checkpointID: checkpointID)
+    }
+
+    // MARK: Detections
+
+    func detection(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
+        let missing = body.missing(Self.required)
+        guard missing.isEmpty else { throw MissingFields(names: missing) }
+        let (cameraID, checkpointID) = try identity(body)
+        let timestamp = body.string("timestamp", length: 1...64)
+        _ = body.string("type", length: 0...64)
+        let vehiclesCount = body.integer("vehicles_count", range: 0...10_000)
+        let platesCount = body.integer("plates_count", range: 0...10_000)
+        let ocr = ocrResults(body)
+        let vehicleDetections = body.objects("vehicle_detections", maxCount: 1000) ?? []
+        let plateDetections = body.objects("plate_detections", maxCount: 1000) ?? []
+        let processingTime = body.number("processing_time_ms")
+        let annotated = body.string("annotated_image")
+        let crops = body.raw("cropped_plates").flatMap { $0 as? [Any] }
+        if body.raw("cropped_plates") != nil, crops == nil { body.reject("cropped_plates", "must be a list of base64 strings", kind: "type_error.list") }
+        try body.check()
+
+        let plates = Self.plates(ocr: ocr, detections: plateDetections)
+        var cropNames: [String] = []
+        for case let crop as String in crops ?? [] {
+            if let name = try blobs.store(base64: crop) { cropNames.append(name) }
+        }
+        let details: [String: Any] = ["vehicle_detections": vehicleDetections, "plate_detections": plateDetections, "ocr_results": ocr]
+        let record = DetectionRecord(
+            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp!,
+            receivedAt: now, vehiclesCount: vehiclesCount ?? 0, platesCount: platesCount ?? plates.count, plates: plates,
+            processingTimeMS: processingTime, detailsJSON: Self.json(details),
+            annotatedImage: try annotated.flatMap { try blobs.store(base64: $0) },
+            croppedPlates: cropNames
+        )
+        try await touch(cameraID, checkpointID: checkpointID, origin: origin)
+        try await writer.store(.detection(record))
+        return record
+    }
+
+    /// Plate texts from `ocr_results` and `plate_detections[].text`: trimmed, upper-cased, once each.
+    static func plates(ocr: [String], detections: [[String: Any]]) -> [String] {
+        var seen: [String] = []
+        for text in ocr + detections.compactMap({ $0["text"] as? String }) {
+            let plate = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
+            if !plate.isEmpty, plate.count <= 32, !seen.contains(plate) { seen.append(plate) }
+        }
+        return Array(seen.prefix(64))
+    }
+
+    private func ocrResults(_ body: JSONObject) -> [String] {
+        guard let raw = body.raw("ocr_results") else { return [] }
+        guard let list = raw as? [Any], let texts = list as? [String], texts.count <= 1000, texts.allSatisfy({ $0.count <= 64 }) else {
+            body.reject("ocr_results", "must be a list of at most 1000 strings of up to 64 characters", kind: "type_error.list")
+            return []
+        }
+        return texts
+    }
+
+    // MARK: Health
+
+    func health(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
+        let missing = body.missing(Self.required)
+        guard missing.isEmpty else { throw MissingFields(names: missing) }
+        let (cameraID, checkpointID) = try identity(body)
+        let timestamp = body.string("timestamp", length: 1...64)
+        _ = body.string("type", length: 0...64)
+        let component = body.string("component", length: 0...64) ?? "camera"
+        let status = body.string("status", length: 0...32) ?? "unknown"
+        let message = body.string("message", length: 0...2000) ?? ""
+        let details = body.object("details") ?? [:]
+        try body.check()
+        let report = HealthReport(
+            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp!,
+            receivedAt: now, component: component, status: status, message: message, detailsJSON: Self.json(details)
+        )
+        try await touch(cameraID, checkpointID: checkpointID, origin: origin)
+        try await writer.store(.health(report))
+        return report
+    }
+
+    // MARK: Helpers
+
+    /// `camera_id` (a registry id) and `checkpoint_id`, checked.
+    private func identity(_ body: JSONObject) throws -> (CameraID, String) {
+        let cameraID = body.string("camera_id", length: 1...64)
+        let checkpointID = body.string("checkpoint_id", length: 1...64)
+        if let cameraID, !CameraIDRules.isValid(cameraID) { body.reject("camera_id", CameraIDRules.requirement) }
+        try body.check()
+        return (cameraID!, checkpointID!)
+    }
+
+    /// Puts the camera in the registry, or refreshes its last-seen time when it is due.
+    private func touch(_ cameraID: CameraID, checkpointID: String, origin: Origin, force: Bool = false) async throws {
+        let now = Date()
+        let due = lastTouched.withLock { touched -> Bool in
+            if !force, let last = touched[cameraID], now.timeIntervalSince(last) < Self.touchInterval { return false }
+            touched[cameraID] = now
+            return true
+        }
+        guard due else { return }
+        if try await cameras.camera(id: cameraID) == nil {
+            let camera = Camera(
+                id: cameraID, name: cameraID, location: checkpointID, kind: .edge, source: origin.transport, state: .active,
+                metadata: ["checkpoint_id": checkpointID], lastSeenAt: now
+            )
+            do {
+                try await cameras.create(camera)
+                return
+            } catch let error as CamHubError where error.code == .conflict {}
+        }
+        try await cameras.update(id: cameraID) { camera in
+            camera.lastSeenAt = now
+            camera.metadata["checkpoint_id"] = checkpointID
+            if camera.kind == .edge { camera.location = checkpointID }
+        }
+    }
+
+    static func json(_ object: Any) -> String {
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
