@@ -133,7 +133,7 @@ struct HubDatabaseTests {
     @Test func opensInWALModeWithMigrationsApplied() throws {
         let database = try HubDatabase(url: url)
         #expect(try database.journalMode() == "wal")
-        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results"])
+        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records"])
     }
 
     @Test func camerasSurviveReopening() async throws {
@@ -143,6 +143,6 @@ struct HubDatabaseTests {
         }
         let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
         #expect(try await reopened.camera(id: "kept")?.name == "Front door")
-        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results"])
+        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records"])
     }
 }

@@ -44,6 +44,8 @@ final class RecordWriter: Service, Sendable {
     }
 
     func run() async throws {
+        // A writer may be run again after a shutdown (tests build several applications on one hub).
+        state.withLock { $0.stopped = false }
         await withGracefulShutdownHandler {
             while let batch = await nextBatch() {
                 await write(batch)

@@ -1,0 +1,251 @@
+"""Seed 002 (LPR edge link) against the real binary, with the stock python-socketio client:
+default transports (polling, then the upgrade to WebSocket), polling only and WebSocket only;
+the rooms; the REST fallback; records that survive kill -9; and the token."""
+import base64
+import io
+import json
+import threading
+import time
+
+import pytest
+import requests
+import socketio
+from PIL import Image
+
+DETECTION = {
+    "type": "detection_result",
+    "camera_id": "camera_001",
+    "checkpoint_id": "checkpoint_001",
+    "timestamp": "2024-12-19T10:00:00Z",
+    "vehicles_count": 1,
+    "plates_count": 1,
+    "ocr_results": ["ABC1234"],
+    "vehicle_detections": [{"bbox": [100, 100, 200, 200], "confidence": 0.95, "class": "car"}],
+    "plate_detections": [{"bbox": [150, 150, 180, 170], "confidence": 0.92, "text": "ABC1234"}],
+    "processing_time_ms": 150,
+    "annotated_image": "base64_encoded_image_data",
+    "cropped_plates": ["base64_plate1", "base64_plate2"],
+}
+HEALTH = {
+    "type": "health_check", "camera_id": "camera_001", "checkpoint_id": "checkpoint_001",
+    "timestamp": "2024-12-19T10:00:00Z", "component": "camera", "status": "healthy",
+    "message": "Camera working normally", "details": {"cpu_usage": 45.2, "memory_usage": 67.8, "disk_usage": 23.1},
+}
+REGISTER = {"camera_id": "camera_001", "checkpoint_id": "checkpoint_001", "timestamp": "2024-12-19T10:00:00Z"}
+
+
+class Recorder:
+    """A python-socketio client that keeps every event it receives."""
+
+    def __init__(self, **options):
+        self.sio = socketio.Client(**options)
+        self.events: dict[str, list] = {}
+        self.lock = threading.Condition()
+
+        @self.sio.on("*")
+        def any_event(event, data=None):
+            with self.lock:
+                self.events.setdefault(event, []).append(data)
+                self.lock.notify_all()
+
+    def wait(self, event, count=1, timeout=10):
+        deadline = time.time() + timeout
+        with self.lock:
+            while len(self.events.get(event, [])) < count:
+                remaining = deadline - time.time()
+                if remaining <= 0:
+                    raise AssertionError(f"no {event} event within {timeout}s; got {list(self.events)}")
+                self.lock.wait(remaining)
+            return self.events[event][count - 1]
+
+
+def seed_flow(hub, recorder: Recorder):
+    """The seed's own flow: register, detection, health, ping, rooms."""
+    sio = recorder.sio
+    sio.emit("join_dashboard")
+    sio.emit("join_health_room")
+    sio.emit("camera_register", REGISTER)
+    registered = recorder.wait("camera_register")
+    assert registered["success"] is True and registered["message"] == "Camera registered successfully"
+    sio.emit("lpr_data", DETECTION)
+    response = recorder.wait("lpr_response")
+    assert response["success"] is True and response["detection_id"]
+    detection = recorder.wait("new_detection")
+    assert detection["detection_id"] == response["detection_id"] and detection["plates"] == ["ABC1234"]
+    sio.emit("health_status", HEALTH)
+    health = recorder.wait("health_response")
+    assert health["success"] is True and health["health_id"]
+    assert recorder.wait("health_update")["status"] == "healthy"
+    sio.emit("ping", {"type": "test", "message": "Hello from AI Camera", "timestamp": "2024-12-19T10:00:00Z"})
+    pong = recorder.wait("pong")
+    assert pong["success"] is True and pong["message"] == "pong"
+    # An event with an ack id is acknowledged with the same payload.
+    ack = sio.call("lpr_data", DETECTION, timeout=10)
+    assert ack["success"] is True and ack["detection_id"] != response["detection_id"]
+    missing = sio.call("lpr_data", {"camera_id": "camera_001"}, timeout=10)
+    assert missing["success"] is False and "checkpoint_id" in missing["error"] and "timestamp" in missing["error"]
+    records = requests.get(hub.url("/api/records"), params={"camera_id": "camera_001"}, timeout=5).json()["records"]
+    assert {r["detection_id"] for r in records} >= {response["detection_id"], ack["detection_id"]}
+    return response["detection_id"]
+
+
+def test_default_transports_start_polling_and_upgrade_to_websocket(hub):
+    recorder = Recorder()
+    recorder.sio.connect(hub.base)
+    try:
+        deadline = time.time() + 10
+        while recorder.sio.transport() != "websocket" and time.time() < deadline:
+            time.sleep(0.05)
+        assert recorder.sio.transport() == "websocket"
+        seed_flow(hub, recorder)
+    finally:
+        recorder.sio.disconnect()
+
+
+@pytest.mark.parametrize("transport", ["polling", "websocket"])
+def test_the_seed_flow_over_one_transport(hub, transport):
+    recorder = Recorder()
+    recorder.sio.connect(hub.base, transports=[transport])
+    try:
+        assert recorder.sio.transport() == transport
+        seed_flow(hub, recorder)
+    finally:
+        recorder.sio.disconnect()
+
+
+def test_a_dashboard_client_sees_another_clients_detections_and_camera_status(hub):
+    dashboard = Recorder()
+    dashboard.sio.connect(hub.base)
+    camera = Recorder()
+    camera.sio.connect(hub.base, transports=["polling"])
+    try:
+        dashboard.sio.emit("join_dashboard")
+        dashboard.sio.call("ping", {}, timeout=5)  # the join is processed before the ping's answer
+        camera.sio.emit("camera_register", {**REGISTER, "camera_id": "gate_7"})
+        assert dashboard.wait("camera_status") == {"camera_id": "gate_7", "checkpoint_id": "checkpoint_001", "status": "online"}
+        ack = camera.sio.call("lpr_data", {**DETECTION, "camera_id": "gate_7", "ocr_results": ["XYZ999"]}, timeout=10)
+        seen = dashboard.wait("new_detection")
+        assert seen["detection_id"] == ack["detection_id"] and seen["camera_id"] == "gate_7"
+        # A detection over REST reaches the dashboard too.
+        rest = requests.post(hub.url("/api/detection"), json={**DETECTION, "camera_id": "gate_7"}, timeout=5).json()
+        assert dashboard.wait("new_detection", count=2)["detection_id"] == rest["detection_id"]
+        camera.sio.disconnect()
+        offline = dashboard.wait("camera_status", count=2)
+        assert offline == {"camera_id": "gate_7", "status": "offline"}
+        assert "new_detection" not in camera.events  # not in the room
+    finally:
+        dashboard.sio.disconnect()
+        if camera.sio.connected:
+            camera.sio.disconnect()
+
+
+def jpeg_base64(color) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 32), color).save(out, "JPEG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_the_rest_fallback(hub):
+    assert requests.get(hub.url("/api/test"), timeout=5).json()["success"] is True
+    registered = requests.post(hub.url("/api/cameras/register"), json={**REGISTER, "camera_id": "rest_cam"}, timeout=5)
+    assert registered.status_code == 200 and registered.json()["success"] is True
+    crop = jpeg_base64((250, 250, 0))
+    body = {**DETECTION, "camera_id": "rest_cam", "annotated_image": jpeg_base64((0, 0, 250)), "cropped_plates": [crop, "not base64 !"]}
+    stored = requests.post(hub.url("/api/detection"), json=body, timeout=5)
+    assert stored.status_code == 200 and stored.json()["success"] is True
+    assert requests.post(hub.url("/api/health"), json={**HEALTH, "camera_id": "rest_cam"}, timeout=5).json()["success"] is True
+
+    for missing in ["camera_id", "checkpoint_id", "timestamp"]:
+        response = requests.post(hub.url("/api/detection"), json={k: v for k, v in DETECTION.items() if k != missing}, timeout=5)
+        assert response.status_code == 400 and response.json()["missing_fields"] == [missing]
+        assert missing in response.json()["error"]["message"]
+    broken = requests.post(hub.url("/api/detection"), data="{not json", headers={"Content-Type": "application/json"}, timeout=5)
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "bad_json"
+    wrong_type = requests.post(hub.url("/api/detection"), json={**DETECTION, "vehicles_count": "many"}, timeout=5)
+    assert wrong_type.status_code == 422 and "vehicles_count" in wrong_type.text
+    assert requests.post(hub.url("/api/health"), json={"camera_id": "x"}, timeout=5).status_code == 400
+
+    records = requests.get(hub.url("/api/records"), params={"plate": "abc1234", "camera_id": "rest_cam"}, timeout=5).json()["records"]
+    assert len(records) == 1
+    record = records[0]
+    image = requests.get(hub.url(record["annotated_image_url"]), timeout=5)
+    assert image.status_code == 200 and image.headers["Content-Type"] == "image/jpeg"
+    assert base64.b64encode(requests.get(hub.url(record["cropped_plate_urls"][0]), timeout=5).content).decode() == crop
+    assert len(record["cropped_plate_urls"]) == 1  # the invalid one is absent
+
+    cameras = requests.get(hub.url("/api/cameras"), timeout=5).json()["cameras"]
+    assert {"camera_id": "rest_cam", "checkpoint_id": "checkpoint_001"}.items() <= next(c for c in cameras if c["camera_id"] == "rest_cam").items()
+    # The LPR camera is in the one registry every other API lists.
+    assert requests.get(hub.url("/cameras"), timeout=5).json()["rest_cam"]["kind"] == "edge"
+    statistics = requests.get(hub.url("/api/statistics"), timeout=5).json()["statistics"]
+    assert statistics["total_detections"] >= 1 and statistics["by_camera"]["rest_cam"] == 1
+    assert len(statistics["by_hour"]) == 24 and statistics["by_hour"][-1]["count"] >= 1
+    assert statistics["top_plates"][0]["plate"] == "ABC1234"
+    assert requests.get(hub.url("/api/records"), params={"limit": "0"}, timeout=5).status_code == 400
+    assert requests.get(hub.url("/api/records"), params={"since": "yesterday"}, timeout=5).status_code == 400
+    assert requests.get(hub.url("/blobs/nothing.jpg"), timeout=5).status_code == 404
+
+
+def test_acknowledged_records_survive_kill_9(start_hub):
+    hub = start_hub()
+    recorder = Recorder()
+    recorder.sio.connect(hub.base)
+    acknowledged = [recorder.sio.call("lpr_data", {**DETECTION, "ocr_results": [f"KILL{i}"]}, timeout=10)["detection_id"] for i in range(20)]
+    rest = requests.post(hub.url("/api/detection"), json=DETECTION, timeout=5).json()["detection_id"]
+    hub.crash()
+    recorder.sio.disconnect()
+    restarted = start_hub(args=["--data-dir", str(hub.data_dir), "--port", str(hub.port)], port=hub.port)
+    stored = {r["detection_id"] for r in requests.get(restarted.url("/api/records"), params={"limit": 100}, timeout=5).json()["records"]}
+    assert set(acknowledged) | {rest} <= stored
+
+
+def test_the_token_is_required_once_set(start_hub):
+    hub = start_hub(env={"CAMHUB_LPR_TOKEN": "edge-secret-123", "CAMHUB_TRUST_LOOPBACK": "false"})
+    refused = socketio.Client()
+    errors = []
+    refused.on("connect_error", lambda data: errors.append(data))
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        refused.connect(hub.base)
+    assert errors and "Not authorized" in errors[0]["message"]
+    wrong = socketio.Client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        wrong.connect(hub.base, auth={"token": "nope-nope-nope"})
+    allowed = Recorder()
+    allowed.sio.connect(hub.base, auth={"token": "edge-secret-123"})
+    assert allowed.sio.call("lpr_data", DETECTION, timeout=10)["success"] is True
+    allowed.sio.disconnect()
+    by_query = socketio.Client()
+    by_query.connect(hub.base + "?token=edge-secret-123", transports=["websocket"])
+    by_query.disconnect()
+
+    assert requests.post(hub.url("/api/detection"), json=DETECTION, timeout=5).status_code == 401
+    bad = requests.post(hub.url("/api/detection"), json=DETECTION, headers={"Authorization": "Bearer wrong"}, timeout=5)
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "unauthorized"
+    good = requests.post(hub.url("/api/detection"), json=DETECTION, headers={"Authorization": "Bearer edge-secret-123"}, timeout=5)
+    assert good.status_code == 200
+    assert requests.get(hub.url("/api/records"), timeout=5).status_code == 401
+
+
+def test_garbage_closes_the_session_and_the_hub_keeps_serving(hub):
+    base = hub.url("/socket.io/")
+    assert requests.get(base, params={"EIO": "3", "transport": "polling"}, timeout=5).status_code == 400
+    assert requests.get(base, params={"EIO": "4", "transport": "carrier-pigeon"}, timeout=5).status_code == 400
+    assert requests.get(base, params={"EIO": "4", "transport": "polling", "sid": "unknown"}, timeout=5).json()["message"] == "Session ID unknown"
+    handshake = requests.get(base, params={"EIO": "4", "transport": "polling"}, timeout=5)
+    assert handshake.headers["Content-Type"].startswith("text/plain") and handshake.text.startswith('0{"sid":"')
+    sid = json.loads(handshake.text[1:])["sid"]
+    params = {"EIO": "4", "transport": "polling", "sid": sid}
+    assert requests.post(base, params=params, data="40", timeout=5).text == "ok"
+    assert requests.post(base, params=params, data="4\u00ffnot a packet", timeout=5).status_code == 400
+    # The session is gone.
+    assert requests.post(base, params=params, data="40", timeout=5).status_code == 400
+    # An oversized body is refused too.
+    handshake = requests.get(base, params={"EIO": "4", "transport": "polling"}, timeout=5)
+    sid = json.loads(handshake.text[1:])["sid"]
+    big = requests.post(base, params={"EIO": "4", "transport": "polling", "sid": sid}, data="4" + "x" * 1_100_000, timeout=10)
+    assert big.status_code == 413
+    assert requests.get(hub.url("/api/test"), timeout=5).status_code == 200
+    client = socketio.Client()
+    client.connect(hub.base)
+    assert client.call("lpr_data", DETECTION, timeout=10)["success"] is True
+    client.disconnect()
