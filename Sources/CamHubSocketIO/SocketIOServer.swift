@@ -56,6 +56,11 @@ public struct SocketIOClient: Sendable {
         server.emit(event, json, toRoom: room)
     }
 
+    /// How many sockets are in `room`, so an event nobody would receive need not be built.
+    public func members(of room: String) -> Int {
+        server.members(of: room)
+    }
+
     /// Sends `event` to every connected socket.
     public func broadcastToAll(_ event: String, _ json: String) {
         server.emitToAll(event, json)

@@ -105,14 +105,20 @@ public enum HubApplication {
         return AnalysisScheduler(model: client, maxConcurrent: settings.maxConcurrency)
     }
 
-    /// Self-registration is open by design (PRODUCT.md); say so when the hub is reachable from
-    /// other machines and no enrollment token closes it.
+    /// Self-registration and the LPR ingest are open by design (PRODUCT.md); say so when the hub
+    /// is reachable from other machines and no token closes them.
     static func warnAboutOpenPaths(_ configuration: HubConfiguration, logger: Logger) {
         let host = configuration.server.host
         let loopbackOnly = host == "localhost" || host.hasPrefix("127.") || host == "::1"
         if !loopbackOnly, configuration.registration.token == nil {
             logger.warning(
                 "POST /register is open to anyone who can reach this hub; set registration.token to require an enrollment token",
+                metadata: ["host": "\(host)"]
+            )
+        }
+        if !loopbackOnly, configuration.lpr.token == nil {
+            logger.warning(
+                "the LPR ingest (Socket.IO on /socket.io/ and POST /api/detection, /api/health) is open to anyone who can reach this hub; set lpr.token to require a token",
                 metadata: ["host": "\(host)"]
             )
         }

@@ -73,7 +73,9 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let record = try await hub.lpr.detection(body, origin: Self.origin)
-            hub.socketIO.emit("new_detection", RecordJSON.text(RecordJSON.detection(record)), toRoom: "dashboard")
+            if hub.socketIO.members(of: "dashboard") > 0 {
+                hub.socketIO.emit("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
+            }
             return ["success": true, "detection_id": record.id, "message": "Detection stored"]
         }
     }
@@ -83,7 +85,9 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let report = try await hub.lpr.health(body, origin: Self.origin)
-            hub.socketIO.emit("health_update", RecordJSON.text(RecordJSON.health(report)), toRoom: "health_monitoring")
+            if hub.socketIO.members(of: "health_monitoring") > 0 {
+                hub.socketIO.emit("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
+            }
             return ["success": true, "health_id": report.id, "message": "Health status stored"]
         }
     }
@@ -133,7 +137,8 @@ struct LPRController {
         )
         let records = try await hub.records.detections(query)
         return Self.json([
-            "success": true, "records": records.map(RecordJSON.detection), "count": records.count, "limit": query.limit, "offset": query.offset,
+            "success": true, "records": records.map { JSONText.Raw(text: RecordJSON.detection($0)) }, "count": records.count,
+            "limit": query.limit, "offset": query.offset,
         ])
     }
 

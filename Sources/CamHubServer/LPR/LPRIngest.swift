@@ -166,7 +166,6 @@ final class LPRIngest: Sendable {
     }
 
     static func json(_ object: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return "{}" }
-        return String(decoding: data, as: UTF8.self)
+        JSONText.encode(object)
     }
 }

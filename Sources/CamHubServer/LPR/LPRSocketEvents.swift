@@ -55,13 +55,17 @@ final class LPRSocketEvents: SocketIOEventHandler {
         case "lpr_data":
             reply = await answer(client, "lpr_response") {
                 let record = try await lpr.detection(body, origin: Self.origin)
-                client.broadcast("new_detection", RecordJSON.text(RecordJSON.detection(record)), toRoom: "dashboard")
+                if client.members(of: "dashboard") > 0 {
+                    client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
+                }
                 return ["success": true, "detection_id": record.id, "message": "Detection stored"]
             }
         case "health_status":
             reply = await answer(client, "health_response") {
                 let report = try await lpr.health(body, origin: Self.origin)
-                client.broadcast("health_update", RecordJSON.text(RecordJSON.health(report)), toRoom: "health_monitoring")
+                if client.members(of: "health_monitoring") > 0 {
+                    client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
+                }
                 return ["success": true, "health_id": report.id, "message": "Health status stored"]
             }
         case "ping":
