@@ -6,11 +6,27 @@ public protocol SocketIOEventHandler: Sendable {
     /// A client asks to connect; `auth` is the JSON text of its CONNECT payload. Throw a
     /// `SocketIORefusal` to answer CONNECT_ERROR with its message.
     func connect(_ client: SocketIOClient, auth: String?) async throws
-    /// An event with its arguments (parsed JSON). The returned JSON text, if any, is the argument
-    /// of the acknowledgement when the client asked for one.
-    func event(_ name: String, arguments: [Any], from client: SocketIOClient) async -> String?
+    /// An event with its arguments (parsed JSON). The handler calls `ack` exactly once, now or
+    /// later, with the acknowledgement's argument; it is sent only when the client asked for one.
+    /// Events of one client are handed over in order; the handler may finish them later.
+    func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async
     /// The client has gone (disconnect packet, closed transport or heartbeat timeout).
     func disconnect(_ client: SocketIOClient) async
+}
+
+/// Answers one event's acknowledgement (Socket.IO ACK with the event's id).
+public struct SocketIOAck: Sendable {
+    let session: EngineIOSession
+    let id: Int?
+
+    /// True when the client asked for an acknowledgement.
+    public var isRequested: Bool { id != nil }
+
+    /// Sends the acknowledgement with `json` as its argument (none when nil).
+    public func reply(_ json: String?) {
+        guard let id else { return }
+        session.send(EngineIOPacket(.message, SocketIOPacket(.ack, ackID: id, payload: "[\(json ?? "")]").encoded).encoded)
+    }
 }
 
 /// Why a CONNECT was refused, sent to the client as `{"message": ...}`.
@@ -193,10 +209,10 @@ public final class SocketIOServer: Sendable {
             else {
                 throw .garbage("an event must be a JSON array starting with its name")
             }
-            let reply = await handler.event(name, arguments: Array(array.dropFirst()), from: client(entry, sessionID: session.id, socketID: socketID))
-            if let ackID = packet.ackID {
-                session.send(EngineIOPacket(.message, SocketIOPacket(.ack, ackID: ackID, payload: "[\(reply ?? "")]").encoded).encoded)
-            }
+            await handler.event(
+                name, arguments: Array(array.dropFirst()), from: client(entry, sessionID: session.id, socketID: socketID),
+                ack: SocketIOAck(session: session, id: packet.ackID)
+            )
         case .ack:
             break
         case .connectError, .binaryEvent, .binaryAck:

@@ -12,18 +12,18 @@ final class RecordingHandler: SocketIOEventHandler {
         if auth?.contains("bad") == true { throw SocketIORefusal("Not authorized") }
     }
 
-    func event(_ name: String, arguments: [Any], from client: SocketIOClient) async -> String? {
+    func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
         switch name {
         case "echo":
             let data = try! JSONSerialization.data(withJSONObject: arguments.first ?? NSNull(), options: [.fragmentsAllowed])
             let json = String(decoding: data, as: UTF8.self)
             client.emit("echoed", json)
-            return json
+            ack.reply(json)
         case "join":
             client.join("lobby")
-            return nil
+            ack.reply(nil)
         default:
-            return nil
+            ack.reply(nil)
         }
     }
 

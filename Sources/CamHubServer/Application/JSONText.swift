@@ -15,27 +15,53 @@ enum JSONText {
     }
 
     static func write(_ value: Any, into out: inout String) {
+        // The common types by identity first: a failed `as?` on `Any` tries every bridge and
+        // costs more than the writing itself.
+        switch ObjectIdentifier(type(of: value)) {
+        case ObjectIdentifier(String.self): writeString(value as! String, into: &out)
+        case ObjectIdentifier([String: Any].self): writeObject(value as! [String: Any], into: &out)
+        case ObjectIdentifier([Any].self): writeArray(value as! [Any], into: &out)
+        case ObjectIdentifier(NSNumber.self): writeNumber(value as! NSNumber, into: &out)
+        case ObjectIdentifier(Int.self): out += String(value as! Int)
+        case ObjectIdentifier(Bool.self): out += (value as! Bool) ? "true" : "false"
+        case ObjectIdentifier(Double.self): writeDouble(value as! Double, into: &out)
+        case ObjectIdentifier(NSNull.self): out += "null"
+        case ObjectIdentifier(Raw.self): out += (value as! Raw).text
+        default: writeOther(value, into: &out)
+        }
+    }
+
+    private static func writeObject(_ object: [String: Any], into out: inout String) {
+        out += "{"
+        var first = true
+        for key in object.keys.sorted() {
+            if !first { out += "," }
+            first = false
+            writeString(key, into: &out)
+            out += ":"
+            write(object[key]!, into: &out)
+        }
+        out += "}"
+    }
+
+    private static func writeArray(_ array: [Any], into out: inout String) {
+        out += "["
+        for (index, element) in array.enumerated() {
+            if index > 0 { out += "," }
+            write(element, into: &out)
+        }
+        out += "]"
+    }
+
+    /// Less common shapes (`[String]`, `[[String: Any]]`, NSNumber subclasses): by cast.
+    private static func writeOther(_ value: Any, into out: inout String) {
         switch value {
         case let text as String:
             writeString(text, into: &out)
         case let object as [String: Any]:
-            out += "{"
-            var first = true
-            for key in object.keys.sorted() {
-                if !first { out += "," }
-                first = false
-                writeString(key, into: &out)
-                out += ":"
-                write(object[key]!, into: &out)
-            }
-            out += "}"
+            writeObject(object, into: &out)
         case let array as [Any]:
-            out += "["
-            for (index, element) in array.enumerated() {
-                if index > 0 { out += "," }
-                write(element, into: &out)
-            }
-            out += "]"
+            writeArray(array, into: &out)
         case let bool as Bool where type(of: value) == Bool.self:
             out += bool ? "true" : "false"
         case let integer as Int where type(of: value) == Int.self:

@@ -52,7 +52,15 @@ final class LPRIngest: Sendable {
 
     // MARK: Detections
 
+    /// Validates and stores a detection; returns once it is committed.
     func detection(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
+        let record = try await detectionRecord(body, origin: origin, now: now)
+        try await writer.store(.detection(record))
+        return record
+    }
+
+    /// Validates a detection, keeps its images and registers its camera: everything but storing it.
+    func detectionRecord(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
         let missing = body.missing(Self.required)
         guard missing.isEmpty else { throw MissingFields(names: missing) }
         let (cameraID, checkpointID) = try identity(body)
@@ -83,14 +91,13 @@ final class LPRIngest: Sendable {
             croppedPlates: cropNames
         )
         try await touch(cameraID, checkpointID: checkpointID, origin: origin)
-        try await writer.store(.detection(record))
         return record
     }
 
     /// Plate texts from `ocr_results` and `plate_detections[].text`: trimmed, upper-cased, once each.
-    static func plates(ocr: [String], detections: [[String: Any]]) -> [String] {
+    static func plates(ocr: [String], detections: [Any]) -> [String] {
         var seen: [String] = []
-        for text in ocr + detections.compactMap({ $0["text"] as? String }) {
+        for text in ocr + detections.compactMap({ ($0 as? [String: Any])?["text"] as? String }) {
             let plate = text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
             if !plate.isEmpty, plate.count <= 32, !seen.contains(plate) { seen.append(plate) }
         }
@@ -108,7 +115,15 @@ final class LPRIngest: Sendable {
 
     // MARK: Health
 
+    /// Validates and stores a health report; returns once it is committed.
     func health(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
+        let report = try await healthReport(body, origin: origin, now: now)
+        try await writer.store(.health(report))
+        return report
+    }
+
+    /// Validates a health report and registers its camera: everything but storing it.
+    func healthReport(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
         let missing = body.missing(Self.required)
         guard missing.isEmpty else { throw MissingFields(names: missing) }
         let (cameraID, checkpointID) = try identity(body)
@@ -124,7 +139,6 @@ final class LPRIngest: Sendable {
             receivedAt: now, component: component, status: status, message: message, detailsJSON: Self.json(details)
         )
         try await touch(cameraID, checkpointID: checkpointID, origin: origin)
-        try await writer.store(.health(report))
         return report
     }
 

@@ -38,67 +38,89 @@ final class LPRSocketEvents: SocketIOEventHandler {
         }
     }
 
-    func event(_ name: String, arguments: [Any], from client: SocketIOClient) async -> String? {
+    func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
         let body = JSONObject(fields: arguments.first as? [String: Any] ?? [:])
-        let reply: String
         switch name {
         case "camera_register":
-            reply = await answer(client, "camera_register") {
+            let reply: [String: Any]
+            do {
                 let registered = try await lpr.register(body, origin: Self.origin)
                 camerasBySocket.withLock { _ = $0[client.sessionID, default: []].insert(registered.cameraID) }
                 client.broadcastToAll("camera_status", RecordJSON.text(["camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID, "status": "online"]))
-                return [
+                reply = [
                     "success": true, "message": "Camera registered successfully", "camera_id": registered.cameraID,
                     "checkpoint_id": registered.checkpointID,
                 ]
+            } catch {
+                reply = failure(error, event: name)
             }
+            answer(client, "camera_register", RecordJSON.text(reply), ack)
         case "lpr_data":
-            reply = await answer(client, "lpr_response") {
-                let record = try await lpr.detection(body, origin: Self.origin)
-                if client.members(of: "dashboard") > 0 {
-                    client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
+            // Validated now, answered once committed: the next event is read meanwhile, and the
+            // record writer puts many of them in one transaction.
+            do {
+                let record = try await lpr.detectionRecord(body, origin: Self.origin)
+                await lpr.writer.enqueue(.detection(record)) { [self] result in
+                    switch result {
+                    case .success:
+                        answer(client, "lpr_response", RecordJSON.text(["success": true, "detection_id": record.id, "message": "Detection stored"]), ack)
+                        if client.members(of: "dashboard") > 0 {
+                            client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
+                        }
+                    case .failure(let error):
+                        answer(client, "lpr_response", RecordJSON.text(failure(error, event: name)), ack)
+                    }
                 }
-                return ["success": true, "detection_id": record.id, "message": "Detection stored"]
+            } catch {
+                answer(client, "lpr_response", RecordJSON.text(failure(error, event: name)), ack)
             }
         case "health_status":
-            reply = await answer(client, "health_response") {
-                let report = try await lpr.health(body, origin: Self.origin)
-                if client.members(of: "health_monitoring") > 0 {
-                    client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
+            do {
+                let report = try await lpr.healthReport(body, origin: Self.origin)
+                await lpr.writer.enqueue(.health(report)) { [self] result in
+                    switch result {
+                    case .success:
+                        answer(client, "health_response", RecordJSON.text(["success": true, "health_id": report.id, "message": "Health status stored"]), ack)
+                        if client.members(of: "health_monitoring") > 0 {
+                            client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
+                        }
+                    case .failure(let error):
+                        answer(client, "health_response", RecordJSON.text(failure(error, event: name)), ack)
+                    }
                 }
-                return ["success": true, "health_id": report.id, "message": "Health status stored"]
+            } catch {
+                answer(client, "health_response", RecordJSON.text(failure(error, event: name)), ack)
             }
         case "ping":
-            reply = RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONResponse.timestamp(Date())])
-            client.emit("pong", reply)
+            answer(client, "pong", RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONResponse.timestamp(Date())]), ack)
         case "join_dashboard":
             client.join("dashboard")
-            reply = RecordJSON.text(["success": true, "room": "dashboard"])
+            ack.reply(RecordJSON.text(["success": true, "room": "dashboard"]))
         case "join_health_room":
             client.join("health_monitoring")
-            reply = RecordJSON.text(["success": true, "room": "health_monitoring"])
+            ack.reply(RecordJSON.text(["success": true, "room": "health_monitoring"]))
         default:
-            reply = RecordJSON.text(["success": false, "error": "unknown event '\(name)'"])
-            client.emit("error", reply)
+            answer(client, "error", RecordJSON.text(["success": false, "error": "unknown event '\(name)'"]), ack)
         }
-        return reply
     }
 
-    /// Runs `work` and sends its answer as `event`; a failure is answered `{success: false, error}`.
-    private func answer(_ client: SocketIOClient, _ event: String, _ work: () async throws -> [String: Any]) async -> String {
-        let reply: String
-        do {
-            reply = RecordJSON.text(try await work())
-        } catch let missing as LPRIngest.MissingFields {
-            reply = RecordJSON.text(["success": false, "error": missing.message, "missing_fields": missing.names])
-        } catch let error as APIError {
-            reply = RecordJSON.text(["success": false, "error": error.message])
-        } catch {
-            logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
-            reply = RecordJSON.text(["success": false, "error": "the record could not be stored"])
-        }
+    /// Sends the answer as `event`, and as the acknowledgement when one was asked for.
+    private func answer(_ client: SocketIOClient, _ event: String, _ reply: String, _ ack: SocketIOAck) {
         client.emit(event, reply)
-        return reply
+        ack.reply(reply)
+    }
+
+    /// `{success: false, error}` for a failed event; missing fields are named.
+    private func failure(_ error: any Error, event: String) -> [String: Any] {
+        switch error {
+        case let missing as LPRIngest.MissingFields:
+            return ["success": false, "error": missing.message, "missing_fields": missing.names]
+        case let error as APIError:
+            return ["success": false, "error": error.message]
+        default:
+            logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
+            return ["success": false, "error": "the record could not be stored"]
+        }
     }
 
     func disconnect(_ client: SocketIOClient) async {

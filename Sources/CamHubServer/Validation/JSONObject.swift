@@ -25,17 +25,19 @@ final class JSONObject {
     /// The names among `names` that are absent, null or empty strings.
     func missing(_ names: [String]) -> [String] {
         names.filter { name in
-            guard let value = fields[name], !(value is NSNull) else { return true }
+            guard let value = fields[name], type(of: value) != NSNull.self else { return true }
             return (value as? String)?.isEmpty == true
         }
     }
 
-    /// A list of JSON objects, kept as they are.
-    func objects(_ name: String, maxCount: Int) -> [[String: Any]]? {
+    /// A list of JSON objects, kept as it is (no per-element conversion).
+    func objects(_ name: String, maxCount: Int) -> [Any]? {
         guard let raw = present(name, required: false) else { return nil }
-        guard let list = raw as? [Any], let objects = list as? [[String: Any]] else { return problem(name, "must be a list of objects", "type_error.list") }
-        guard objects.count <= maxCount else { return problem(name, "must hold at most \(maxCount) objects", "value_error.list") }
-        return objects
+        guard let list = raw as? [Any], list.allSatisfy({ $0 is [String: Any] }) else {
+            return problem(name, "must be a list of objects", "type_error.list")
+        }
+        guard list.count <= maxCount else { return problem(name, "must hold at most \(maxCount) objects", "value_error.list") }
+        return list
     }
 
     /// A JSON object, kept as it is.
@@ -144,7 +146,7 @@ final class JSONObject {
     }
 
     private func present(_ name: String, required: Bool) -> Any? {
-        guard let value = fields[name], !(value is NSNull) else {
+        guard let value = fields[name], type(of: value) != NSNull.self else {
             if required { problems.append(FieldProblem(field: name, message: "field required", kind: "value_error.missing")) }
             return nil
         }
