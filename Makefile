@@ -27,6 +27,8 @@ bench: setup-test build-release
 	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10 --raw
 	$(PYTHON) bench/uploads.py --seconds 10 --cameras 100
 	$(PYTHON) bench/ingest.py --cameras 1,100 --seconds 10 --idle 1000
+	$(PYTHON) bench/lpr_events.py --connections 1,20 --seconds 10
+	$(PYTHON) bench/records.py --records 1000000
 
 setup-system:
 	scripts/setup-system.sh runtime

@@ -5,7 +5,7 @@ import Foundation
 ///
 /// `JSONSerialization.data(withJSONObject:)` bridges every dictionary to `NSDictionary` and sorts
 /// keys with locale-aware comparison; on Linux that took 61% of the hub's CPU under a Socket.IO
-/// load of LPR events (`perf record` on `bench/socketio.py`). This writer walks the values directly.
+/// load of LPR events (`perf record` on `bench/lpr_events.py`). This writer walks the values directly.
 enum JSONText {
     static func encode(_ value: Any) -> String {
         var out = ""
