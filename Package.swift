@@ -60,7 +60,8 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
-        .target(name: "CamHubSocketIO", swiftSettings: strictSwift6),
+        // It uses Core's JSON writer only.
+        .target(name: "CamHubSocketIO", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
         // Vision-language models (OpenAI-compatible chat completions) and the work queue in front of them.
         .target(
             name: "CamHubAnalysis",

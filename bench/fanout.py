@@ -12,60 +12,26 @@ Usage: bench/fanout.py [--viewers 1,10,100,200] [--seconds 10] [--binary .build/
 import argparse
 import json
 import os
-import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_BENCH = ROOT.parent / "shared" / "bench"
-WORK = ROOT / "bench" / "bin"
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import QUIET, RELEASE_BINARY, SHARED_BENCH, CamHub, build, make_frames  # noqa: E402
 
 
-def build_loader() -> Path:
-    loader = WORK / "mjpeg_load"
-    source = SHARED_BENCH / "mjpeg_load.c"
-    if not loader.exists() or loader.stat().st_mtime < source.stat().st_mtime:
-        WORK.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["gcc", "-O2", "-o", str(loader), str(source), "-lm"], check=True)
-    return loader
-
-
-def make_frames() -> Path:
-    frames = WORK / "frames"
-    if len(list(frames.glob("*.jpg"))) < 60:
-        subprocess.run([sys.executable, str(SHARED_BENCH / "make_frames.py"), str(frames)], check=True)
-    return frames
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_hub(binary: Path, frames: Path, fps: int) -> tuple[subprocess.Popen, int]:
-    data = Path(tempfile.mkdtemp(prefix="camhub-bench-"))
-    config = {
-        "logging": {"level": "warning", "file": ""},
-        "cameras": [{"id": "bench", "name": "Bench", "source": f"file:{frames}", "fps": fps}],
-    }
-    (data / "camhub.json").write_text(json.dumps(config))
-    port = free_port()
-    process = subprocess.Popen([str(binary), "serve", "--data-dir", str(data), "--port", str(port)])
+def start_hub(binary: Path, frames: Path, fps: int) -> CamHub:
+    """A hub whose only camera replays the reference frames at `fps`, once its first frame is in."""
+    hub = CamHub(binary, {**QUIET, "cameras": [{"id": "bench", "name": "Bench", "source": f"file:{frames}", "fps": fps}]})
     deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/cameras/bench/snapshot.jpg", timeout=1).read()
-            return process, port
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("camhub did not start")
+    while requests.get(hub.base + "/cameras/bench/snapshot.jpg", timeout=5).status_code != 200:
+        if time.time() > deadline:
+            raise SystemExit("the bench camera sent no frame")
+        time.sleep(0.2)
+    return hub
 
 
 def main() -> None:
@@ -73,13 +39,13 @@ def main() -> None:
     parser.add_argument("--viewers", default="1,10,100,200")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--fps", type=int, default=30)
-    parser.add_argument("--binary", type=Path, default=ROOT / ".build" / "release" / "camhub")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     parser.add_argument("--raw", action="store_true", help="also print the loader's JSON lines")
     args = parser.parse_args()
 
-    loader = build_loader()
+    loader = build(SHARED_BENCH / "mjpeg_load.c", "mjpeg_load")
     frames = make_frames()
-    process, port = start_hub(args.binary, frames, args.fps)
+    hub = start_hub(args.binary, frames, args.fps)
     print(f"# camhub fan-out, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {args.seconds:.0f} s windows, "
           f"{args.fps} fps camera, reference frames from make_frames.py")
     print("| viewers | fps per viewer min / median | MB/s | server CPU µs per delivered frame | RSS | latency p50 / p99 | failures |")
@@ -87,8 +53,8 @@ def main() -> None:
     try:
         for viewers in [int(v) for v in args.viewers.split(",")]:
             result = subprocess.run(
-                [str(loader), "--url", f"http://127.0.0.1:{port}/cameras/bench/stream.mjpeg", "--clients", str(viewers),
-                 "--seconds", str(args.seconds), "--server-pid", str(process.pid), "--stagger-ms", "1"],
+                [str(loader), "--url", f"{hub.base}/cameras/bench/stream.mjpeg", "--clients", str(viewers),
+                 "--seconds", str(args.seconds), "--server-pid", str(hub.pid), "--stagger-ms", "1"],
                 capture_output=True, text=True, timeout=args.seconds + 120,
             )
             line = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else "{}"
@@ -102,8 +68,7 @@ def main() -> None:
                   f"| {data.get('failures', '?')} |", flush=True)
             time.sleep(1)
     finally:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=20)
+        hub.stop()
 
 
 if __name__ == "__main__":

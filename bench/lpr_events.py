@@ -11,7 +11,6 @@ own from /proc. Prints one Markdown row per server and connection count.
 Usage: bench/lpr_events.py [--connections 1,20] [--seconds 10] [--window 64] [--binary .build/release/camhub]
 """
 import argparse
-import json
 import os
 import signal
 import subprocess
@@ -20,58 +19,36 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fanout import ROOT, WORK, free_port  # noqa: E402
-from uploads import cpu_seconds, rss_mb  # noqa: E402
+from common import QUIET, RELEASE_BINARY, ROOT, CamHub, build, cpu_seconds, free_port, rss_mb, wait_for  # noqa: E402
 
 
-def build_loader() -> Path:
-    loader = WORK / "sio_load"
-    source = ROOT / "bench" / "sio_load.c"
-    if not loader.exists() or loader.stat().st_mtime < source.stat().st_mtime:
-        WORK.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["gcc", "-O2", "-Wall", "-o", str(loader), str(source)], check=True)
-    return loader
+class PythonServer:
+    """bench/python_socketio_server.py with its own SQLite file."""
+
+    def __init__(self):
+        data = Path(tempfile.mkdtemp(prefix="python-sio-"))
+        self.port = free_port()
+        self.process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "python_socketio_server.py"), str(self.port), str(data / "lpr.sqlite")])
+        wait_for(f"http://127.0.0.1:{self.port}/socket.io/?EIO=4&transport=polling")
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        self.process.wait(timeout=20)
 
 
-def wait_for(url: str) -> None:
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit(f"{url} did not answer")
-
-
-def start_camhub(binary: Path) -> tuple[subprocess.Popen, int]:
-    data = Path(tempfile.mkdtemp(prefix="camhub-sio-"))
-    (data / "camhub.json").write_text(json.dumps({"logging": {"level": "warning", "file": ""}}))
-    port = free_port()
-    process = subprocess.Popen([str(binary), "serve", "--data-dir", str(data), "--port", str(port)])
-    wait_for(f"http://127.0.0.1:{port}/health")
-    return process, port
-
-
-def start_python() -> tuple[subprocess.Popen, int]:
-    data = Path(tempfile.mkdtemp(prefix="python-sio-"))
-    port = free_port()
-    process = subprocess.Popen([sys.executable, str(ROOT / "bench" / "python_socketio_server.py"), str(port), str(data / "lpr.sqlite")])
-    wait_for(f"http://127.0.0.1:{port}/socket.io/?EIO=4&transport=polling")
-    return process, port
-
-
-def measure(loader: Path, process: subprocess.Popen, port: int, connections: int, seconds: int, window: int) -> dict:
-    load = subprocess.Popen([str(loader), "127.0.0.1", str(port), str(seconds), str(connections), str(window)],
+def measure(loader: Path, server, connections: int, seconds: int, window: int) -> dict:
+    load = subprocess.Popen([str(loader), "127.0.0.1", str(server.port), str(seconds), str(connections), str(window)],
                             stdout=subprocess.PIPE, text=True)
     time.sleep(1)
-    cpu0 = cpu_seconds(process.pid)
+    cpu0 = cpu_seconds(server.pid)
     time.sleep(seconds)
-    cpu1 = cpu_seconds(process.pid)
-    rss = rss_mb(process.pid)
+    cpu1 = cpu_seconds(server.pid)
+    rss = rss_mb(server.pid)
     words = load.communicate(timeout=60)[0].split()
     acked, elapsed, failed = int(words[1]), float(words[2]), int(words[4])
     return {"rate": acked / elapsed, "cpu": (cpu1 - cpu0) / acked * 1e6 if acked else float("nan"),
@@ -83,23 +60,22 @@ def main() -> None:
     parser.add_argument("--connections", default="1,20")
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--window", type=int, default=64)
-    parser.add_argument("--binary", type=Path, default=ROOT / ".build" / "release" / "camhub")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     args = parser.parse_args()
-    loader = build_loader()
+    loader = build(ROOT / "bench" / "sio_load.c", "sio_load")
     counts = [int(c) for c in args.connections.split(",")]
     print(f"# Socket.IO lpr_data, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, WebSocket transport, "
           f"{args.window} events in flight per connection, {args.seconds} s after 1 s warm-up")
     print("| server | connections | events/s answered and stored | server CPU µs per event | server CPU % | server RSS | failed |")
     print("|---|---|---|---|---|---|---|")
     results = {}
-    for name, start in [("camhub", lambda: start_camhub(args.binary)), ("python-socketio (aiohttp)", start_python)]:
+    for name, start in [("camhub", lambda: CamHub(args.binary, QUIET)), ("python-socketio (aiohttp)", PythonServer)]:
         for count in counts:
-            process, port = start()
+            server = start()
             try:
-                result = measure(loader, process, port, count, args.seconds, args.window)
+                result = measure(loader, server, count, args.seconds, args.window)
             finally:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=20)
+                server.stop()
             results[(name, count)] = result
             print(f"| {name} | {count} | {result['rate']:,.0f} | {result['cpu']:.0f} | {result['percent']:.0f} % | {result['rss']:.0f} MB "
                   f"| {result['failed']} |", flush=True)

@@ -12,38 +12,18 @@ Usage: bench/records.py [--records 1000000] [--lookups 500] [--binary .build/rel
 import argparse
 import json
 import random
-import signal
 import sqlite3
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fanout import ROOT, free_port  # noqa: E402
+from common import QUIET, RELEASE_BINARY, CamHub  # noqa: E402
 
 DETAILS = json.dumps({"ocr_results": [], "plate_detections": [], "vehicle_detections": [{"bbox": [100, 100, 200, 200], "class": "car"}]})
-
-
-def start(binary: Path, data: Path, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([str(binary), "serve", "--data-dir", str(data), "--port", str(port)])
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            requests.get(f"http://127.0.0.1:{port}/health", timeout=1)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise SystemExit("camhub did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=30)
 
 
 def fill(path: Path, records: int) -> None:
@@ -74,13 +54,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=500)
-    parser.add_argument("--binary", type=Path, default=ROOT / ".build" / "release" / "camhub")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     args = parser.parse_args()
 
-    data = Path(tempfile.mkdtemp(prefix="camhub-records-"))
-    (data / "camhub.json").write_text(json.dumps({"logging": {"level": "warning", "file": ""}}))
-    port = free_port()
-    stop(start(args.binary, data, port))
+    first = CamHub(args.binary, QUIET)
+    data, port = first.data, first.port
+    first.stop()
     began = time.time()
     fill(data / "camhub.sqlite", args.records)
     filled = time.time() - began
@@ -98,10 +77,10 @@ def main() -> None:
                          "ORDER BY p.received_at DESC, d.rowid DESC LIMIT 50 OFFSET 0", (plate,)).fetchall()
         sql_times.append((time.perf_counter() - began) * 1000)
 
-    process = start(args.binary, data, port)
+    hub = CamHub(args.binary, data=data, port=port)
     try:
         session = requests.Session()
-        base = f"http://127.0.0.1:{port}"
+        base = hub.base
         http_times, found = [], 0
         for plate in plates:
             began = time.perf_counter()
@@ -112,7 +91,7 @@ def main() -> None:
         stats = session.get(base + "/api/statistics", timeout=60).json()["statistics"]
         stats_time = (time.perf_counter() - began) * 1000
     finally:
-        stop(process)
+        hub.stop()
 
     print(f"# camhub plate lookup, {time.strftime('%Y-%m-%d %H:%M')}, {stats['total_detections']:,} detections "
           f"(filled in {filled:.0f} s), {args.lookups} random plates, {found / len(plates):.1f} matches per plate on average")

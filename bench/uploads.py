@@ -13,31 +13,15 @@ import base64
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from fanout import ROOT, WORK, free_port, make_frames  # noqa: E402
-
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+from common import QUIET, RELEASE_BINARY, WORK, CamHub, cpu_seconds, make_frames, rss_mb  # noqa: E402
 
 
 def lua_script(cameras, kind: str, jpeg: bytes) -> str:
@@ -82,7 +66,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--cameras", type=int, default=100)
-    parser.add_argument("--binary", type=Path, default=ROOT / ".build" / "release" / "camhub")
+    parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     args = parser.parse_args()
 
     frames = make_frames()
@@ -91,21 +75,9 @@ def main() -> None:
     (WORK / "frame.jpg").write_bytes(jpeg)
     (WORK / "frame.b64").write_bytes(base64.b64encode(jpeg))
 
-    data = Path(tempfile.mkdtemp(prefix="camhub-uploads-"))
-    (data / "camhub.json").write_text(json.dumps({"logging": {"level": "warning", "file": ""}}))
-    port = free_port()
-    hub = subprocess.Popen([str(args.binary), "serve", "--data-dir", str(data), "--port", str(port)])
-    base = f"http://127.0.0.1:{port}"
+    hub = CamHub(args.binary, QUIET)
+    base = hub.base
     try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                requests.get(base + "/health", timeout=1)
-                break
-            except requests.RequestException:
-                if time.time() > deadline:
-                    raise SystemExit("camhub did not start")
-                time.sleep(0.2)
         cameras = []
         for index in range(args.cameras):
             reply = requests.post(base + "/register", json={"name": f"bench-{index}", "location": "bench", "source_type": "usb"}).json()
@@ -133,8 +105,7 @@ def main() -> None:
             if stats["requests"] == 0:
                 print(result.stdout, result.stderr, file=sys.stderr)
     finally:
-        hub.send_signal(signal.SIGTERM)
-        hub.wait(timeout=20)
+        hub.stop()
 
 
 if __name__ == "__main__":

@@ -3,14 +3,12 @@ apart from the base URL, against the real binary."""
 import base64
 import json
 import os
-import subprocess
 import time
 
 import cv2
 import numpy as np
 import requests
 
-from conftest import BINARY
 
 
 def jpeg_frame(seed: int = 0) -> np.ndarray:

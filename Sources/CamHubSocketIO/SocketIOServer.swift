@@ -1,3 +1,4 @@
+import CamHubCore
 import Foundation
 import Synchronization
 
@@ -296,21 +297,8 @@ public final class SocketIOServer: Sendable {
         #"{"message":"# + jsonString(message) + "}"
     }
 
-    /// A JSON string literal.
     static func jsonString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        JSONText.string(text)
     }
 
     /// 20 URL-safe random characters, as Engine.IO's own ids.

@@ -61,11 +61,7 @@ final class LPRIngest: Sendable {
 
     /// Validates a detection, keeps its images and registers its camera: everything but storing it.
     func detectionRecord(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
-        let missing = body.missing(Self.required)
-        guard missing.isEmpty else { throw MissingFields(names: missing) }
-        let (cameraID, checkpointID) = try identity(body)
-        let timestamp = body.string("timestamp", length: 1...64)
-        _ = body.string("type", length: 0...64)
+        let (cameraID, checkpointID, timestamp) = try commonFields(body)
         let vehiclesCount = body.integer("vehicles_count", range: 0...10_000)
         let platesCount = body.integer("plates_count", range: 0...10_000)
         let ocr = ocrResults(body)
@@ -84,7 +80,7 @@ final class LPRIngest: Sendable {
         }
         let details: [String: Any] = ["vehicle_detections": vehicleDetections, "plate_detections": plateDetections, "ocr_results": ocr]
         let record = DetectionRecord(
-            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp!,
+            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp,
             receivedAt: now, vehiclesCount: vehiclesCount ?? 0, platesCount: platesCount ?? plates.count, plates: plates,
             processingTimeMS: processingTime, detailsJSON: Self.json(details),
             annotatedImage: try annotated.flatMap { try blobs.store(base64: $0) },
@@ -124,18 +120,14 @@ final class LPRIngest: Sendable {
 
     /// Validates a health report and registers its camera: everything but storing it.
     func healthReport(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
-        let missing = body.missing(Self.required)
-        guard missing.isEmpty else { throw MissingFields(names: missing) }
-        let (cameraID, checkpointID) = try identity(body)
-        let timestamp = body.string("timestamp", length: 1...64)
-        _ = body.string("type", length: 0...64)
+        let (cameraID, checkpointID, timestamp) = try commonFields(body)
         let component = body.string("component", length: 0...64) ?? "camera"
         let status = body.string("status", length: 0...32) ?? "unknown"
         let message = body.string("message", length: 0...2000) ?? ""
         let details = body.object("details") ?? [:]
         try body.check()
         let report = HealthReport(
-            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp!,
+            id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp,
             receivedAt: now, component: component, status: status, message: message, detailsJSON: Self.json(details)
         )
         try await touch(cameraID, checkpointID: checkpointID, origin: origin)
@@ -143,6 +135,17 @@ final class LPRIngest: Sendable {
     }
 
     // MARK: Helpers
+
+    /// The fields every detection and health report carries (seed 002's "common fields"): missing
+    /// ones throw `MissingFields`; `type` is optional. The rest of the body is checked by the caller.
+    private func commonFields(_ body: JSONObject) throws -> (CameraID, String, String) {
+        let missing = body.missing(Self.required)
+        guard missing.isEmpty else { throw MissingFields(names: missing) }
+        let (cameraID, checkpointID) = try identity(body)
+        guard let timestamp = body.string("timestamp", length: 1...64) else { try body.check(); throw MissingFields(names: ["timestamp"]) }
+        _ = body.string("type", length: 0...64)
+        return (cameraID, checkpointID, timestamp)
+    }
 
     /// `camera_id` (a registry id) and `checkpoint_id`, checked.
     private func identity(_ body: JSONObject) throws -> (CameraID, String) {

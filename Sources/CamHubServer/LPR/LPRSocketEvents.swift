@@ -56,40 +56,22 @@ final class LPRSocketEvents: SocketIOEventHandler {
             }
             answer(client, "camera_register", RecordJSON.text(reply), ack)
         case "lpr_data":
-            // Validated now, answered once committed: the next event is read meanwhile, and the
-            // record writer puts many of them in one transaction.
-            do {
+            await store(answering: "lpr_response", client: client, ack: ack) {
                 let record = try await lpr.detectionRecord(body, origin: Self.origin)
-                await lpr.writer.enqueue(.detection(record)) { [self] result in
-                    switch result {
-                    case .success:
-                        answer(client, "lpr_response", RecordJSON.text(["success": true, "detection_id": record.id, "message": "Detection stored"]), ack)
-                        if client.members(of: "dashboard") > 0 {
-                            client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
-                        }
-                    case .failure(let error):
-                        answer(client, "lpr_response", RecordJSON.text(failure(error, event: name)), ack)
+                return Stored(item: .detection(record), reply: ["success": true, "detection_id": record.id, "message": "Detection stored"]) {
+                    if client.members(of: "dashboard") > 0 {
+                        client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
                     }
                 }
-            } catch {
-                answer(client, "lpr_response", RecordJSON.text(failure(error, event: name)), ack)
             }
         case "health_status":
-            do {
+            await store(answering: "health_response", client: client, ack: ack) {
                 let report = try await lpr.healthReport(body, origin: Self.origin)
-                await lpr.writer.enqueue(.health(report)) { [self] result in
-                    switch result {
-                    case .success:
-                        answer(client, "health_response", RecordJSON.text(["success": true, "health_id": report.id, "message": "Health status stored"]), ack)
-                        if client.members(of: "health_monitoring") > 0 {
-                            client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
-                        }
-                    case .failure(let error):
-                        answer(client, "health_response", RecordJSON.text(failure(error, event: name)), ack)
+                return Stored(item: .health(report), reply: ["success": true, "health_id": report.id, "message": "Health status stored"]) {
+                    if client.members(of: "health_monitoring") > 0 {
+                        client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
                     }
                 }
-            } catch {
-                answer(client, "health_response", RecordJSON.text(failure(error, event: name)), ack)
             }
         case "ping":
             answer(client, "pong", RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONResponse.timestamp(Date())]), ack)
@@ -101,6 +83,38 @@ final class LPRSocketEvents: SocketIOEventHandler {
             ack.reply(RecordJSON.text(["success": true, "room": "health_monitoring"]))
         default:
             answer(client, "error", RecordJSON.text(["success": false, "error": "unknown event '\(name)'"]), ack)
+        }
+    }
+
+    /// A validated record, what to answer once it is committed, and whom to tell.
+    struct Stored: Sendable {
+        let item: RecordWriter.Item
+        let reply: String
+        let announce: @Sendable () -> Void
+
+        init(item: RecordWriter.Item, reply: [String: Any], announce: @escaping @Sendable () -> Void) {
+            self.item = item
+            self.reply = RecordJSON.text(reply)
+            self.announce = announce
+        }
+    }
+
+    /// Validates now and answers once committed: the next event is read meanwhile, and the record
+    /// writer puts many records in one transaction.
+    private func store(answering event: String, client: SocketIOClient, ack: SocketIOAck, _ validate: () async throws -> Stored) async {
+        do {
+            let stored = try await validate()
+            await lpr.writer.enqueue(stored.item) { [self] result in
+                switch result {
+                case .success:
+                    answer(client, event, stored.reply, ack)
+                    stored.announce()
+                case .failure(let error):
+                    answer(client, event, RecordJSON.text(failure(error, event: event)), ack)
+                }
+            }
+        } catch {
+            answer(client, event, RecordJSON.text(failure(error, event: event)), ack)
         }
     }
 

@@ -165,9 +165,8 @@ final class JSONObject {
         return number.intValue
     }
 
-    /// JSON `true`/`false` arrive as NSNumbers too; they are the ones typed `c` (char).
     static func isBool(_ number: NSNumber) -> Bool {
-        String(cString: number.objCType) == "c"
+        JSONText.isBool(number)
     }
 }
 

@@ -1,4 +1,4 @@
-@testable import CamHubServer
+@testable import CamHubCore
 import Foundation
 import Testing
 

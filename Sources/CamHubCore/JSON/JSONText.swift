@@ -1,20 +1,21 @@
-import Foundation
+public import Foundation
 
 /// Writes JSON text from the values `JSONSerialization` reads (and plain Swift dictionaries,
 /// arrays, strings, numbers and booleans), keys sorted.
 ///
 /// `JSONSerialization.data(withJSONObject:)` bridges every dictionary to `NSDictionary` and sorts
 /// keys with locale-aware comparison; on Linux that took 61% of the hub's CPU under a Socket.IO
-/// load of LPR events (`perf record` on `bench/lpr_events.py`). This writer walks the values directly.
-enum JSONText {
-    static func encode(_ value: Any) -> String {
+/// load of LPR events (`perf record` on `bench/lpr_events.py`). This writer walks the values
+/// directly. The Socket.IO layer uses it for the text it frames, the server for its answers.
+public enum JSONText {
+    public static func encode(_ value: Any) -> String {
         var out = ""
         out.reserveCapacity(256)
         write(value, into: &out)
         return out
     }
 
-    static func write(_ value: Any, into out: inout String) {
+    public static func write(_ value: Any, into out: inout String) {
         // The common types by identity first: a failed `as?` on `Any` tries every bridge and
         // costs more than the writing itself.
         switch ObjectIdentifier(type(of: value)) {
@@ -81,12 +82,13 @@ enum JSONText {
     }
 
     /// JSON text that is written as it is (it must be valid JSON).
-    struct Raw {
-        let text: String
+    public struct Raw {
+        public let text: String
+        public init(text: String) { self.text = text }
     }
 
     private static func writeNumber(_ number: NSNumber, into out: inout String) {
-        if JSONObject.isBool(number) {
+        if isBool(number) {
             out += number.boolValue ? "true" : "false"
             return
         }
@@ -107,6 +109,19 @@ enum JSONText {
         } else {
             out += String(double)
         }
+    }
+
+    /// A JSON string literal.
+    public static func string(_ text: String) -> String {
+        var out = ""
+        writeString(text, into: &out)
+        return out
+    }
+
+    /// JSON `true`/`false` arrive from `JSONSerialization` as NSNumbers too; they are the ones
+    /// typed `c` (char).
+    public static func isBool(_ number: NSNumber) -> Bool {
+        String(cString: number.objCType) == "c"
     }
 
     static func writeString(_ text: String, into out: inout String) {
