@@ -2,25 +2,18 @@
  * Seed 002 Socket.IO loader: N clients on the WebSocket transport of /socket.io/, each keeping
  * WINDOW `lpr_data` events with ack ids in flight, and counting the acknowledgements.
  *
- * One thread, epoll, non-blocking sockets. Client frames are masked with a zero key. The hub's
- * pings are answered. Every acknowledgement means the detection was stored and committed.
+ * One thread, epoll, non-blocking sockets (WebSocket pieces in ws_client.h). The hub's pings
+ * are answered. Every acknowledgement means the detection was stored and committed.
  *
  * Usage: sio_load HOST PORT SECONDS CONNECTIONS WINDOW
  * Prints: "acked <count> <seconds> failed <count>" on stdout.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/epoll.h>
-#include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
+
+#include "ws_client.h"
 
 #define BUFFER (1 << 20)
 
@@ -41,29 +34,11 @@ static int epoll_fd;
 static long acked, failed;
 static int window_size;
 
-static double now(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Appends a masked (zero key) text frame to the connection's output. */
 static void queue_text(struct conn *c, const char *text, size_t length) {
     if (c->out_length + length + 16 > BUFFER) { fprintf(stderr, "output overflow\n"); exit(1); }
-    unsigned char *o = c->out + c->out_length;
-    size_t n = 0;
-    o[n++] = 0x81;
-    if (length < 126) {
-        o[n++] = 0x80 | (unsigned char)length;
-    } else {
-        o[n++] = 0x80 | 126;
-        o[n++] = (length >> 8) & 0xFF;
-        o[n++] = length & 0xFF;
-    }
-    memset(o + n, 0, 4);
-    n += 4;
-    memcpy(o + n, text, length);
-    c->out_length += n + length;
+    size_t n = ws_frame(c->out + c->out_length, 1, text, length);
+    c->out_length += n;
 }
 
 static const char *detection =
@@ -150,26 +125,7 @@ static void on_readable(struct conn *c, int index, int counting) {
 }
 
 static int open_socket(const char *host, int port) {
-    int fd = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons(port)};
-    inet_pton(AF_INET, host, &addr.sin_addr);
-    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) { perror("connect"); exit(1); }
-    char request[512];
-    int n = snprintf(request, sizeof request,
-        "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: %s:%d\r\nUpgrade: websocket\r\n"
-        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n", host, port);
-    if (send(fd, request, (size_t)n, 0) != n) { perror("send"); exit(1); }
-    char reply[2048];
-    size_t got = 0;
-    /* Read the HTTP answer byte by byte, so the first WebSocket frame stays in the socket. */
-    while (got < sizeof reply - 1) {
-        ssize_t r = recv(fd, reply + got, 1, 0);
-        if (r <= 0) { fprintf(stderr, "upgrade failed\n"); exit(1); }
-        got++;
-        reply[got] = 0;
-        if (got >= 4 && memcmp(reply + got - 4, "\r\n\r\n", 4) == 0) break;
-    }
-    if (strncmp(reply, "HTTP/1.1 101", 12) != 0) { fprintf(stderr, "no upgrade: %.60s\n", reply); exit(1); }
+    int fd = ws_connect(host, port, "/socket.io/?EIO=4&transport=websocket");
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
     return fd;
 }
@@ -192,9 +148,9 @@ int main(int argc, char **argv) {
         epoll_ctl(epoll_fd, EPOLL_CTL_ADD, conns[i].fd, &event);
     }
     /* One second of warm-up, then count for SECONDS. */
-    double start = now(), counting_from = start + 1, end = counting_from + seconds;
+    double start = ws_now(), counting_from = start + 1, end = counting_from + seconds;
     struct epoll_event events[1024];
-    for (double t = now(); t < end; t = now()) {
+    for (double t = ws_now(); t < end; t = ws_now()) {
         int counting = t >= counting_from;
         int ready = epoll_wait(epoll_fd, events, 1024, 50);
         for (int i = 0; i < ready; i++) {
@@ -204,6 +160,6 @@ int main(int argc, char **argv) {
             flush(c, index);
         }
     }
-    printf("acked %ld %.3f failed %ld\n", acked, now() - counting_from, failed);
+    printf("acked %ld %.3f failed %ld\n", acked, ws_now() - counting_from, failed);
     return 0;
 }

@@ -13,6 +13,17 @@ import requests
 BINARY = os.environ.get("CAMHUB_BIN", str(Path(__file__).resolve().parent.parent / ".build" / "debug" / "camhub"))
 
 
+def wait_for(condition, timeout=15, interval=0.05):
+    """Polls `condition` until it returns something truthy, and returns that."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError("condition not met in time")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

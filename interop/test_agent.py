@@ -7,7 +7,7 @@ import time
 
 import requests
 
-from conftest import BINARY
+from conftest import BINARY, wait_for
 
 
 def start_agent(hub, state_file, fps=10):
@@ -21,16 +21,6 @@ def start_agent(hub, state_file, fps=10):
 def stop(process):
     process.send_signal(signal.SIGTERM)
     assert process.wait(timeout=15) == 0
-
-
-def wait_for(condition, timeout=15, interval=0.2):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def camera_fps(hub, camera_id):

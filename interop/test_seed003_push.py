@@ -7,7 +7,6 @@ import io
 import signal
 import struct
 import subprocess
-import time
 
 import pytest
 import requests
@@ -17,7 +16,7 @@ import websockets
 import websockets.sync.client
 from PIL import Image
 
-from conftest import BINARY
+from conftest import BINARY, wait_for
 from mjpeg import MJPEGReader
 
 
@@ -37,16 +36,6 @@ def create_camera(hub, name="Door", camera_id=None):
     assert response.status_code == 201, response.text
     created = response.json()
     return int(created["id"]), created["push_token"]
-
-
-def wait_for(condition, timeout=10, interval=0.05):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError("condition not met in time")
 
 
 def newest_image(hub, camera_id):
