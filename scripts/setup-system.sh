@@ -5,7 +5,7 @@
 set -euo pipefail
 
 runtime=(libturbojpeg0-dev libsqlite3-dev pkg-config)
-test=(ffmpeg python3-venv gcc wrk)
+test=(ffmpeg python3-venv gcc wrk chromium chromium-driver)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

@@ -125,14 +125,24 @@ struct RouteTests {
         }
     }
 
-    @Test func webPageListsCamerasFromTheAPI() async throws {
+    @Test func theWebAppIsServedFromTheBinaryWithNoCDN() async throws {
         let test = try await TestHub()
         try await test.application().test(.router) { client in
             try await client.execute(uri: "/", method: .get) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 let page = String(buffer: response.body)
-                #expect(page.contains("fetch(\"/cameras\")"))
-                #expect(page.contains("/stream.mjpeg"))
+                #expect(page.contains(#"src="/app/app.js""#))
+                #expect(!page.contains("https://"))
+            }
+            try await client.execute(uri: "/app/app.js", method: .get) { response in
+                #expect(response.headers[.contentType]?.hasPrefix("text/javascript") == true)
+                let script = String(buffer: response.body)
+                #expect(script.contains("fetch(\"/cameras\")"))
+                #expect(script.contains("/ws/live"))
+                #expect(!script.contains("https://"))
+            }
+            try await client.execute(uri: "/app/../../etc/passwd", method: .get) { response in
+                #expect(response.status == .notFound)
             }
         }
     }

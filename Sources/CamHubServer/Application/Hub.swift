@@ -26,6 +26,8 @@ public struct Hub: Sendable {
     /// Seed 002: the shared validation and storage, and the Socket.IO server in front of it.
     let lpr: LPRIngest
     let socketIO: SocketIOServer
+    /// Events for the web page's live socket.
+    let liveEvents: LiveEvents
     /// MJPEG connections grouped by camera and event loop.
     let mjpegFanOuts = MJPEGFanOuts()
 
@@ -42,9 +44,11 @@ public struct Hub: Sendable {
         self.commands = commands
         self.analyses = analyses
         self.records = records
+        let liveEvents = LiveEvents()
+        self.liveEvents = liveEvents
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
-            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs"))
+            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs")), events: liveEvents
         )
         self.lpr = lpr
         self.socketIO = SocketIOServer(

@@ -77,10 +77,14 @@ struct FrameUploadController {
         } catch is AnalysisSuperseded {
             throw APIError(.conflict, code: "superseded", "a newer frame from this camera took this one's place in the analysis queue")
         }
-        return try await hub.analyses.add(
+        let record = try await hub.analyses.add(
             cameraID: frame.cameraID, task: task, question: task == .vqa ? question : nil, answer: answer,
             frameTime: Date(timeIntervalSince1970: frame.timestamp.seconds), at: Date()
         )
+        if hub.liveEvents.hasSubscribers, let json = try? JSONEncoder().encode(StoredResultJSON(record: record)) {
+            hub.liveEvents.publish("analysis", String(decoding: json, as: UTF8.self))
+        }
+        return record
     }
 
     private func requireRunning(_ camera: Camera) throws {

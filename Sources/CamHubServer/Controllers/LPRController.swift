@@ -73,6 +73,7 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let record = try await hub.lpr.detection(body, origin: Self.origin)
+            hub.lpr.announce(record)
             if hub.socketIO.members(of: "dashboard") > 0 {
                 hub.socketIO.emit("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
             }

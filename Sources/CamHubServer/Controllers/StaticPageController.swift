@@ -2,21 +2,32 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The web page at `/` and the OpenAPI document at `/openapi.json`, both read once from the
-/// target's resources at start.
+/// The web app (`/`, `/app/app.js`, `/app/app.css`) and the OpenAPI document at `/openapi.json`,
+/// read once from the target's resources at start. Nothing comes from a CDN; it works offline.
 struct StaticPageController {
     let indexPage: ByteBuffer
     let openAPIDocument: ByteBuffer
+    /// The app's files by name, with their content types.
+    let appFiles: [String: (type: String, body: ByteBuffer)]
 
     init() throws {
-        indexPage = try Self.resource("index", "html")
+        indexPage = try Self.resource("web/index", "html")
         openAPIDocument = try Self.resource("openapi", "json")
+        appFiles = [
+            "app.js": ("text/javascript; charset=utf-8", try Self.resource("web/app", "js")),
+            "app.css": ("text/css; charset=utf-8", try Self.resource("web/app", "css")),
+        ]
     }
 
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("/") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"], body: .init(byteBuffer: indexPage))
+            Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"], body: .init(byteBuffer: indexPage))
+        }
+        routes.get("app/{file}") { _, context in
+            let name = try context.parameters.require("file")
+            guard let file = appFiles[name] else { throw APIError(.notFound, code: "not_found", "no app file '\(name.prefix(64))'") }
+            return Response(status: .ok, headers: [.contentType: file.type, .cacheControl: "no-cache"], body: .init(byteBuffer: file.body))
         }
         routes.get("openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: openAPIDocument))
@@ -24,9 +35,9 @@ struct StaticPageController {
         return routes
     }
 
-    static func resource(_ name: String, _ ext: String) throws -> ByteBuffer {
-        guard let url = Bundle.module.url(forResource: name, withExtension: ext, subdirectory: "Resources") else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Resources/\(name).\(ext)"])
+    static func resource(_ path: String, _ ext: String) throws -> ByteBuffer {
+        guard let url = Bundle.module.url(forResource: path, withExtension: ext, subdirectory: "Resources") else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "Resources/\(path).\(ext)"])
         }
         return ByteBuffer(bytes: try Data(contentsOf: url))
     }

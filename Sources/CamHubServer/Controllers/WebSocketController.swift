@@ -25,6 +25,9 @@ struct WebSocketController {
             let id = context.requestContext.parameters.get("id") ?? ""
             try await WebSocketFrames.send(hub.frames.feed(for: id), inbound: inbound, outbound: outbound)
         }
+        routes.ws("ws/live") { inbound, outbound, _ in
+            try await LiveSocket.serve(inbound, outbound, hub: hub)
+        }
         routes.ws("socket.io") { request, _ in
             SocketIOController.shouldUpgrade(request, server: hub.socketIO)
         } onUpgrade: { inbound, outbound, context in
@@ -37,6 +40,7 @@ struct WebSocketController {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("video-input-stream", use: needsUpgrade)
         routes.get("cameras/{id}/ws", use: cameraNeedsUpgrade)
+        routes.get("ws/live", use: needsUpgrade)
         return routes
     }
 

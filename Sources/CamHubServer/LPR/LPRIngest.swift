@@ -12,14 +12,21 @@ final class LPRIngest: Sendable {
     let cameras: any CameraRepository
     let writer: RecordWriter
     let blobs: BlobStore
+    let events: LiveEvents
     private let lastTouched = Mutex<[CameraID: Date]>([:])
     static let touchInterval: TimeInterval = 10
     static let required = ["camera_id", "checkpoint_id", "timestamp"]
 
-    init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore) {
+    init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents) {
         self.cameras = cameras
         self.writer = writer
         self.blobs = blobs
+        self.events = events
+    }
+
+    /// Tells the web page's live sockets about a stored detection.
+    func announce(_ record: DetectionRecord) {
+        if events.hasSubscribers { events.publish("detection", RecordJSON.detection(record)) }
     }
 
     /// Required fields that are missing: a 400 over REST, `{success: false, error}` over Socket.IO.

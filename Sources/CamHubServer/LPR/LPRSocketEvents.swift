@@ -58,7 +58,8 @@ final class LPRSocketEvents: SocketIOEventHandler {
         case "lpr_data":
             await store(answering: "lpr_response", client: client, ack: ack) {
                 let record = try await lpr.detectionRecord(body, origin: Self.origin)
-                return Stored(item: .detection(record), reply: ["success": true, "detection_id": record.id, "message": "Detection stored"]) {
+                return Stored(item: .detection(record), reply: ["success": true, "detection_id": record.id, "message": "Detection stored"]) { [lpr] in
+                    lpr.announce(record)
                     if client.members(of: "dashboard") > 0 {
                         client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
                     }

@@ -1,0 +1,196 @@
+// The camhub dashboard: every camera live over one WebSocket (/ws/live), and the newest records.
+//
+// Only tiles on screen are subscribed, each at a size that fits the tile, and each tile draws
+// only the newest frame it has: a frame that arrives while the previous one is being decoded
+// replaces the waiting one instead of queueing behind it.
+
+const grid = document.getElementById("grid");
+const message = document.getElementById("message");
+const connection = document.getElementById("connection");
+const detections = document.getElementById("detections");
+
+const tiles = new Map();
+const visible = new Set();
+const maxRecords = 20;
+let socket = null;
+
+// Frame widths the hub is asked for, so every tile of the same size shares one scaled frame.
+const widths = [320, 480, 640, 960, 1280];
+
+const observer = new IntersectionObserver((entries) => {
+  for (const entry of entries) {
+    const id = entry.target.dataset.cameraId;
+    if (entry.isIntersecting) visible.add(id); else visible.delete(id);
+  }
+  subscribe();
+}, { rootMargin: "100px" });
+
+function makeTile(id) {
+  const element = document.createElement("article");
+  element.className = "tile";
+  element.dataset.cameraId = id;
+  const canvas = document.createElement("canvas");
+  canvas.width = 640;
+  canvas.height = 480;
+  canvas.setAttribute("aria-label", `Live view of ${id}`);
+  const meta = document.createElement("div");
+  meta.className = "meta";
+  const name = document.createElement("span");
+  name.className = "name";
+  const state = document.createElement("span");
+  state.className = "state";
+  meta.append(name, state);
+  const kind = document.createElement("div");
+  kind.className = "kind";
+  element.append(canvas, meta, kind);
+  grid.append(element);
+  observer.observe(element);
+  const tile = { element, canvas, context: canvas.getContext("2d"), name, state, kind, pending: null, drawing: false, drawn: 0 };
+  tiles.set(id, tile);
+  return tile;
+}
+
+function wantedWidth(tile) {
+  const needed = tile.canvas.clientWidth * (window.devicePixelRatio || 1);
+  return widths.find((width) => width >= needed) ?? widths[widths.length - 1];
+}
+
+function subscribe() {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  const cameras = [...visible].filter((id) => tiles.has(id)).map((id) => ({ id, width: wantedWidth(tiles.get(id)), fps: 10 }));
+  socket.send(JSON.stringify({ cameras }));
+}
+
+function connect() {
+  socket = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/ws/live`);
+  socket.binaryType = "arraybuffer";
+  socket.addEventListener("open", () => {
+    connection.textContent = "live";
+    connection.className = "connection live";
+    subscribe();
+  });
+  socket.addEventListener("message", (event) => {
+    if (typeof event.data === "string") {
+      handleEvent(JSON.parse(event.data));
+    } else {
+      handleFrame(event.data);
+    }
+  });
+  socket.addEventListener("close", () => {
+    connection.textContent = "reconnecting…";
+    connection.className = "connection down";
+    setTimeout(connect, 1000);
+  });
+}
+
+// A binary message is [u8 id length][id][JPEG].
+function handleFrame(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const id = new TextDecoder().decode(bytes.subarray(1, 1 + bytes[0]));
+  const tile = tiles.get(id);
+  if (!tile) return;
+  tile.pending = new Blob([bytes.subarray(1 + bytes[0])], { type: "image/jpeg" });
+  if (!tile.drawing) draw(tile);
+}
+
+async function draw(tile) {
+  tile.drawing = true;
+  while (tile.pending) {
+    const blob = tile.pending;
+    tile.pending = null;
+    try {
+      const bitmap = await createImageBitmap(blob);
+      if (tile.canvas.width !== bitmap.width || tile.canvas.height !== bitmap.height) {
+        tile.canvas.width = bitmap.width;
+        tile.canvas.height = bitmap.height;
+      }
+      tile.context.drawImage(bitmap, 0, 0);
+      bitmap.close();
+      tile.drawn += 1;
+      tile.element.dataset.framesDrawn = String(tile.drawn);
+    } catch {
+      // A frame the browser cannot decode is skipped; the next one replaces it.
+    }
+  }
+  tile.drawing = false;
+}
+
+function handleEvent(event) {
+  if (event.type === "detection") addDetection(event.data, true);
+  if (event.type === "analysis") addAnalysis(event.data);
+}
+
+function addRecord(item, fresh) {
+  if (fresh) item.classList.add("fresh");
+  detections.prepend(item);
+  while (detections.children.length > maxRecords) detections.lastElementChild.remove();
+}
+
+function recordItem(title, where, when, image) {
+  const item = document.createElement("li");
+  if (image) {
+    const img = document.createElement("img");
+    img.src = image;
+    img.alt = "";
+    item.append(img);
+  }
+  for (const [className, text] of [["plate", title], ["where", where], ["when", when]]) {
+    const span = document.createElement("span");
+    span.className = className;
+    span.textContent = text;
+    item.append(span);
+  }
+  return item;
+}
+
+function addDetection(record, fresh) {
+  const plates = record.plates?.length ? record.plates.join(" · ") : "no plate";
+  const item = recordItem(plates, `${record.camera_id} at ${record.checkpoint_id}`, new Date(record.received_at + "Z").toLocaleTimeString(), record.annotated_image_url);
+  item.dataset.detectionId = record.detection_id;
+  addRecord(item, fresh);
+}
+
+function addAnalysis(record) {
+  const text = record.result?.caption ?? record.result?.answer ?? "";
+  addRecord(recordItem(text, `${record.camera_id} · ${record.task}`, new Date().toLocaleTimeString(), null), true);
+}
+
+async function loadRecords() {
+  try {
+    const response = await fetch("/api/records?limit=10");
+    if (!response.ok) return;
+    const body = await response.json();
+    for (const record of body.records.reverse()) addDetection(record, false);
+  } catch {
+    // The strip fills from live events anyway.
+  }
+}
+
+async function refreshCameras() {
+  try {
+    const response = await fetch("/cameras");
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const cameras = await response.json();
+    const ids = Object.keys(cameras).sort();
+    message.textContent = ids.length ? "" : "No cameras yet.";
+    let added = false;
+    for (const id of ids) {
+      const camera = cameras[id];
+      const tile = tiles.get(id) ?? makeTile(id);
+      added ||= tile.drawn === 0 && !tile.name.textContent;
+      tile.name.textContent = camera.name;
+      tile.state.className = `state ${camera.status}`;
+      tile.state.textContent = `${camera.status} · ${camera.fps.toFixed(1)} fps`;
+      tile.kind.textContent = `${camera.kind} · ${camera.source}`;
+    }
+    if (added) subscribe();
+  } catch (error) {
+    message.textContent = `Cannot reach the hub: ${error.message}`;
+  }
+}
+
+window.addEventListener("resize", () => subscribe());
+connect();
+loadRecords();
+refreshCameras();
+setInterval(refreshCameras, 2000);

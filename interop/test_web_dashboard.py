@@ -1,0 +1,83 @@
+"""The operator web page in a real browser: Debian's chromium, headless, through selenium.
+
+Screenshots are saved in interop/artifacts/ (kept out of git)."""
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+from conftest import wait_for
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CAMERAS = [{"id": f"cam{i}", "name": f"Camera {i}", "width": 320, "height": 240, "fps": 10} for i in range(1, 9)]
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for argument in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1600,1400"]:
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def tile_fingerprints(browser) -> dict:
+    """A cheap digest of each tile's canvas pixels, by camera id."""
+    return browser.execute_script("""
+        const result = {};
+        for (const tile of document.querySelectorAll('[data-camera-id]')) {
+            const canvas = tile.querySelector('canvas');
+            const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+            let hash = 0;
+            for (let i = 0; i < pixels.length; i += 97) hash = (hash * 31 + pixels[i]) | 0;
+            result[tile.dataset.cameraId] = [Number(tile.dataset.framesDrawn || 0), hash];
+        }
+        return result;
+    """)
+
+
+def severe_console_messages(browser) -> list[str]:
+    return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_eight_cameras_are_live_in_one_tab_with_no_console_errors(start_hub, browser):
+    hub = start_hub(config={"cameras": CAMERAS})
+    browser.get(hub.base)
+    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "[data-camera-id]")) == 8, timeout=15)
+    # Every tile draws frames...
+    first = wait_for(lambda: (f := tile_fingerprints(browser)) and all(drawn >= 2 for drawn, _ in f.values()) and f, timeout=20)
+    time.sleep(1.5)
+    second = tile_fingerprints(browser)
+    # ...and its pixels change (the test pattern's clock and sweeping box move).
+    for camera in first:
+        assert second[camera][0] > first[camera][0], f"{camera} stopped drawing"
+        assert second[camera][1] != first[camera][1], f"{camera}'s pixels did not change"
+    # All of it over one WebSocket: the page opened no MJPEG stream and no snapshot.
+    fetched = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert not [url for url in fetched if "stream.mjpeg" in url or "snapshot.jpg" in url]
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "dashboard.png"))
+    assert severe_console_messages(browser) == []
+
+
+def test_a_detection_posted_over_rest_shows_up_without_a_reload(start_hub, browser):
+    hub = start_hub()
+    browser.get(hub.base)
+    wait_for(lambda: browser.execute_script("return document.getElementById('connection').textContent") == "live", timeout=15)
+    detection = {"camera_id": "gate_3", "checkpoint_id": "north", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["WEB4242"]}
+    posted = time.time()
+    detection_id = requests.post(hub.url("/api/detection"), json=detection, timeout=5).json()["detection_id"]
+    item = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, f'[data-live="detections"] [data-detection-id="{detection_id}"]'), timeout=5)
+    assert time.time() - posted < 5
+    assert "WEB4242" in item[0].text and "gate_3" in item[0].text
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "dashboard-detection.png"))
+    assert severe_console_messages(browser) == []
