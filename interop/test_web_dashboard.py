@@ -81,3 +81,34 @@ def test_a_detection_posted_over_rest_shows_up_without_a_reload(start_hub, brows
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "dashboard-detection.png"))
     assert severe_console_messages(browser) == []
+
+
+def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
+    hub = start_hub(env={"CAMHUB_TRUST_LOOPBACK": "false"})
+    token = (hub.data_dir / "admin.token").read_text().strip()
+    browser.get(hub.base)
+    wait_for(lambda: browser.find_element(By.ID, "login").is_displayed(), timeout=10)
+    assert not browser.find_element(By.ID, "app").is_displayed()
+    # Without the login, the live socket and the operator's calls are refused.
+    assert requests.get(hub.url("/config"), timeout=5).status_code == 401
+
+    browser.find_element(By.ID, "token").send_keys("not-the-token")
+    browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+    wait_for(lambda: "not the admin token" in browser.find_element(By.ID, "login-error").text, timeout=5)
+
+    field = browser.find_element(By.ID, "token")
+    field.clear()
+    field.send_keys(token)
+    browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+    wait_for(lambda: browser.find_element(By.ID, "app").is_displayed(), timeout=10)
+    wait_for(lambda: (f := tile_fingerprints(browser)) and all(drawn >= 2 for drawn, _ in f.values()), timeout=15)
+    # The session cookie is HttpOnly: scripts cannot read it.
+    assert "camhub_session" not in browser.execute_script("return document.cookie")
+    cookie = browser.get_cookie("camhub_session")
+    assert cookie["httpOnly"] is True and cookie["sameSite"] == "Strict"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "after-login.png"))
+
+    browser.find_element(By.ID, "logout").click()
+    wait_for(lambda: browser.find_element(By.ID, "login").is_displayed(), timeout=10)
+    assert browser.get_cookie("camhub_session") is None

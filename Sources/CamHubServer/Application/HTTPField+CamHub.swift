@@ -9,6 +9,8 @@ extension HTTPField.Name {
     static let xAPIKey = HTTPField.Name("X-API-Key")!
     /// The enrollment token for `POST /register` when `registration.token` is set.
     static let xRegistrationToken = HTTPField.Name("X-Registration-Token")!
+    /// Set by browsers: `same-origin`, `same-site`, `cross-site` or `none`.
+    static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     /// Asks a proxy such as nginx not to buffer an event stream.
     static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
 }

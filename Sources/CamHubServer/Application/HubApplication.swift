@@ -75,6 +75,7 @@ public enum HubApplication {
     public static func buildRouter(hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch()) throws -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
         router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: CrossSiteGuard())
         router.addRoutes(CameraController(hub: hub).endpoints)
         router.addRoutes(RegistrationController(hub: hub).endpoints)
         router.addRoutes(FrameUploadController(hub: hub).endpoints)
@@ -89,6 +90,7 @@ public enum HubApplication {
         router.addRoutes(WebSocketController(hub: hub).endpoints)
         router.addRoutes(SocketIOController(hub: hub).endpoints)
         router.addRoutes(LPRController(hub: hub).endpoints)
+        router.addRoutes(AuthController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController().endpoints)
         return router
     }

@@ -25,7 +25,10 @@ struct WebSocketController {
             let id = context.requestContext.parameters.get("id") ?? ""
             try await WebSocketFrames.send(hub.frames.feed(for: id), inbound: inbound, outbound: outbound)
         }
-        routes.ws("ws/live") { inbound, outbound, _ in
+        routes.ws("ws/live") { request, context in
+            // The web app's socket: the operator only (loopback trust, the session cookie, or the token).
+            hub.access.isOperator(request, remoteAddress: context.remoteAddress) ? .upgrade([:]) : .dontUpgrade
+        } onUpgrade: { inbound, outbound, _ in
             try await LiveSocket.serve(inbound, outbound, hub: hub)
         }
         routes.ws("socket.io") { request, _ in
@@ -40,12 +43,19 @@ struct WebSocketController {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("video-input-stream", use: needsUpgrade)
         routes.get("cameras/{id}/ws", use: cameraNeedsUpgrade)
-        routes.get("ws/live", use: needsUpgrade)
+        routes.get("ws/live", use: liveNeedsUpgrade)
         return routes
     }
 
     @Sendable func needsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {
         throw APIError(.upgradeRequired, code: "upgrade_required", "this path speaks WebSocket; connect with a WebSocket client")
+    }
+
+    @Sendable func liveNeedsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {
+        guard hub.access.isOperator(request, context: context) else {
+            throw APIError.unauthorized("the live socket is for the logged-in operator")
+        }
+        return try await needsUpgrade(request, context: context)
     }
 
     @Sendable func cameraNeedsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {

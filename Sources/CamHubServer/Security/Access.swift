@@ -7,11 +7,12 @@ import NIOCore
 ///
 /// - A camera proves itself with its own key: in the body (`api_key`, as seed 000 sends it), the
 ///   `api_key` query, `X-API-Key`, or `Authorization: Bearer`.
-/// - An operator uses the admin token as a bearer token, or is trusted when the request comes
-///   from loopback and `server.trust_loopback` is on.
+/// - An operator uses the admin token as a bearer token, or the session cookie the web app's login
+///   sets, or is trusted when the request comes from loopback and `server.trust_loopback` is on.
 struct Access: Sendable {
     let trustLoopback: Bool
     let adminToken: AdminToken
+    let sessions = OperatorSessions()
 
     /// The key a request presents, wherever it put it.
     static func presentedKey(_ request: Request, body: JSONObject? = nil) -> String? {
@@ -33,11 +34,25 @@ struct Access: Sendable {
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
-    /// An operator: trusted loopback, or the admin token.
+    /// An operator: trusted loopback, the admin token, or a logged-in browser session.
     func isOperator(_ request: Request, context: HubRequestContext) -> Bool {
-        if trustLoopback, Self.isLoopback(context.remoteAddress) { return true }
-        guard let token = Self.bearerToken(request) else { return false }
-        return adminToken.matches(token)
+        isOperator(request, remoteAddress: context.remoteAddress)
+    }
+
+    func isOperator(_ request: Request, remoteAddress: SocketAddress?) -> Bool {
+        operatorCredential(request, remoteAddress: remoteAddress) != nil
+    }
+
+    /// How a request proves it is the operator, or nil.
+    enum Credential: String {
+        case loopback, token, session
+    }
+
+    func operatorCredential(_ request: Request, remoteAddress: SocketAddress?) -> Credential? {
+        if trustLoopback, Self.isLoopback(remoteAddress) { return .loopback }
+        if let token = Self.bearerToken(request), adminToken.matches(token) { return .token }
+        if let session = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]), sessions.isValid(session) { return .session }
+        return nil
     }
 
     /// A call only the camera itself makes (heartbeat, upload): its key is required.

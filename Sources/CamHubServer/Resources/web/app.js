@@ -189,8 +189,46 @@ async function refreshCameras() {
   }
 }
 
-window.addEventListener("resize", () => subscribe());
-connect();
-loadRecords();
-refreshCameras();
-setInterval(refreshCameras, 2000);
+// Login: from loopback (with loopback trust on) the hub lets the page in; elsewhere the admin
+// token is exchanged for an HttpOnly session cookie.
+async function showLogin() {
+  document.getElementById("login").hidden = false;
+  connection.textContent = "";
+  const form = document.getElementById("login-form");
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const error = document.getElementById("login-error");
+    error.textContent = "";
+    const response = await fetch("/auth/login", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ token: document.getElementById("token").value }),
+    });
+    if (response.ok) {
+      location.reload();
+    } else {
+      const body = await response.json().catch(() => ({}));
+      error.textContent = body.error?.message ?? `Login failed (HTTP ${response.status})`;
+    }
+  });
+}
+
+function startApp(session) {
+  document.getElementById("app").hidden = false;
+  if (session.via === "session") {
+    const logout = document.getElementById("logout");
+    logout.hidden = false;
+    logout.addEventListener("click", async () => {
+      await fetch("/auth/logout", { method: "POST" });
+      location.reload();
+    });
+  }
+  window.addEventListener("resize", () => subscribe());
+  connect();
+  loadRecords();
+  refreshCameras();
+  setInterval(refreshCameras, 2000);
+}
+
+const session = await fetch("/auth/session").then((response) => response.json()).catch(() => ({ authenticated: false }));
+if (session.authenticated) startApp(session); else showLogin();
