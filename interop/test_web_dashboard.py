@@ -112,3 +112,40 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
     browser.find_element(By.ID, "logout").click()
     wait_for(lambda: browser.find_element(By.ID, "login").is_displayed(), timeout=10)
     assert browser.get_cookie("camhub_session") is None
+
+
+def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_path):
+    import json
+    import signal
+    import subprocess
+    from conftest import BINARY
+
+    hub = start_hub()
+    state_file = tmp_path / "agent.json"
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--hub", hub.base, "--name", "Yard", "--fps", "10", "--state-file", str(state_file), "--heartbeat-interval", "1"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        camera_id = wait_for(lambda: state_file.exists() and json.loads(state_file.read_text())["camera_id"])
+        browser.get(f"{hub.base}/#/camera/{camera_id}")
+        wait_for(lambda: browser.find_element(By.ID, "camera-page").is_displayed(), timeout=10)
+        wait_for(lambda: int(browser.find_element(By.ID, "camera-view").get_attribute("data-frames-drawn") or 0) >= 2, timeout=15)
+        fps = browser.find_element(By.ID, "fps")
+        fps.clear()
+        fps.send_keys("3")
+        browser.find_element(By.CSS_SELECTOR, '[data-command="adjust_fps"]').click()
+        wait_for(lambda: "queued" in browser.find_element(By.ID, "control-result").text, timeout=5)
+        wait_for(lambda: requests.get(hub.url(f"/cameras/{camera_id}/status"), timeout=5).json()["config"]["fps"] == 3, timeout=15)
+        wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-field="set fps"]').text == "3", timeout=10)
+        assert severe_console_messages(browser) == []
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "camera-page.png"))
+
+        # No model is configured: the question gets the clear error, not a made-up answer.
+        browser.find_element(By.ID, "ask-question").send_keys("Is anyone there?")
+        browser.find_element(By.CSS_SELECTOR, "#ask button").click()
+        wait_for(lambda: "no vision model is configured" in browser.find_element(By.ID, "ask-result").text, timeout=10)
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=15) == 0

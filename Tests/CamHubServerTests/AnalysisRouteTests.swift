@@ -70,3 +70,50 @@ struct AnalysisRouteTests {
         }
     }
 }
+
+@Suite("Asking about a camera's newest frame")
+struct AskRouteTests {
+    static let admin: HTTPFields = [.authorization: "Bearer \(TestHub.adminToken)", .contentType: "application/json"]
+    static let question = ByteBuffer(string: #"{"question": "Is the gate open?"}"#)
+
+    @Test func theAnswerComesFromTheModelAndIsStored() async throws {
+        let test = try await TestHub(vision: AnalysisRouteTests.EchoModel())
+        test.publish()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/cameras/testpattern/ask", method: .post, headers: Self.admin, body: Self.question) { response in
+                #expect(response.status == .ok)
+                let result = try #require(try response.json["result"] as? [String: Any])
+                #expect((result["answer"] as? String)?.contains("Is the gate open?") == true)
+            }
+        }
+        let stored = try await test.hub.analyses.results(for: "testpattern", limit: 5)
+        #expect(stored.first?.question == "Is the gate open?")
+    }
+
+    @Test func withoutAModelOrAFrameOrTheOperatorTheAnswerIsAClearError() async throws {
+        let noModel = try await TestHub()
+        noModel.publish()
+        try await noModel.application().test(.router) { client in
+            try await client.execute(uri: "/cameras/testpattern/ask", method: .post, headers: Self.admin, body: Self.question) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(response.errorBody?["code"] as? String == "no_vision_model")
+            }
+            try await client.execute(uri: "/cameras/testpattern/ask", method: .post, headers: [.contentType: "application/json"], body: Self.question) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/cameras/nope/ask", method: .post, headers: Self.admin, body: Self.question) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/cameras/testpattern/ask", method: .post, headers: Self.admin, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+        }
+        let noFrame = try await TestHub(vision: AnalysisRouteTests.EchoModel())
+        try await noFrame.application().test(.router) { client in
+            try await client.execute(uri: "/cameras/testpattern/ask", method: .post, headers: Self.admin, body: Self.question) { response in
+                #expect(response.status == .conflict)
+                #expect(response.errorBody?["code"] as? String == "no_frame")
+            }
+        }
+    }
+}

@@ -2,14 +2,33 @@ import CamHubCore
 import Foundation
 import Hummingbird
 
-/// Stored analysis results (captions and answers), newest first.
+/// Analysis results (captions and answers): the stored ones, newest first, and a question about
+/// a camera's newest frame.
 struct AnalysisController {
     let hub: Hub
 
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("cameras/{id}/results", use: results)
+        routes.post("cameras/{id}/ask", use: ask)
         return routes
+    }
+
+    /// `POST /cameras/{id}/ask` `{question}` (operator): runs `vqa` on the camera's newest frame
+    /// and answers the stored result. 503 with `no_vision_model` when no model is configured.
+    @Sendable func ask(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        guard hub.access.isOperator(request, context: context) else {
+            throw APIError.unauthorized("asking about a frame needs the admin token")
+        }
+        let body = try await JSONObject.read(request, limit: 16 * 1024)
+        let question = body.string("question", required: true, length: 1...500)
+        try body.check()
+        guard let frame = hub.frames.existingFeed(for: camera.id)?.newest else {
+            throw APIError(.conflict, code: "no_frame", "camera '\(camera.id)' has no frame to ask about yet")
+        }
+        let record = try await hub.analyze(frame, task: .vqa, question: question)
+        return try JSONResponse.make(StoredResultJSON(record: record))
     }
 
     @Sendable func results(_ request: Request, context: HubRequestContext) async throws -> Response {

@@ -36,7 +36,7 @@ struct FrameUploadController {
         let frame = try publish([UInt8](data), for: camera)
         let analysis: AnalysisRecord?
         if let task = (task ?? camera.settings.task).flatMap(AnalysisTask.init) {
-            analysis = try await analyze(frame, task: task, question: question ?? camera.settings.question)
+            analysis = try await hub.analyze(frame, task: task, question: question ?? camera.settings.question)
         } else {
             analysis = nil
         }
@@ -57,34 +57,6 @@ struct FrameUploadController {
         let buffer = try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame")
         let frame = try publish(Array(buffer: buffer), for: camera)
         return try JSONResponse.make(FrameJSON(frame))
-    }
-
-    /// Runs the frame through the vision model and stores the answer. The frame itself is already
-    /// in the hub whatever happens here; a missing, slow or failing model never yields a made-up result.
-    private func analyze(_ frame: Frame, task: AnalysisTask, question: String?) async throws -> AnalysisRecord {
-        guard let vision = hub.vision else {
-            throw APIError(
-                .serviceUnavailable, code: "no_vision_model",
-                "no vision model is configured (set vlm.url and vlm.model), so '\(task.rawValue)' cannot run; the frame was stored"
-            )
-        }
-        let answer: AnalysisAnswer
-        do {
-            answer = try await vision.analyze(camera: frame.cameraID, jpeg: frame.jpeg, task: task, question: question)
-        } catch let error as VisionModelError {
-            let status: HTTPResponse.Status = error.kind == .timedOut ? .gatewayTimeout : .badGateway
-            throw APIError(status, code: error.kind == .timedOut ? "vision_model_timeout" : "vision_model_failed", error.message)
-        } catch is AnalysisSuperseded {
-            throw APIError(.conflict, code: "superseded", "a newer frame from this camera took this one's place in the analysis queue")
-        }
-        let record = try await hub.analyses.add(
-            cameraID: frame.cameraID, task: task, question: task == .vqa ? question : nil, answer: answer,
-            frameTime: Date(timeIntervalSince1970: frame.timestamp.seconds), at: Date()
-        )
-        if hub.liveEvents.hasSubscribers, let json = try? JSONEncoder().encode(StoredResultJSON(record: record)) {
-            hub.liveEvents.publish("analysis", String(decoding: json, as: UTF8.self))
-        }
-        return record
     }
 
     private func requireRunning(_ camera: Camera) throws {

@@ -44,6 +44,7 @@ function makeTile(id) {
   kind.className = "kind";
   element.append(canvas, meta, kind);
   grid.append(element);
+  element.addEventListener("click", () => { location.hash = `#/camera/${encodeURIComponent(id)}`; });
   observer.observe(element);
   const tile = { element, canvas, context: canvas.getContext("2d"), name, state, kind, pending: null, drawing: false, drawn: 0 };
   tiles.set(id, tile);
@@ -55,9 +56,17 @@ function wantedWidth(tile) {
   return widths.find((width) => width >= needed) ?? widths[widths.length - 1];
 }
 
+// The camera the camera page shows, or null on the dashboard.
+let focused = null;
+const focusedView = { canvas: document.getElementById("camera-view"), pending: null, drawing: false, drawn: 0 };
+focusedView.context = focusedView.canvas.getContext("2d");
+focusedView.element = focusedView.canvas;
+
 function subscribe() {
   if (!socket || socket.readyState !== WebSocket.OPEN) return;
-  const cameras = [...visible].filter((id) => tiles.has(id)).map((id) => ({ id, width: wantedWidth(tiles.get(id)), fps: 10 }));
+  const cameras = focused
+    ? [{ id: focused, width: 1280, fps: 15 }]
+    : [...visible].filter((id) => tiles.has(id)).map((id) => ({ id, width: wantedWidth(tiles.get(id)), fps: 10 }));
   socket.send(JSON.stringify({ cameras }));
 }
 
@@ -87,7 +96,7 @@ function connect() {
 function handleFrame(buffer) {
   const bytes = new Uint8Array(buffer);
   const id = new TextDecoder().decode(bytes.subarray(1, 1 + bytes[0]));
-  const tile = tiles.get(id);
+  const tile = id === focused ? focusedView : tiles.get(id);
   if (!tile) return;
   tile.pending = new Blob([bytes.subarray(1 + bytes[0])], { type: "image/jpeg" });
   if (!tile.drawing) draw(tile);
@@ -213,6 +222,132 @@ async function showLogin() {
   });
 }
 
+// Views: the dashboard (#/) and a camera's page (#/camera/<id>).
+const dashboard = document.getElementById("dashboard");
+const cameraPage = document.getElementById("camera-page");
+let statsTimer = null;
+
+function route() {
+  const match = location.hash.match(/^#\/camera\/(.+)$/);
+  focused = match ? decodeURIComponent(match[1]) : null;
+  dashboard.hidden = focused !== null;
+  cameraPage.hidden = focused === null;
+  clearInterval(statsTimer);
+  if (focused) {
+    document.getElementById("camera-title").textContent = focused;
+    document.getElementById("control-result").textContent = "";
+    document.getElementById("ask-result").textContent = "";
+    refreshCamera();
+    statsTimer = setInterval(refreshCamera, 2000);
+  }
+  subscribe();
+}
+
+function showResult(element, ok, text) {
+  element.className = `result ${ok ? "ok" : "failed"}`;
+  element.textContent = text;
+}
+
+async function call(method, path, body) {
+  const response = await fetch(path, {
+    method,
+    headers: body === undefined ? {} : { "Content-Type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const reply = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(reply.error?.message ?? `HTTP ${response.status}`);
+  return reply;
+}
+
+async function refreshCamera() {
+  const id = focused;
+  try {
+    const status = await call("GET", `/cameras/${encodeURIComponent(id)}/status`);
+    if (id !== focused) return;
+    document.getElementById("camera-title").textContent = `${status.name} (${status.camera_id})`;
+    const stats = document.getElementById("camera-stats");
+    stats.replaceChildren();
+    const rows = [
+      ["status", status.status], ["kind", status.kind], ["location", status.location || "—"],
+      ["fps", `${status.stats.fps}`], ["frames", `${status.stats.frames_received}`], ["viewers", `${status.stats.viewers}`],
+      ["set fps", `${status.config.fps ?? "—"}`], ["resolution", status.config.resolution?.join("x") ?? "—"],
+      ["task", status.config.task ?? "—"], ["question", status.config.question ?? "—"], ["pending commands", `${status.pending_commands}`],
+    ];
+    for (const [name, value] of rows) {
+      const dt = document.createElement("dt");
+      dt.textContent = name;
+      const dd = document.createElement("dd");
+      dd.textContent = value;
+      dd.dataset.field = name;
+      stats.append(dt, dd);
+    }
+    const records = document.getElementById("camera-records");
+    const [results, detections] = await Promise.all([
+      call("GET", `/cameras/${encodeURIComponent(id)}/results?limit=5`).catch(() => ({ results: [] })),
+      call("GET", `/api/records?camera_id=${encodeURIComponent(id)}&limit=5`).catch(() => ({ records: [] })),
+    ]);
+    records.replaceChildren(
+      ...results.results.map((r) => textItem(`${r.task}: ${r.result?.caption ?? r.result?.answer ?? ""}`)),
+      ...detections.records.map((r) => textItem(`plates ${r.plates.join(", ") || "none"} at ${r.checkpoint_id}`)),
+    );
+  } catch (error) {
+    showResult(document.getElementById("control-result"), false, error.message);
+  }
+}
+
+function textItem(text) {
+  const item = document.createElement("li");
+  item.textContent = text;
+  return item;
+}
+
+function commandValue(type) {
+  switch (type) {
+    case "adjust_fps": return Number(document.getElementById("fps").value);
+    case "change_resolution": return document.getElementById("resolution").value.split("x").map(Number);
+    case "set_task": return document.getElementById("task").value;
+    case "set_question": return document.getElementById("question").value;
+    default: return undefined;
+  }
+}
+
+document.getElementById("controls").addEventListener("click", async (event) => {
+  const button = event.target.closest("button");
+  if (!button || !focused) return;
+  const result = document.getElementById("control-result");
+  const path = `/cameras/${encodeURIComponent(focused)}`;
+  try {
+    if (button.dataset.action) {
+      await call("POST", `${path}/${button.dataset.action}`);
+      showResult(result, true, `${button.dataset.action} sent`);
+    } else {
+      let type = button.dataset.command;
+      let value = commandValue(type);
+      if (type === "custom") {
+        type = document.getElementById("command-type").value;
+        value = JSON.parse(document.getElementById("command-value").value);
+      }
+      const queued = await call("POST", `${path}/commands`, { type, value });
+      showResult(result, true, `${queued.type} queued; the camera gets it with its next heartbeat`);
+    }
+    refreshCamera();
+  } catch (error) {
+    showResult(result, false, error.message);
+  }
+});
+
+document.getElementById("ask").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const result = document.getElementById("ask-result");
+  showResult(result, true, "asking…");
+  try {
+    const answer = await call("POST", `/cameras/${encodeURIComponent(focused)}/ask`, { question: document.getElementById("ask-question").value });
+    showResult(result, true, answer.result?.answer ?? JSON.stringify(answer.result));
+  } catch (error) {
+    showResult(result, false, error.message);
+  }
+});
+
 function startApp(session) {
   document.getElementById("app").hidden = false;
   if (session.via === "session") {
@@ -224,6 +359,8 @@ function startApp(session) {
     });
   }
   window.addEventListener("resize", () => subscribe());
+  window.addEventListener("hashchange", route);
+  route();
   connect();
   loadRecords();
   refreshCameras();
