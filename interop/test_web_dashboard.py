@@ -8,6 +8,7 @@ import pytest
 import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from conftest import wait_for
@@ -42,6 +43,14 @@ def tile_fingerprints(browser) -> dict:
         }
         return result;
     """)
+
+
+def shown(browser, element_id: str) -> bool:
+    """Whether the element is displayed; False while the page is being replaced (a reload)."""
+    try:
+        return browser.find_element(By.ID, element_id).is_displayed()
+    except (StaleElementReferenceException, NoSuchElementException):
+        return False
 
 
 def severe_console_messages(browser) -> list[str]:
@@ -87,7 +96,7 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
     hub = start_hub(env={"CAMHUB_TRUST_LOOPBACK": "false"})
     token = (hub.data_dir / "admin.token").read_text().strip()
     browser.get(hub.base)
-    wait_for(lambda: browser.find_element(By.ID, "login").is_displayed(), timeout=10)
+    wait_for(lambda: shown(browser, "login"), timeout=10)
     assert not browser.find_element(By.ID, "app").is_displayed()
     # Without the login, the live socket and the operator's calls are refused.
     assert requests.get(hub.url("/config"), timeout=5).status_code == 401
@@ -100,7 +109,7 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
     field.clear()
     field.send_keys(token)
     browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-    wait_for(lambda: browser.find_element(By.ID, "app").is_displayed(), timeout=10)
+    wait_for(lambda: shown(browser, "app"), timeout=10)
     wait_for(lambda: (f := tile_fingerprints(browser)) and all(drawn >= 2 for drawn, _ in f.values()), timeout=15)
     # The session cookie is HttpOnly: scripts cannot read it.
     assert "camhub_session" not in browser.execute_script("return document.cookie")
@@ -110,7 +119,7 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
     browser.save_screenshot(str(ARTIFACTS / "after-login.png"))
 
     browser.find_element(By.ID, "logout").click()
-    wait_for(lambda: browser.find_element(By.ID, "login").is_displayed(), timeout=10)
+    wait_for(lambda: shown(browser, "login"), timeout=10)
     assert browser.get_cookie("camhub_session") is None
 
 
@@ -129,7 +138,7 @@ def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_pat
     try:
         camera_id = wait_for(lambda: state_file.exists() and json.loads(state_file.read_text())["camera_id"])
         browser.get(f"{hub.base}/#/camera/{camera_id}")
-        wait_for(lambda: browser.find_element(By.ID, "camera-page").is_displayed(), timeout=10)
+        wait_for(lambda: shown(browser, "camera-page"), timeout=10)
         wait_for(lambda: int(browser.find_element(By.ID, "camera-view").get_attribute("data-frames-drawn") or 0) >= 2, timeout=15)
         fps = browser.find_element(By.ID, "fps")
         fps.clear()
@@ -149,3 +158,55 @@ def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_pat
     finally:
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=15) == 0
+
+
+def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
+    import base64
+    import io
+    from PIL import Image
+    hub = start_hub()
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    image = base64.b64encode(out.getvalue()).decode()
+    for n in range(3):
+        body = {"camera_id": f"lane_{n}", "checkpoint_id": "west", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": [f"REC{n:04d}"]}
+        if n == 0:
+            body["annotated_image"] = image
+        assert requests.post(hub.url("/api/detection"), json=body, timeout=5).status_code == 200
+    browser.get(f"{hub.base}/#/records")
+    rows = wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 3 and browser.find_elements(By.CSS_SELECTOR, "#records-body tr"), timeout=10)
+    assert "REC0002" in rows[0].text  # newest first
+    thumbnail = browser.find_element(By.CSS_SELECTOR, "#records-body img")
+    assert thumbnail.get_attribute("src").endswith(".jpg")
+    assert browser.execute_script("return arguments[0].naturalWidth", thumbnail) == 64
+
+    browser.find_element(By.CSS_SELECTOR, '#records-filter input[name="plate"]').send_keys("rec0001")
+    browser.find_element(By.CSS_SELECTOR, "#records-filter button").click()
+    wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#records-body tr")] and all(
+        "REC0001" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) and len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 1, timeout=10)
+
+    # Back to all records: a new detection appears on top without a reload.
+    field = browser.find_element(By.CSS_SELECTOR, '#records-filter input[name="plate"]')
+    field.clear()
+    browser.find_element(By.CSS_SELECTOR, "#records-filter button").click()
+    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 3, timeout=10)
+    new_id = requests.post(hub.url("/api/detection"), json={"camera_id": "lane_9", "checkpoint_id": "west", "timestamp": "t", "ocr_results": ["LIVE999"]}, timeout=5).json()["detection_id"]
+    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#records-body tr")[0].get_attribute("data-detection-id") == new_id, timeout=5)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "records.png"))
+    assert severe_console_messages(browser) == []
+
+
+def test_the_health_page_shows_the_hub_and_its_cameras(start_hub, browser):
+    hub = start_hub()
+    browser.get(f"{hub.base}/#/health")
+    wait_for(lambda: browser.find_element(By.ID, "health-cpu").text.endswith("%"), timeout=10)
+    row = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#health-cameras tr[data-camera-id="testpattern"]'), timeout=10)[0]
+    assert "active" in row.text and "s ago" in row.text
+    assert float(browser.find_element(By.ID, "health-in").text) > 5
+    # After a few refreshes the chart has a line per series.
+    wait_for(lambda: browser.execute_script(
+        "return [...document.querySelectorAll('#health-chart polyline')].every(p => p.getAttribute('points').split(' ').length >= 3)"), timeout=15)
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "health.png"))
+    assert severe_console_messages(browser) == []

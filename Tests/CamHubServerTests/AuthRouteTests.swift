@@ -74,3 +74,26 @@ struct AuthRouteTests {
         #expect(!test.shutdown.wasPulled)
     }
 }
+
+@Suite("Hub statistics for the health page")
+struct HubStatsRouteTests {
+    @Test func theOperatorSeesTheHubAndEachCamera() async throws {
+        let test = try await TestHub(cameraIDs: ["a", "b"])
+        test.publish("a")
+        test.publish("a")
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/hub/stats", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+            try await client.execute(uri: "/hub/stats", method: .get, headers: [.authorization: "Bearer \(TestHub.adminToken)"]) { response in
+                #expect(response.status == .ok)
+                let body = try response.json
+                #expect(body["frames_in_total"] as? Int == 2)
+                let cameras = try #require(body["cameras"] as? [[String: Any]])
+                #expect(cameras.map { $0["id"] as? String } == ["a", "b"])
+                #expect((cameras[0]["last_seen_age_seconds"] as? Double).map { $0 < 5 } == true)
+                #expect(cameras[1]["last_seen_age_seconds"] is NSNull)
+            }
+        }
+    }
+}

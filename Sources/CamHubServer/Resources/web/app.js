@@ -125,7 +125,14 @@ async function draw(tile) {
 }
 
 function handleEvent(event) {
-  if (event.type === "detection") addDetection(event.data, true);
+  if (event.type === "detection") {
+    addDetection(event.data, true);
+    if (view === "records" && recordsOffset === 0 && matchesQuery(event.data)) {
+      const body = document.getElementById("records-body");
+      body.prepend(recordRow(event.data));
+      while (body.children.length > pageSize) body.lastElementChild.remove();
+    }
+  }
   if (event.type === "analysis") addAnalysis(event.data);
 }
 
@@ -222,17 +229,29 @@ async function showLogin() {
   });
 }
 
-// Views: the dashboard (#/) and a camera's page (#/camera/<id>).
+// Views: the dashboard (#/), a camera's page (#/camera/<id>), the records (#/records) and the
+// hub's health (#/health).
 const dashboard = document.getElementById("dashboard");
 const cameraPage = document.getElementById("camera-page");
+const recordsPage = document.getElementById("records-page");
+const healthPage = document.getElementById("health-page");
 let statsTimer = null;
+let view = "dashboard";
 
 function route() {
   const match = location.hash.match(/^#\/camera\/(.+)$/);
   focused = match ? decodeURIComponent(match[1]) : null;
-  dashboard.hidden = focused !== null;
-  cameraPage.hidden = focused === null;
+  view = focused ? "camera" : location.hash === "#/records" ? "records" : location.hash === "#/health" ? "health" : "dashboard";
+  dashboard.hidden = view !== "dashboard";
+  cameraPage.hidden = view !== "camera";
+  recordsPage.hidden = view !== "records";
+  healthPage.hidden = view !== "health";
   clearInterval(statsTimer);
+  if (view === "records") searchRecords(0);
+  if (view === "health") {
+    refreshHealth();
+    statsTimer = setInterval(refreshHealth, 2000);
+  }
   if (focused) {
     document.getElementById("camera-title").textContent = focused;
     document.getElementById("control-result").textContent = "";
@@ -347,6 +366,125 @@ document.getElementById("ask").addEventListener("submit", async (event) => {
     showResult(result, false, error.message);
   }
 });
+
+// Records: search by plate, camera, checkpoint and time, newest first, 25 a page.
+const pageSize = 25;
+let recordsOffset = 0;
+let recordsQuery = {};
+
+function recordsParameters(offset) {
+  const parameters = new URLSearchParams({ limit: String(pageSize), offset: String(offset) });
+  for (const [key, value] of Object.entries(recordsQuery)) {
+    if (!value) continue;
+    parameters.set(key, key === "since" || key === "until" ? new Date(value).toISOString() : value);
+  }
+  return parameters;
+}
+
+async function searchRecords(offset) {
+  const error = document.getElementById("records-error");
+  error.textContent = "";
+  try {
+    const body = await call("GET", `/api/records?${recordsParameters(offset)}`);
+    recordsOffset = offset;
+    document.getElementById("records-body").replaceChildren(...body.records.map(recordRow));
+    document.getElementById("records-page-label").textContent = body.count ? `${offset + 1}–${offset + body.count}` : "no records";
+    document.getElementById("records-newer").disabled = offset === 0;
+    document.getElementById("records-older").disabled = body.count < pageSize;
+  } catch (failure) {
+    error.textContent = failure.message;
+  }
+}
+
+function recordRow(record) {
+  const row = document.createElement("tr");
+  row.dataset.detectionId = record.detection_id;
+  const image = document.createElement("td");
+  const source = record.annotated_image_url ?? record.cropped_plate_urls?.[0];
+  if (source) {
+    const img = document.createElement("img");
+    img.src = source;
+    img.alt = "";
+    image.append(img);
+  }
+  row.append(image);
+  for (const [text, className] of [[record.plates.join(", ") || "—", "plate"], [record.camera_id], [record.checkpoint_id], [new Date(record.received_at + "Z").toLocaleString()]]) {
+    const cell = document.createElement("td");
+    cell.textContent = text;
+    if (className) cell.className = className;
+    row.append(cell);
+  }
+  return row;
+}
+
+function matchesQuery(record) {
+  const plate = recordsQuery.plate?.trim().toUpperCase();
+  return (!plate || record.plates.includes(plate))
+    && (!recordsQuery.camera_id || record.camera_id === recordsQuery.camera_id)
+    && (!recordsQuery.checkpoint_id || record.checkpoint_id === recordsQuery.checkpoint_id)
+    && !recordsQuery.since && !recordsQuery.until;
+}
+
+document.getElementById("records-filter").addEventListener("submit", (event) => {
+  event.preventDefault();
+  recordsQuery = Object.fromEntries(new FormData(event.target).entries());
+  searchRecords(0);
+});
+document.getElementById("records-newer").addEventListener("click", () => searchRecords(Math.max(0, recordsOffset - pageSize)));
+document.getElementById("records-older").addEventListener("click", () => searchRecords(recordsOffset + pageSize));
+
+// Health: the hub's numbers every 2 s, and a chart of the last five minutes drawn as SVG.
+const history = [];
+let lastStats = null;
+
+async function refreshHealth() {
+  try {
+    const stats = await call("GET", "/hub/stats");
+    const now = Date.now();
+    const out = lastStats ? Math.max(0, (stats.frames_delivered_total - lastStats.delivered) / ((now - lastStats.at) / 1000)) : 0;
+    lastStats = { delivered: stats.frames_delivered_total, at: now };
+    history.push({ at: now, in: stats.fps_in, out, cpu: stats.cpu_percent });
+    while (history.length && history[0].at < now - 5 * 60 * 1000) history.shift();
+    document.getElementById("health-cpu").textContent = `${stats.cpu_percent.toFixed(0)} %`;
+    document.getElementById("health-memory").textContent = `${stats.memory_percent.toFixed(0)} % · ${(stats.process_resident_bytes / 1048576).toFixed(0)} MB`;
+    document.getElementById("health-in").textContent = stats.fps_in.toFixed(1);
+    document.getElementById("health-out").textContent = out.toFixed(1);
+    document.getElementById("health-viewers").textContent = String(stats.viewers);
+    document.getElementById("health-cameras").replaceChildren(...stats.cameras.map((camera) => {
+      const row = document.createElement("tr");
+      row.dataset.cameraId = camera.id;
+      const age = camera.last_seen_age_seconds;
+      for (const text of [camera.name, camera.kind, camera.status, age == null ? "never" : `${age.toFixed(0)} s ago`, camera.fps.toFixed(1), String(camera.viewers)]) {
+        const cell = document.createElement("td");
+        cell.textContent = text;
+        row.append(cell);
+      }
+      return row;
+    }));
+    drawChart();
+  } catch {
+    // The next refresh tries again.
+  }
+}
+
+function drawChart() {
+  const svg = document.getElementById("health-chart");
+  const width = 600, height = 160, span = 5 * 60 * 1000, now = Date.now();
+  const top = Math.max(10, ...history.map((point) => Math.max(point.in, point.out, point.cpu)));
+  const line = (key, color) => {
+    const points = history.map((point) => `${(width - (now - point.at) / span * width).toFixed(1)},${(height - point[key] / top * (height - 10)).toFixed(1)}`);
+    const path = document.createElementNS("http://www.w3.org/2000/svg", "polyline");
+    path.setAttribute("points", points.join(" "));
+    path.setAttribute("fill", "none");
+    path.setAttribute("stroke", color);
+    path.setAttribute("stroke-width", "2");
+    path.setAttribute("vector-effect", "non-scaling-stroke");
+    path.dataset.series = key;
+    return path;
+  };
+  const style = getComputedStyle(document.documentElement);
+  svg.replaceChildren(line("in", style.getPropertyValue("--ok")), line("out", style.getPropertyValue("--accent")), line("cpu", style.getPropertyValue("--warn")));
+}
 
 function startApp(session) {
   document.getElementById("app").hidden = false;
