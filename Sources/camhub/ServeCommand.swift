@@ -28,11 +28,12 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
-        let (configuration, paths) = try Self.loadConfiguration(
-            dataDirectory: dataDirectory, config: config, overrides: ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
-        )
+        let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
+        let (configuration, paths) = try Self.loadConfiguration(dataDirectory: dataDirectory, config: config, overrides: overrides)
         let logger = try LogSetup.bootstrap(configuration: configuration, paths: paths)
-        try await HubServer.run(configuration: configuration, paths: paths, logger: logger)
+        try await HubServer.run(
+            configuration: configuration, paths: paths, environment: ProcessInfo.processInfo.environment, overrides: overrides, logger: logger
+        )
     }
 
     /// The configuration as `serve` sees it; a bad value exits with status 2, naming the key.

@@ -40,13 +40,29 @@ public enum ConfigurationLoader {
     public static func load(
         paths: HubPaths, environment: [String: String], overrides: ConfigurationOverrides
     ) throws -> HubConfiguration {
-        var configuration = try readOrCreate(paths.configFile)
+        try effective(readOrCreate(paths.configFile), environment: environment, overrides: overrides)
+    }
+
+    /// The file's configuration with the environment and the command line applied, validated.
+    public static func effective(
+        _ file: HubConfiguration, environment: [String: String], overrides: ConfigurationOverrides
+    ) throws -> HubConfiguration {
+        var configuration = file
         try applyEnvironment(environment, to: &configuration)
         if let host = overrides.host { configuration.server.host = host }
         if let port = overrides.port { configuration.server.port = port }
         if let level = overrides.logLevel { configuration.logging.level = level }
         try configuration.validate()
         return configuration
+    }
+
+    /// Reads and decodes the config file (which must exist).
+    public static func read(_ file: URL) throws -> HubConfiguration {
+        let data: Data
+        do { data = try Data(contentsOf: file) } catch {
+            throw ConfigurationError(key: "(file)", "cannot read \(file.path): \(error.localizedDescription)")
+        }
+        return try decode(data)
     }
 
     /// Parses config JSON, turning decoding failures into errors that name the key.
@@ -68,11 +84,7 @@ public enum ConfigurationLoader {
 
     static func readOrCreate(_ file: URL) throws -> HubConfiguration {
         if FileManager.default.fileExists(atPath: file.path) {
-            let data: Data
-            do { data = try Data(contentsOf: file) } catch {
-                throw ConfigurationError(key: "(file)", "cannot read \(file.path): \(error.localizedDescription)")
-            }
-            return try decode(data)
+            return try read(file)
         }
         let defaults = HubConfiguration()
         do {

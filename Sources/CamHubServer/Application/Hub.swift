@@ -1,4 +1,5 @@
 import CamHubAnalysis
+import CamHubCapture
 public import CamHubCore
 import CamHubSocketIO
 public import Foundation
@@ -6,8 +7,15 @@ import Logging
 
 /// The running hub's shared parts, handed to every controller. One instance per application.
 public struct Hub: Sendable {
-    public let configuration: HubConfiguration
+    /// The configuration in force; it changes when the config is applied while running.
+    public var configuration: HubConfiguration { configurationStore.current }
+    let configurationStore: ConfigurationStore
+    /// Where the configuration came from, so it can be read again the same way.
     public let paths: HubPaths
+    let environment: [String: String]
+    let overrides: ConfigurationOverrides
+    /// The configured cameras' sources, changed live when the config is applied.
+    let localCameras: LocalCameras
     public let frames: FrameHub
     public let cameras: any CameraRepository
     public let commands: any CommandRepository
@@ -35,10 +43,14 @@ public struct Hub: Sendable {
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, vision: AnalysisScheduler?,
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
+        environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
-        self.configuration = configuration
+        self.configurationStore = ConfigurationStore(configuration)
         self.paths = paths
+        self.environment = environment
+        self.overrides = overrides
+        self.localCameras = LocalCameras(cameras: configuration.effectiveCameras, frames: frames, logger: logger)
         self.frames = frames
         self.cameras = cameras
         self.commands = commands

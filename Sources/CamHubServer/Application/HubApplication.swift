@@ -17,7 +17,8 @@ public enum HubApplication {
     /// Opens the database, registers the configured cameras, and assembles the HTTP application
     /// with one capture service per local camera.
     public static func build(
-        configuration: HubConfiguration, paths: HubPaths, logger: Logger, shutdown: ShutdownSwitch = ShutdownSwitch(),
+        configuration: HubConfiguration, paths: HubPaths, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
+        logger: Logger, shutdown: ShutdownSwitch = ShutdownSwitch(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName))
@@ -32,13 +33,11 @@ public enum HubApplication {
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
             dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
             pushTokens: try PushTokens.load(configuration: configuration, paths: paths),
-            logger: logger
+            logger: logger, environment: environment, overrides: overrides
         )
         warnAboutOpenPaths(configuration, logger: logger)
-        try await registerLocalCameras(in: hub)
-        var services: [any Service] = configuration.effectiveCameras.map { settings in
-            LocalCameraService(settings: settings, feed: hub.frames.feed(for: settings.id), logger: logger)
-        }
+        try await registerLocalCameras(configuration.effectiveCameras, in: hub)
+        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger)]
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
@@ -82,6 +81,7 @@ public enum HubApplication {
         router.addRoutes(CommandController(hub: hub).endpoints)
         router.addRoutes(AnalysisController(hub: hub).endpoints)
         router.addRoutes(ServerController(hub: hub, shutdown: shutdown).endpoints)
+        router.addRoutes(ConfigController(hub: hub).endpoints)
         router.addRoutes(USBCameraServerController(hub: hub).endpoints)
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(CameraServerController(hub: hub).endpoints)
@@ -128,8 +128,8 @@ public enum HubApplication {
 
     /// Puts every configured camera in the registry, so local cameras are listed and managed like
     /// any other. A camera removed from the config stays registered (its records may refer to it).
-    static func registerLocalCameras(in hub: Hub) async throws {
-        for settings in hub.configuration.effectiveCameras {
+    static func registerLocalCameras(_ cameras: [LocalCameraSettings], in hub: Hub) async throws {
+        for settings in cameras {
             let existing = try await hub.cameras.camera(id: settings.id)
             try await hub.cameras.upsert(
                 Camera(

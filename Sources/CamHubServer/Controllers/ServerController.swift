@@ -2,8 +2,7 @@ import CamHubCore
 import Foundation
 import Hummingbird
 
-/// Seed 001's process management: the pid, the running configuration (secrets redacted), and a
-/// graceful shutdown. All of them are operator calls.
+/// Seed 001's process management: the pid and a graceful shutdown. Both are operator calls.
 struct ServerController {
     let hub: Hub
     let shutdown: ShutdownSwitch
@@ -11,7 +10,6 @@ struct ServerController {
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("server/pid", use: pid)
-        routes.get("config", use: config)
         routes.post("server/shutdown", use: shutdownServer)
         return routes
     }
@@ -43,17 +41,6 @@ struct ServerController {
         )
     }
 
-    /// The configuration in force, in the config file's shape, with secrets replaced by `"***"`.
-    @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireOperator(request, context)
-        var shown = hub.configuration
-        if shown.vlm.apiKey != nil { shown.vlm.apiKey = "***" }
-        if shown.registration.token != nil { shown.registration.token = "***" }
-        if shown.push.secret != nil { shown.push.secret = "***" }
-        if shown.lpr.token != nil { shown.lpr.token = "***" }
-        return try JSONResponse.make(shown)
-    }
-
     @Sendable func shutdownServer(_ request: Request, context: HubRequestContext) async throws -> Response {
         try requireOperator(request, context)
         context.logger.notice("shutdown requested over HTTP")
@@ -67,8 +54,6 @@ struct ServerController {
     }
 
     private func requireOperator(_ request: Request, _ context: HubRequestContext) throws {
-        guard hub.access.isOperator(request, context: context) else {
-            throw APIError.unauthorized("this call needs the admin token")
-        }
+        try hub.access.requireOperator(request, context: context)
     }
 }

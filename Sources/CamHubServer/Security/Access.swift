@@ -55,6 +55,13 @@ struct Access: Sendable {
         return nil
     }
 
+    /// An operator call: 401 otherwise.
+    func requireOperator(_ request: Request, context: HubRequestContext) throws {
+        guard isOperator(request, context: context) else {
+            throw APIError.unauthorized("this call needs the admin token")
+        }
+    }
+
     /// A call only the camera itself makes (heartbeat, upload): its key is required.
     func requireCamera(_ camera: Camera, key: String?) throws {
         guard let key else { throw APIError.unauthorized("this call needs the camera's api_key") }

@@ -1,0 +1,92 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+
+/// The configuration while the hub runs (seed 001): read it, replace it, reload it from the file,
+/// and restart the cameras. All of them are operator calls.
+struct ConfigController {
+    let hub: Hub
+    static let secret = "***"
+
+    var endpoints: RouteCollection<HubRequestContext> {
+        let routes = RouteCollection(context: HubRequestContext.self)
+        routes.get("config", use: config)
+        routes.put("config", use: replace)
+        routes.post("server/reload-config", use: reload)
+        routes.post("camera/restart", use: restart)
+        return routes
+    }
+
+    /// The configuration in force, in the config file's shape, with secrets replaced by `"***"`.
+    @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try hub.access.requireOperator(request, context: context)
+        return try JSONResponse.make(Self.redacted(hub.configuration))
+    }
+
+    /// `PUT /config`: the whole config file. A bad value gets 422 naming the key and changes
+    /// nothing; a good one is written to the file atomically and applied. A secret sent back as
+    /// `"***"` keeps its current value.
+    @Sendable func replace(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try hub.access.requireOperator(request, context: context)
+        let body = try await request.collectBody(limit: 1024 * 1024, what: "config")
+        var file: HubConfiguration
+        do {
+            file = try ConfigurationLoader.decode(Data(buffer: body))
+        } catch {
+            throw Self.invalid(error)
+        }
+        Self.keepSecrets(&file, from: hub.configuration)
+        do {
+            return try JSONResponse.make(try await hub.reconfigure(with: file, write: true, logger: context.logger))
+        } catch let error as ConfigurationError {
+            throw Self.invalid(error)
+        }
+    }
+
+    /// `POST /server/reload-config`: reads the config file again and applies it, as SIGHUP does.
+    @Sendable func reload(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try hub.access.requireOperator(request, context: context)
+        do {
+            return try JSONResponse.make(try await hub.reloadConfigurationFile(logger: context.logger))
+        } catch let error as ConfigurationError {
+            throw Self.invalid(error)
+        }
+    }
+
+    /// `POST /camera/restart[?id=]`: restarts a configured camera's source (all of them without
+    /// `id`), keeping its viewers.
+    @Sendable func restart(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try hub.access.requireOperator(request, context: context)
+        let id = request.uri.queryParameters["id"].map(String.init)
+        if let id, !hub.localCameras.cameras.contains(where: { $0.id == id }) {
+            throw CamHubError.notFound("'\(id)' is not a configured camera")
+        }
+        let restarted = hub.localCameras.restart(id)
+        context.logger.notice("cameras restarted", metadata: ["cameras": "\(restarted)"])
+        return try JSONResponse.make(["restarted": restarted])
+    }
+
+    static func invalid(_ error: any Error) -> APIError {
+        guard let error = error as? ConfigurationError else {
+            return APIError.validation([FieldProblem(field: nil, message: "\(error)", kind: "value_error")])
+        }
+        return APIError.validation([FieldProblem(field: error.key, message: error.message, kind: "value_error")])
+    }
+
+    static func redacted(_ configuration: HubConfiguration) -> HubConfiguration {
+        var shown = configuration
+        if shown.vlm.apiKey != nil { shown.vlm.apiKey = secret }
+        if shown.registration.token != nil { shown.registration.token = secret }
+        if shown.push.secret != nil { shown.push.secret = secret }
+        if shown.lpr.token != nil { shown.lpr.token = secret }
+        return shown
+    }
+
+    /// Secrets sent back as `"***"` (as `GET /config` shows them) keep their current values.
+    static func keepSecrets(_ file: inout HubConfiguration, from current: HubConfiguration) {
+        if file.vlm.apiKey == secret { file.vlm.apiKey = current.vlm.apiKey }
+        if file.registration.token == secret { file.registration.token = current.registration.token }
+        if file.push.secret == secret { file.push.secret = current.push.secret }
+        if file.lpr.token == secret { file.lpr.token = current.lpr.token }
+    }
+}

@@ -1,0 +1,96 @@
+import CamHubCore
+@testable import CamHubServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+/// `PUT /config` and friends through the router (the test hub runs no capture, so the cameras'
+/// sources are not started; `LocalCameras` records what should run).
+@Suite("Changing the configuration while running")
+struct ConfigRouteTests {
+    static let admin = RegistrationRouteTests.admin
+
+    static func config(_ test: TestHub, _ change: (inout HubConfiguration) -> Void) throws -> ByteBuffer {
+        var configuration = ConfigController.redacted(test.hub.configuration)
+        change(&configuration)
+        return ByteBuffer(data: try ConfigurationLoader.encode(configuration))
+    }
+
+    @Test func aGoodConfigIsWrittenAndAppliedCameraByCamera() async throws {
+        let test = try await TestHub(cameraIDs: ["keep", "drop", "tune"]) { $0.registration.token = "enrolment-secret" }
+        let body = try Self.config(test) { configuration in
+            configuration.cameras.removeAll { $0.id == "drop" }
+            configuration.cameras[configuration.cameras.firstIndex { $0.id == "tune" }!].fps = 5
+            configuration.cameras.append(LocalCameraSettings(id: "new", name: "New one"))
+            configuration.hub.inactiveAfter = 120
+            configuration.server.port = 9999
+        }
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: body) { response in
+                #expect(response.status == .ok)
+                let cameras = try #require(try response.json["cameras"] as? [String: [String]])
+                #expect(cameras["added"] == ["new"])
+                #expect(cameras["removed"] == ["drop"])
+                #expect(cameras["changed"] == ["tune"])
+                #expect(cameras["unchanged"] == ["keep"])
+                try #expect(response.json["restart_required"] as? [String] == ["server.port"])
+            }
+        }
+        #expect(test.hub.configuration.hub.inactiveAfter == 120)
+        #expect(test.hub.localCameras.cameras.map(\.id) == ["keep", "new", "tune"])
+        #expect(try await test.hub.cameras.camera(id: "new")?.kind == .local)
+        // Written to the file; the secret shown as *** kept its value.
+        let written = try ConfigurationLoader.read(test.hub.paths.configFile)
+        #expect(written.cameras.map(\.id) == ["keep", "tune", "new"])
+        #expect(written.registration.token == "enrolment-secret")
+    }
+
+    @Test func aBadConfigNamesTheKeyAndChangesNothing() async throws {
+        let test = try await TestHub(cameraIDs: ["a"])
+        let before = test.hub.configuration
+        let badFPS = try Self.config(test) { $0.cameras[0].fps = 500 }
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: badFPS) { response in
+                #expect(response.status == .unprocessableContent)
+                let detail = try #require(try response.json["detail"] as? [[String: Any]])
+                #expect(detail.first?["loc"] as? [String] == ["body", "cameras[0].fps"])
+            }
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: ByteBuffer(string: #"{"server": {"prot": 1}}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("server.prot"))
+            }
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: ByteBuffer(string: "{not json")) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/config", method: .put, headers: [.contentType: "application/json"], body: badFPS) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+        #expect(test.hub.configuration == before)
+        #expect(!FileManager.default.fileExists(atPath: test.hub.paths.configFile.path))
+    }
+
+    @Test func reloadReadsTheFileAndRestartNamesTheCameras() async throws {
+        let test = try await TestHub(cameraIDs: ["a"])
+        var file = test.hub.configuration
+        file.cameras.append(LocalCameraSettings(id: "b", name: "B"))
+        try FileManager.default.createDirectory(at: test.hub.paths.dataDirectory, withIntermediateDirectories: true)
+        try ConfigurationLoader.encode(file).write(to: test.hub.paths.configFile)
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/server/reload-config", method: .post, headers: Self.admin) { response in
+                #expect(response.status == .ok)
+                let cameras = try #require(try response.json["cameras"] as? [String: [String]])
+                #expect(cameras["added"] == ["b"])
+            }
+            try await client.execute(uri: "/camera/restart?id=b", method: .post, headers: Self.admin) { response in
+                try #expect(response.json["restarted"] as? [String] == ["b"])
+            }
+            try await client.execute(uri: "/camera/restart?id=nope", method: .post, headers: Self.admin) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}

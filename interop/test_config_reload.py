@@ -1,0 +1,83 @@
+"""Changing the configuration while the hub runs (seed 001): PUT /config, SIGHUP and
+/camera/restart change some cameras while a viewer of another camera keeps counting frames."""
+import json
+import signal
+import threading
+import time
+
+import requests
+
+from conftest import wait_for
+from mjpeg import MJPEGReader
+
+
+def camera(camera_id, fps=10):
+    return {"id": camera_id, "name": f"Camera {camera_id}", "width": 320, "height": 240, "fps": fps}
+
+
+class Counter(threading.Thread):
+    """Reads a camera's MJPEG stream in the background and remembers when each part arrived."""
+
+    def __init__(self, port, camera_id):
+        super().__init__(daemon=True)
+        self.reader = MJPEGReader(port, f"/cameras/{camera_id}/stream.mjpeg")
+        self.arrivals: list[float] = []
+        self.error = None
+
+    def run(self):
+        try:
+            while True:
+                self.reader.next_part()
+                self.arrivals.append(time.monotonic())
+        except Exception as error:  # the stream ended: remember why
+            self.error = error
+
+    def longest_gap(self, since: float) -> float:
+        times = [t for t in self.arrivals if t >= since]
+        return max((b - a for a, b in zip(times, times[1:])), default=float("inf"))
+
+
+def snapshot_ok(hub, camera_id):
+    try:
+        return requests.get(hub.url(f"/cameras/{camera_id}/snapshot.jpg"), timeout=5).status_code == 200
+    except requests.RequestException:
+        return False
+
+
+def test_put_config_and_sighup_change_cameras_while_another_keeps_streaming(start_hub):
+    hub = start_hub(config={"cameras": [camera("steady"), camera("gone"), camera("tuned")]})
+    counter = Counter(hub.port, "steady")
+    counter.start()
+    wait_for(lambda: len(counter.arrivals) >= 5, timeout=10)
+    began = time.monotonic()
+
+    current = requests.get(hub.url("/config"), timeout=5).json()
+    current["cameras"] = [camera("steady"), camera("tuned", fps=5), camera("fresh")]
+    reply = requests.put(hub.url("/config"), json=current, timeout=10)
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["cameras"] == {"added": ["fresh"], "removed": ["gone"], "changed": ["tuned"], "unchanged": ["steady"]}
+    wait_for(lambda: snapshot_ok(hub, "fresh"), timeout=10)
+    # Written to the file, so a restart keeps it.
+    assert [c["id"] for c in json.loads((hub.data_dir / "camhub.json").read_text())["cameras"]] == ["steady", "tuned", "fresh"]
+
+    # A bad config names the key and changes nothing.
+    bad = dict(current, cameras=[camera("steady", fps=500)])
+    refused = requests.put(hub.url("/config"), json=bad, timeout=5)
+    assert refused.status_code == 422 and "cameras[0].fps" in refused.text
+    assert [c["id"] for c in requests.get(hub.url("/config"), timeout=5).json()["cameras"]] == ["steady", "tuned", "fresh"]
+
+    # SIGHUP reads the file again.
+    on_disk = json.loads((hub.data_dir / "camhub.json").read_text())
+    on_disk["cameras"].append(camera("hup"))
+    (hub.data_dir / "camhub.json").write_text(json.dumps(on_disk))
+    hub.process.send_signal(signal.SIGHUP)
+    wait_for(lambda: snapshot_ok(hub, "hup"), timeout=10)
+
+    # Restarting a camera's source keeps its viewers.
+    assert requests.post(hub.url("/camera/restart"), params={"id": "steady"}, timeout=5).json() == {"restarted": ["steady"]}
+    time.sleep(1.5)
+
+    # Through all of it the steady camera's viewer never waited long for a frame (10 fps).
+    assert counter.error is None
+    assert counter.longest_gap(began) < 1.0, f"the steady viewer waited {counter.longest_gap(began):.2f} s"
+    counter.reader.close()
