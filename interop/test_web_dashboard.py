@@ -1,6 +1,7 @@
 """The operator web page in a real browser: Debian's chromium, headless, through selenium.
 
 Screenshots are saved in interop/artifacts/ (kept out of git)."""
+import json
 import time
 from pathlib import Path
 
@@ -124,7 +125,6 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
 
 
 def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_path):
-    import json
     import signal
     import subprocess
     from conftest import BINARY
@@ -210,3 +210,26 @@ def test_the_health_page_shows_the_hub_and_its_cameras(start_hub, browser):
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "health.png"))
     assert severe_console_messages(browser) == []
+
+
+def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_values(start_hub, browser):
+    hub = start_hub()
+    browser.get(f"{hub.base}/#/settings")
+    field = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#settings-form input[data-key="cameras[0].fps"]'), timeout=10)[0]
+    field.clear()
+    field.send_keys("500")
+    browser.find_element(By.ID, "settings-save").click()
+    error = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-error-for="cameras[0].fps"]').text, timeout=5)
+    assert "between 1 and 60" in error
+    assert "invalid" in field.get_attribute("class")
+    assert requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]["fps"] == 15
+
+    field.clear()
+    field.send_keys("5")
+    browser.find_element(By.ID, "settings-save").click()
+    wait_for(lambda: "Saved and applied" in browser.find_element(By.ID, "settings-result").text, timeout=10)
+    assert requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]["fps"] == 5
+    # The page edits the file: the port given on the command line was not written into it.
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["port"] == 8080
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "settings.png"))

@@ -68,6 +68,9 @@ struct ConfigRouteTests {
             try await client.execute(uri: "/config", method: .put, headers: [.contentType: "application/json"], body: badFPS) { response in
                 #expect(response.status == .unauthorized)
             }
+            try await client.execute(uri: "/config?source=elsewhere", method: .get, headers: Self.admin) { response in
+                #expect(response.status == .badRequest)
+            }
         }
         #expect(test.hub.configuration == before)
         #expect(!FileManager.default.fileExists(atPath: test.hub.paths.configFile.path))

@@ -18,9 +18,20 @@ struct ConfigController {
     }
 
     /// The configuration in force, in the config file's shape, with secrets replaced by `"***"`.
+    /// `?source=file` gives the file itself, without the environment and command line on top: what
+    /// the web app's settings page edits.
     @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
         try hub.access.requireOperator(request, context: context)
-        return try JSONResponse.make(Self.redacted(hub.configuration))
+        switch request.uri.queryParameters["source"].map(String.init) {
+        case nil, "effective":
+            return try JSONResponse.make(Self.redacted(hub.configuration))
+        case "file":
+            let file = FileManager.default.fileExists(atPath: hub.paths.configFile.path)
+                ? try ConfigurationLoader.read(hub.paths.configFile) : hub.configuration
+            return try JSONResponse.make(Self.redacted(file))
+        case let other?:
+            throw APIError.badRequest("source must be effective or file, got '\(other.prefix(20))'")
+        }
     }
 
     /// `PUT /config`: the whole config file. A bad value gets 422 naming the key and changes

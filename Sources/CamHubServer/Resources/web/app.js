@@ -235,17 +235,21 @@ const dashboard = document.getElementById("dashboard");
 const cameraPage = document.getElementById("camera-page");
 const recordsPage = document.getElementById("records-page");
 const healthPage = document.getElementById("health-page");
+const settingsPage = document.getElementById("settings-page");
 let statsTimer = null;
 let view = "dashboard";
 
 function route() {
   const match = location.hash.match(/^#\/camera\/(.+)$/);
   focused = match ? decodeURIComponent(match[1]) : null;
-  view = focused ? "camera" : location.hash === "#/records" ? "records" : location.hash === "#/health" ? "health" : "dashboard";
+  const pages = { "#/records": "records", "#/health": "health", "#/settings": "settings" };
+  view = focused ? "camera" : pages[location.hash] ?? "dashboard";
   dashboard.hidden = view !== "dashboard";
   cameraPage.hidden = view !== "camera";
   recordsPage.hidden = view !== "records";
   healthPage.hidden = view !== "health";
+  settingsPage.hidden = view !== "settings";
+  if (view === "settings") loadSettings();
   clearInterval(statsTimer);
   if (view === "records") searchRecords(0);
   if (view === "health") {
@@ -485,6 +489,115 @@ function drawChart() {
   const style = getComputedStyle(document.documentElement);
   svg.replaceChildren(line("in", style.getPropertyValue("--ok")), line("out", style.getPropertyValue("--accent")), line("cpu", style.getPropertyValue("--warn")));
 }
+
+// Settings: one input per value of the config (dotted keys such as `server.port` or
+// `cameras[0].fps`), so a 422 from PUT /config can be shown next to the field it names.
+let settingsShape = null;
+
+function flatten(value, path, out) {
+  if (value !== null && typeof value === "object") {
+    for (const [key, inner] of Object.entries(value)) {
+      flatten(inner, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, out);
+    }
+  } else {
+    out.push([path, value]);
+  }
+  return out;
+}
+
+function settingField(key, value) {
+  const label = document.createElement("label");
+  label.textContent = key.replace(/^cameras\[\d+\]\./, "");
+  const input = document.createElement("input");
+  input.dataset.key = key;
+  input.dataset.type = value === null ? "null" : typeof value;
+  input.value = value === null ? "" : String(value);
+  if (typeof value === "number") input.inputMode = "decimal";
+  const error = document.createElement("span");
+  error.className = "field-error";
+  error.dataset.errorFor = key;
+  label.append(input, error);
+  return label;
+}
+
+function renderSettings(configuration) {
+  settingsShape = configuration;
+  const form = document.getElementById("settings-form");
+  form.replaceChildren();
+  const groups = new Map();
+  for (const [key, value] of flatten(configuration, "", [])) {
+    const group = key.match(/^cameras\[\d+\]/)?.[0] ?? key.split(".")[0];
+    if (!groups.has(group)) {
+      const fieldset = document.createElement("fieldset");
+      const legend = document.createElement("legend");
+      legend.textContent = group;
+      fieldset.append(legend);
+      groups.set(group, fieldset);
+      form.append(fieldset);
+    }
+    groups.get(group).append(settingField(key, value));
+  }
+}
+
+async function loadSettings() {
+  document.getElementById("settings-result").textContent = "";
+  try {
+    renderSettings(await call("GET", "/config?source=file"));
+  } catch (error) {
+    showResult(document.getElementById("settings-result"), false, error.message);
+  }
+}
+
+function readSettings() {
+  const configuration = structuredClone(settingsShape);
+  for (const input of document.querySelectorAll("#settings-form input")) {
+    const path = input.dataset.key.match(/[^.[\]]+/g);
+    let target = configuration;
+    for (const part of path.slice(0, -1)) target = target[part];
+    const raw = input.value.trim();
+    const type = input.dataset.type;
+    let value = raw;
+    if (type === "number") value = raw === "" ? null : Number(raw);
+    else if (type === "boolean") value = raw === "true" ? true : raw === "false" ? false : raw;
+    else if (type === "null") value = raw === "" ? null : raw;
+    target[path[path.length - 1]] = value;
+  }
+  return configuration;
+}
+
+document.getElementById("settings-add-camera").addEventListener("click", () => {
+  const configuration = readSettings();
+  const number = configuration.cameras.length + 1;
+  configuration.cameras.push({ id: `camera-${number}`, name: `Camera ${number}`, location: "", source: "testpattern", width: 640, height: 480, fps: 15, jpeg_quality: 80 });
+  renderSettings(configuration);
+});
+
+document.getElementById("settings-save").addEventListener("click", async () => {
+  const result = document.getElementById("settings-result");
+  for (const error of document.querySelectorAll("#settings-form .field-error")) error.textContent = "";
+  for (const input of document.querySelectorAll("#settings-form input.invalid")) input.classList.remove("invalid");
+  const response = await fetch("/config", { method: "PUT", headers: { "Content-Type": "application/json" }, body: JSON.stringify(readSettings()) });
+  const body = await response.json().catch(() => ({}));
+  if (response.ok) {
+    const cameras = body.cameras;
+    const restart = body.restart_required?.length ? ` Restart camhub for: ${body.restart_required.join(", ")}.` : "";
+    showResult(result, true, `Saved and applied: ${cameras.added.length} added, ${cameras.removed.length} removed, ${cameras.changed.length} changed.${restart}`);
+    loadSettings().then(() => showResult(result, true, `Saved and applied: ${cameras.added.length} added, ${cameras.removed.length} removed, ${cameras.changed.length} changed.${restart}`));
+    return;
+  }
+  const problems = body.detail ?? [];
+  let placed = false;
+  for (const problem of problems) {
+    const key = problem.loc?.[1];
+    const slot = key && document.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
+    if (slot) {
+      slot.textContent = problem.msg;
+      document.querySelector(`#settings-form input[data-key="${CSS.escape(key)}"]`)?.classList.add("invalid");
+      placed = true;
+    }
+  }
+  showResult(result, false, placed ? "Nothing was changed: fix the fields marked in red." : (body.error?.message ?? `HTTP ${response.status}`));
+});
 
 function startApp(session) {
   document.getElementById("app").hidden = false;
