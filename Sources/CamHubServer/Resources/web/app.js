@@ -340,7 +340,10 @@ document.getElementById("controls").addEventListener("click", async (event) => {
   const result = document.getElementById("control-result");
   const path = `/cameras/${encodeURIComponent(focused)}`;
   try {
-    if (button.dataset.action) {
+    if (button.dataset.action === "restart") {
+      await call("POST", `/camera/restart?id=${encodeURIComponent(focused)}`);
+      showResult(result, true, "restarted");
+    } else if (button.dataset.action) {
       await call("POST", `${path}/${button.dataset.action}`);
       showResult(result, true, `${button.dataset.action} sent`);
     } else {
