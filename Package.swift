@@ -40,12 +40,14 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
-        // Frame sources (the test pattern today) and the JPEG codec.
+        // Frame sources (test pattern, folder of JPEGs, HTTP MJPEG), the JPEG codec, the cameras' supervisor.
         .target(
             name: "CamHubCapture",
             dependencies: [
                 "CamHubCore", "CTurboJPEG",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strictSwift6

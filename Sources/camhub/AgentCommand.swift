@@ -25,7 +25,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("push-token"), help: "With --transport ws: the camera's token (from POST /cameras or `camhub push-token`; env CAMHUB_PUSH_TOKEN).")
     var pushToken: String?
 
-    @Option(help: "testpattern, or file:<folder of JPEGs>.")
+    @Option(help: "testpattern, file:<folder of JPEGs>, or an http(s):// MJPEG stream (an IP camera).")
     var source: String = "testpattern"
 
     @Option(help: "The camera's name on the hub.")
@@ -52,7 +52,7 @@ struct AgentCommand: AsyncParsableCommand {
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be between 1 and 100") }
         guard (1...3600).contains(heartbeatInterval) else { throw ValidationError("--heartbeat-interval must be between 1 and 3600") }
         guard LocalCameraSettings.isSupported(source: source) else {
-            throw ValidationError("--source must be testpattern or file:<folder>")
+            throw ValidationError("--source must be testpattern, file:<folder> or an http(s):// MJPEG stream")
         }
         if transport == .ws {
             guard let cameraID, cameraID > 0 else { throw ValidationError("--transport ws needs --camera-id, a positive integer") }

@@ -16,6 +16,9 @@ extension LocalCameraSettings {
         if source.hasPrefix("file:") {
             return FolderSource(path: String(source.dropFirst("file:".count)), fps: fps)
         }
+        if source.hasPrefix("http://") || source.hasPrefix("https://") {
+            return HTTPMJPEGSource(url: source)
+        }
         throw CamHubError.invalid("camera '\(id)': source '\(source)' is not supported")
     }
 }

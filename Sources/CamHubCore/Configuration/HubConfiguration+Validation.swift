@@ -1,3 +1,5 @@
+import Foundation
+
 extension HubConfiguration {
     /// Checks every value; the first bad one is thrown, naming its key.
     public func validate() throws(ConfigurationError) {
@@ -56,11 +58,16 @@ extension HubConfiguration {
 }
 
 extension LocalCameraSettings {
-    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>"]
+    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>", "http(s)://<MJPEG stream>"]
 
     /// The one place that knows which `source` strings the hub can capture.
     public static func isSupported(source: String) -> Bool {
-        source == "testpattern" || (source.hasPrefix("file:") && source.count > "file:".count)
+        if source == "testpattern" { return true }
+        if source.hasPrefix("file:") { return source.count > "file:".count }
+        if source.hasPrefix("http://") || source.hasPrefix("https://") {
+            return URL(string: source)?.host?.isEmpty == false
+        }
+        return false
     }
 
     func validate(key: String) throws(ConfigurationError) {

@@ -1,0 +1,48 @@
+import AsyncHTTPClient
+public import CamHubCore
+import Foundation
+import NIOCore
+
+/// An IP camera or any MJPEG server (camhub included) read over HTTP: the multipart stream is
+/// split natively and each JPEG is passed through without re-encoding.
+///
+/// The source ends with an error when the connection fails or the stream ends; the camera's
+/// supervisor (`LocalCameras`) starts it again after its retry delay.
+public struct HTTPMJPEGSource: FrameSource {
+    public let url: String
+    public let maxFrameBytes: Int
+    /// How long to wait for the server's answer, and then for each piece of the stream.
+    public let timeout: Duration
+
+    public init(url: String, maxFrameBytes: Int = 8 * 1024 * 1024, timeout: Duration = .seconds(10)) {
+        self.url = url
+        self.maxFrameBytes = maxFrameBytes
+        self.timeout = timeout
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    public func run(into feed: CameraFeed) async throws {
+        let request = HTTPClientRequest(url: url)
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
+        guard response.status == .ok else { throw Failure(description: "\(url) answered HTTP \(response.status.code)") }
+        guard let contentType = response.headers.first(name: "content-type"),
+            let boundary = MJPEGStreamParser.boundary(inContentType: contentType)
+        else {
+            throw Failure(description: "\(url) is not a multipart MJPEG stream (Content-Type: \(response.headers.first(name: "content-type") ?? "none"))")
+        }
+        var parser = MJPEGStreamParser(boundary: boundary, maxFrameBytes: maxFrameBytes)
+        for try await chunk in response.body {
+            try Task.checkCancellation()
+            parser.append(chunk.readableBytesView)
+            while let jpeg = try parser.next() {
+                // A part that is not a JPEG (a text part some servers interleave) is skipped.
+                guard let header = JPEGHeader(jpeg) else { continue }
+                feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+            }
+        }
+        throw Failure(description: "\(url) ended its stream")
+    }
+}

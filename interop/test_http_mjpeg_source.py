@@ -1,0 +1,112 @@
+"""An HTTP MJPEG "IP camera" on loopback as a camhub source: the JPEGs are passed through byte
+for byte, and the hub reconnects by itself when the camera is killed and comes back."""
+import io
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import requests
+from PIL import Image
+
+from conftest import free_port, wait_for
+
+
+def jpegs(color_base: int) -> list[bytes]:
+    frames = []
+    for i in range(5):
+        out = io.BytesIO()
+        Image.new("RGB", (160, 120), (color_base, 40 * i, 255 - 40 * i)).save(out, "JPEG", quality=90)
+        frames.append(out.getvalue())
+    return frames
+
+
+class IPCamera:
+    """A tiny MJPEG server, like an IP camera: boundary `myboundary`, Content-Length on each part."""
+
+    def __init__(self, port: int, frames: list[bytes]):
+        self.frames = frames
+        camera = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=myboundary")
+                self.end_headers()
+                index = 0
+                try:
+                    while not camera.stopped:
+                        frame = camera.frames[index % len(camera.frames)]
+                        self.wfile.write(b"--myboundary\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(frame))
+                        self.wfile.write(frame + b"\r\n")
+                        self.wfile.flush()
+                        index += 1
+                        time.sleep(0.1)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.stopped = False
+        ThreadingHTTPServer.allow_reuse_address = True
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.server.daemon_threads = True
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def kill(self):
+        self.stopped = True
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def snapshot(hub) -> bytes | None:
+    try:
+        response = requests.get(hub.url("/cameras/ipcam/snapshot.jpg"), timeout=5)
+        return response.content if response.status_code == 200 else None
+    except requests.RequestException:
+        return None
+
+
+def test_an_ip_camera_is_passed_through_and_reconnected(start_hub):
+    port = free_port()
+    first = jpegs(10)
+    camera = IPCamera(port, first)
+    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "IP camera", "source": f"http://127.0.0.1:{port}/video"}]})
+    # Byte for byte: what the hub serves is one of the camera's own JPEGs, not a re-encoding.
+    assert wait_for(lambda: (s := snapshot(hub)) in first and s, timeout=15)
+    status = requests.get(hub.url("/cameras"), timeout=5).json()["ipcam"]
+    assert status["source"] == f"http://127.0.0.1:{port}/video"
+
+    # The camera goes away and comes back with other pictures: the hub reconnects by itself.
+    camera.kill()
+    time.sleep(1)
+    second = jpegs(200)
+    for _ in range(50):
+        try:
+            camera = IPCamera(port, second)
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        assert wait_for(lambda: snapshot(hub) in second, timeout=20)
+        assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+    finally:
+        camera.kill()
+
+
+def test_an_unsupported_source_is_refused_at_start(start_hub):
+    hub = start_hub(config={"cameras": [{"id": "x", "name": "X", "source": "gopher://nowhere"}]}, ready=False)
+    assert hub.process.wait(timeout=30) == 2
+    assert "cameras[0].source" in hub.output()
+    hub.crashed = True  # it exited by itself; the fixture need not stop it
+
+
+def test_a_url_that_is_not_mjpeg_is_retried_without_harm(start_hub):
+    with socket.socket() as placeholder:
+        placeholder.bind(("127.0.0.1", 0))
+        port = placeholder.getsockname()[1]
+    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "Nothing there", "source": f"http://127.0.0.1:{port}/"}]})
+    time.sleep(2.5)
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+    assert requests.get(hub.url("/cameras/ipcam/snapshot.jpg"), timeout=10).status_code == 503
