@@ -19,6 +19,12 @@ extension LocalCameraSettings {
         if source.hasPrefix("http://") || source.hasPrefix("https://") {
             return HTTPMJPEGSource(url: source)
         }
+        if source.hasPrefix("rtsp://") || source.hasPrefix("rtsps://") {
+            return FFmpegSource(input: source, settings: self)
+        }
+        if source.hasPrefix("ffmpeg:") {
+            return FFmpegSource(input: String(source.dropFirst("ffmpeg:".count)), settings: self)
+        }
         throw CamHubError.invalid("camera '\(id)': source '\(source)' is not supported")
     }
 }

@@ -58,15 +58,16 @@ extension HubConfiguration {
 }
 
 extension LocalCameraSettings {
-    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>", "http(s)://<MJPEG stream>"]
+    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>", "http(s)://<MJPEG stream>", "rtsp(s)://<stream>", "ffmpeg:<input>"]
 
     /// The one place that knows which `source` strings the hub can capture.
     public static func isSupported(source: String) -> Bool {
         if source == "testpattern" { return true }
         if source.hasPrefix("file:") { return source.count > "file:".count }
-        if source.hasPrefix("http://") || source.hasPrefix("https://") {
+        if source.hasPrefix("http://") || source.hasPrefix("https://") || source.hasPrefix("rtsp://") || source.hasPrefix("rtsps://") {
             return URL(string: source)?.host?.isEmpty == false
         }
+        if source.hasPrefix("ffmpeg:") { return source.count > "ffmpeg:".count }
         return false
     }
 

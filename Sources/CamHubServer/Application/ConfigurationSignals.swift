@@ -4,7 +4,10 @@ import UnixSignals
 
 /// SIGHUP reloads the config file, as `POST /server/reload-config` does. SIGUSR1 logs every
 /// camera's statistics; SIGUSR2 restarts the cameras' sources.
-struct ConfigurationSignals: Service {
+struct ConfigurationSignals: Service, CustomStringConvertible {
+    /// Its name in the service group's logs (the default would print the whole hub).
+    var description: String { "ConfigurationSignals" }
+
     let hub: Hub
     let logger: Logger
 

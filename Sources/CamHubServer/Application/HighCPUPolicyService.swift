@@ -5,7 +5,10 @@ import ServiceLifecycle
 
 /// Runs `HighCPUPolicy` every `interval_seconds` for the hub's lifetime, queueing the commands it
 /// decides on. Only added to the application when `policy.high_cpu.enabled` is true.
-struct HighCPUPolicyService: Service {
+struct HighCPUPolicyService: Service, CustomStringConvertible {
+    /// Its name in the service group's logs (the default would print the whole hub).
+    var description: String { "HighCPUPolicyService" }
+
     let hub: Hub
     let logger: Logger
     /// Its own sampler, so its measuring windows do not cut into those of `/health`.

@@ -1,0 +1,115 @@
+public import CamHubCore
+import Foundation
+import Synchronization
+
+/// Anything ffmpeg opens (`rtsp://…`, or `ffmpeg:<input>` such as a file, a device or a URL),
+/// through an `ffmpeg` child process that writes MJPEG parts (`-f mpjpeg`) to a pipe; the parts are
+/// split with `MJPEGStreamParser`. The child is killed when the camera stops and reaped by
+/// Foundation's `Process`. A child that exits ends the source with an error, so the supervisor
+/// starts it again.
+public struct FFmpegSource: FrameSource {
+    public let input: String
+    public let settings: LocalCameraSettings
+    public static let executable = "/usr/bin/ffmpeg"
+
+    public init(input: String, settings: LocalCameraSettings) {
+        self.input = input
+        self.settings = settings
+    }
+
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// The command line: no audio, the camera's size and rate, JPEGs of its quality.
+    var arguments: [String] {
+        var arguments = ["-hide_banner", "-loglevel", "error", "-nostdin"]
+        if input.hasPrefix("rtsp://") { arguments += ["-rtsp_transport", "tcp"] }
+        // A file is played at its own pace, over and over, like a camera.
+        if input.hasPrefix("/") { arguments += ["-re", "-stream_loop", "-1"] }
+        let quality = max(2, min(31, 31 - settings.jpegQuality * 29 / 100))
+        arguments += [
+            "-i", input, "-an", "-vf", "scale=\(settings.width):\(settings.height)", "-r", String(settings.fps),
+            "-c:v", "mjpeg", "-q:v", String(quality), "-f", "mpjpeg", "pipe:1",
+        ]
+        return arguments
+    }
+
+    public func run(into feed: CameraFeed) async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let pid = process.processIdentifier
+        let chunks = Self.chunks(of: output.fileHandleForReading)
+        do {
+            try await withTaskCancellationHandler {
+                var parser = MJPEGStreamParser(boundary: "ffmpeg", maxFrameBytes: 16 * 1024 * 1024)
+                for await chunk in chunks {
+                    try Task.checkCancellation()
+                    parser.append(chunk)
+                    while let jpeg = try parser.next() {
+                        guard let header = JPEGHeader(jpeg) else { continue }
+                        feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+                    }
+                }
+            } onCancel: {
+                kill(pid, SIGTERM)
+            }
+        } catch {
+            await Self.stop(process)
+            throw error
+        }
+        await Self.stop(process)
+        try Task.checkCancellation()
+        throw Failure(description: "ffmpeg exited with status \(process.terminationStatus) reading \(Self.redacted(input))")
+    }
+
+    /// SIGTERM, then SIGKILL if the child has not gone within two seconds. Foundation's `Process`
+    /// reaps it; this only waits, without blocking a thread. The wait runs outside the caller's
+    /// (possibly cancelled) task, so its sleeps really sleep.
+    static func stop(_ process: Process) async {
+        let pid = process.processIdentifier
+        await Task.detached {
+            if process.isRunning { kill(pid, SIGTERM) }
+            let deadline = ContinuousClock.now + .seconds(2)
+            while process.isRunning, ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+            if process.isRunning { kill(pid, SIGKILL) }
+            while process.isRunning {
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }.value
+    }
+
+    /// The pipe's bytes as they come, read on a thread of its own so no task blocks.
+    static func chunks(of handle: FileHandle) -> AsyncStream<Data> {
+        // Unbounded: dropping a chunk would cut a JPEG in half. ffmpeg writes at the camera's rate.
+        AsyncStream(bufferingPolicy: .unbounded) { continuation in
+            let thread = Thread {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    continuation.yield(data)
+                }
+                continuation.finish()
+            }
+            thread.name = "camhub-ffmpeg-reader"
+            thread.start()
+        }
+    }
+
+    /// The input with any password in it replaced, for logs.
+    static func redacted(_ input: String) -> String {
+        guard let url = URL(string: input), url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
+            return input
+        }
+        components.password = "***"
+        return components.string ?? input
+    }
+}

@@ -1,0 +1,47 @@
+@testable import CamHubCapture
+import CamHubCore
+import Testing
+
+@Suite("ffmpeg source")
+struct FFmpegSourceTests {
+    static var settings: LocalCameraSettings {
+        var settings = LocalCameraSettings(id: "cam", name: "Cam")
+        settings.width = 640
+        settings.height = 360
+        settings.fps = 12
+        return settings
+    }
+
+    @Test func rtspUsesTCPAndTheCamerasSizeAndRate() {
+        let arguments = FFmpegSource(input: "rtsp://10.0.0.5/stream", settings: Self.settings).arguments
+        #expect(arguments.contains("-rtsp_transport"))
+        #expect(arguments.contains("scale=640:360"))
+        #expect(arguments[arguments.firstIndex(of: "-r")! + 1] == "12")
+        #expect(arguments.suffix(3) == ["-f", "mpjpeg", "pipe:1"])
+        #expect(!arguments.contains("-stream_loop"))
+    }
+
+    @Test func aFileIsLoopedAtItsOwnPace() {
+        let arguments = FFmpegSource(input: "/videos/gate.mp4", settings: Self.settings).arguments
+        #expect(arguments.contains("-re"))
+        #expect(arguments.contains("-stream_loop"))
+    }
+
+    @Test func passwordsStayOutOfLogs() {
+        #expect(FFmpegSource.redacted("rtsp://admin:s3cret@10.0.0.5/stream") == "rtsp://admin:***@10.0.0.5/stream")
+        #expect(FFmpegSource.redacted("/videos/gate.mp4") == "/videos/gate.mp4")
+    }
+
+    @Test func sourceStringsPickTheirSource() throws {
+        var settings = Self.settings
+        settings.source = "rtsp://10.0.0.5/stream"
+        #expect(try settings.makeSource() is FFmpegSource)
+        settings.source = "ffmpeg:/dev/video0"
+        #expect((try settings.makeSource() as? FFmpegSource)?.input == "/dev/video0")
+        settings.source = "http://10.0.0.5/video.mjpg"
+        #expect(try settings.makeSource() is HTTPMJPEGSource)
+        #expect(LocalCameraSettings.isSupported(source: "rtsp://host/x"))
+        #expect(!LocalCameraSettings.isSupported(source: "rtsp://"))
+        #expect(!LocalCameraSettings.isSupported(source: "ffmpeg:"))
+    }
+}
