@@ -97,3 +97,27 @@ struct ConfigRouteTests {
         }
     }
 }
+
+@Suite("A camera's status in both seeds' shapes")
+struct CameraStatusShapeTests {
+    @Test func seed004FieldsSitBesideSeed000Ones() async throws {
+        let test = try await TestHub(cameraIDs: ["cam"])
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/cameras/cam/status", method: .get, headers: RegistrationRouteTests.admin) { response in
+                let body = try response.json
+                #expect(body["camera_id"] as? String == "cam")
+                #expect(body["frame_available"] as? Bool == false)
+                #expect(body["smframe_available"] as? Bool == false)
+                #expect(body["config"] != nil)
+            }
+            test.publish("cam")
+            try await client.execute(uri: "/cameras/cam/status", method: .get, headers: RegistrationRouteTests.admin) { response in
+                let body = try response.json
+                #expect(body["width"] as? Int == 640)
+                #expect(body["height"] as? Int == 480)
+                #expect(body["frame_available"] as? Bool == true)
+                #expect(body["is_running"] as? Bool == true)
+            }
+        }
+    }
+}

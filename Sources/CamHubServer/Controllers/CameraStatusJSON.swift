@@ -1,7 +1,9 @@
 import CamHubCore
 import Foundation
 
-/// `GET /cameras/{id}/status`: the seed 000 listing fields plus the camera's settings and stats.
+/// `GET /cameras/{id}/status`: the seed 000 listing fields plus the camera's settings and stats,
+/// and seed 004's status fields (`width`, `height`, `fps`, `is_running`, `frame_available`,
+/// `smframe_available`).
 struct CameraStatusJSON: Encodable {
     let camera: Camera
     let hub: Hub
@@ -16,6 +18,10 @@ struct CameraStatusJSON: Encodable {
         case uptimeSeconds = "uptime_seconds"
         case lastError = "last_error"
         case pendingCommands = "pending_commands"
+        case width, height, fps
+        case isRunning = "is_running"
+        case frameAvailable = "frame_available"
+        case smframeAvailable = "smframe_available"
     }
 
     struct Config: Encodable {
@@ -69,6 +75,14 @@ struct CameraStatusJSON: Encodable {
         try c.encode(now.timeIntervalSince(camera.createdAt), forKey: .uptimeSeconds)
         try c.encode(camera.lastError, forKey: .lastError)
         try c.encode(pendingCommands, forKey: .pendingCommands)
+        let newest = hub.frames.existingFeed(for: camera.id)?.newest
+        try c.encode(newest?.width ?? camera.settings.width, forKey: .width)
+        try c.encode(newest?.height ?? camera.settings.height, forKey: .height)
+        try c.encode(((stats?.framesPerSecond ?? 0) * 10).rounded() / 10, forKey: .fps)
+        try c.encode(camera.state != .stopped && hub.status(of: camera, now: now) == .active, forKey: .isRunning)
+        // The 320x320 small frame is made on request from the newest frame.
+        try c.encode(newest != nil, forKey: .frameAvailable)
+        try c.encode(newest != nil, forKey: .smframeAvailable)
         try c.encode(Config(settings: camera.settings, capabilities: camera.capabilities), forKey: .config)
         try c.encode(
             Stats(
