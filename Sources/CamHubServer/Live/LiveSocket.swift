@@ -86,21 +86,36 @@ enum LiveSocket {
         _ id: CameraID, subscription: Subscription, hub: Hub, outbound: WebSocketOutboundWriter
     ) async throws {
         guard try await hub.cameras.camera(id: id) != nil else { return }
-        let prefix = ByteBuffer(bytes: [UInt8(id.utf8.count)] + Array(id.utf8))
         try await hub.frames.feed(for: id).withViewer { viewer in
             guard subscription.attach(viewer) else { return }
             while let frame = await viewer.next() {
                 let wanted = subscription.wanted
                 let started = ContinuousClock.now
-                if let jpeg = ScaledFrame.jpeg(frame, size: wanted.size(of: frame)) {
-                    var message = prefix
-                    message.writeBytes(jpeg)
+                if let message = Self.message(frame, size: wanted.size(of: frame)) {
                     try await outbound.write(.binary(message))
                 }
                 let interval = Duration.seconds(1) / wanted.fps
                 let elapsed = ContinuousClock.now - started
                 if elapsed < interval { try await Task.sleep(for: interval - elapsed) }
             }
+        }
+    }
+
+    private struct MessageKey: Hashable, Sendable {
+        let size: FrameSize?
+    }
+
+    /// `[u8 id length][id][JPEG]` for a frame at a size, built once per frame and size and shared
+    /// by every page that shows it. Nil when the frame cannot be scaled.
+    static func message(_ frame: Frame, size: FrameSize?) -> ByteBuffer? {
+        frame.derived(MessageKey(size: size)) { frame -> ByteBuffer? in
+            guard let jpeg = ScaledFrame.jpeg(frame, size: size) else { return nil }
+            var message = ByteBuffer()
+            message.reserveCapacity(1 + frame.cameraID.utf8.count + jpeg.count)
+            message.writeInteger(UInt8(frame.cameraID.utf8.count))
+            message.writeString(frame.cameraID)
+            message.writeBytes(jpeg)
+            return message
         }
     }
 
