@@ -72,15 +72,18 @@ def test_an_ip_camera_is_passed_through_and_reconnected(start_hub):
     port = free_port()
     first = jpegs(10)
     camera = IPCamera(port, first)
-    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "IP camera", "source": f"http://127.0.0.1:{port}/video"}]})
+    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "IP camera", "source": f"http://127.0.0.1:{port}/video",
+                                         "max_frame_age": 1, "reconnect_interval": 0.5}]})
     # Byte for byte: what the hub serves is one of the camera's own JPEGs, not a re-encoding.
     assert wait_for(lambda: (s := snapshot(hub)) in first and s, timeout=15)
     status = requests.get(hub.url("/cameras"), timeout=5).json()["ipcam"]
     assert status["source"] == f"http://127.0.0.1:{port}/video"
 
-    # The camera goes away and comes back with other pictures: the hub reconnects by itself.
+    # The camera goes away: past max_frame_age the hub shows a "no signal" picture, not the stale frame.
     camera.kill()
-    time.sleep(1)
+    no_signal = wait_for(lambda: (s := snapshot(hub)) is not None and s not in first and s, timeout=10)
+    assert Image.open(io.BytesIO(no_signal)).size == (640, 480)
+    # It comes back with other pictures: the hub reconnects by itself.
     second = jpegs(200)
     for _ in range(50):
         try:
@@ -106,7 +109,8 @@ def test_a_url_that_is_not_mjpeg_is_retried_without_harm(start_hub):
     with socket.socket() as placeholder:
         placeholder.bind(("127.0.0.1", 0))
         port = placeholder.getsockname()[1]
-    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "Nothing there", "source": f"http://127.0.0.1:{port}/"}]})
+    # With max_frame_age 0 there is no "no signal" picture either: the snapshot says it has no frame.
+    hub = start_hub(config={"cameras": [{"id": "ipcam", "name": "Nothing there", "source": f"http://127.0.0.1:{port}/", "max_frame_age": 0}]})
     time.sleep(2.5)
     assert requests.get(hub.url("/health"), timeout=5).status_code == 200
     assert requests.get(hub.url("/cameras/ipcam/snapshot.jpg"), timeout=10).status_code == 503

@@ -1,3 +1,4 @@
+import Foundation
 public import CamHubCore
 public import Logging
 public import ServiceLifecycle
@@ -108,23 +109,32 @@ public final class LocalCameras: Service, Sendable {
     }
 
     public func run() async throws {
-        await withGracefulShutdownHandler {
-            await withDiscardingTaskGroup { group in
-                while let starts = await nextStarts() {
-                    for camera in starts {
-                        group.addTask { await self.runCamera(camera) }
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withDiscardingTaskGroup { group in
+                    while let starts = await nextStarts() {
+                        for camera in starts {
+                            group.addTask { await self.runCamera(camera) }
+                        }
                     }
                 }
+            } onGracefulShutdown: {
+                self.stopAll()
             }
-        } onGracefulShutdown: {
-            let (stops, wake) = self.state.withLock { state -> ([StopSignal], CheckedContinuation<Void, Never>?) in
-                state.shuttingDown = true
-                defer { state.wake = nil }
-                return (state.running.values.map(\.stop), state.wake)
-            }
-            for stop in stops { stop.fire() }
-            wake?.resume()
+        } onCancel: {
+            stopAll()
         }
+    }
+
+    /// Stops every camera and ends `run()`.
+    private func stopAll() {
+        let (stops, wake) = state.withLock { state -> ([StopSignal], CheckedContinuation<Void, Never>?) in
+            state.shuttingDown = true
+            defer { state.wake = nil }
+            return (state.running.values.map(\.stop), state.wake)
+        }
+        for stop in stops { stop.fire() }
+        wake?.resume()
     }
 
     /// Cameras waiting to be started; nil once the hub shuts down.
@@ -160,23 +170,79 @@ public final class LocalCameras: Service, Sendable {
         let feed = frames.feed(for: settings.id)
         logger.info("camera started", metadata: ["camera": "\(settings.id)", "source": "\(settings.source)"])
         await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while !Task.isCancelled {
-                    do {
-                        try await source.run(into: feed)
-                    } catch is CancellationError {
-                        return
-                    } catch {
-                        self.logger.error("camera source failed", metadata: ["camera": "\(settings.id)", "error": "\(error)"])
-                        try? await Task.sleep(for: self.retryDelay)
-                    }
-                }
+            group.addTask { await self.capture(source, settings: settings, into: feed) }
+            if settings.maxFrameAge > 0 {
+                group.addTask { await self.showNoSignal(settings: settings, feed: feed) }
             }
             group.addTask { await camera.stop.wait() }
             await group.next()
             group.cancelAll()
         }
         logger.info("camera stopped", metadata: ["camera": "\(settings.id)"])
+    }
+
+    /// Runs the source, and runs it again after a failure as the camera's settings say: after
+    /// `reconnect_interval`, doubling per failure in a row up to 30 s, at most
+    /// `max_reconnect_attempts` times in a row (0: forever), or never without `auto_reconnect`.
+    /// A run that lasted a minute counts as a success.
+    private func capture(_ source: any FrameSource, settings: LocalCameraSettings, into feed: CameraFeed) async {
+        var failuresInARow = 0
+        while !Task.isCancelled {
+            let started = ContinuousClock.now
+            do {
+                try await source.run(into: feed)
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("camera source failed", metadata: ["camera": "\(settings.id)", "error": "\(error)"])
+            }
+            guard !Task.isCancelled else { return }
+            failuresInARow = ContinuousClock.now - started > .seconds(60) ? 1 : failuresInARow + 1
+            guard settings.autoReconnect else {
+                logger.error("camera source ended; auto_reconnect is off", metadata: ["camera": "\(settings.id)"])
+                await waitForever()
+                return
+            }
+            if settings.maxReconnectAttempts > 0, failuresInARow > settings.maxReconnectAttempts {
+                logger.error("camera gave up after \(settings.maxReconnectAttempts) attempts", metadata: ["camera": "\(settings.id)"])
+                await waitForever()
+                return
+            }
+            try? await Task.sleep(for: Self.reconnectDelay(settings: settings, failuresInARow: failuresInARow))
+        }
+    }
+
+    static func reconnectDelay(settings: LocalCameraSettings, failuresInARow: Int) -> Duration {
+        let seconds = settings.reconnectInterval * Double(1 << min(max(failuresInARow - 1, 0), 10))
+        return .milliseconds(Int64(min(seconds, max(settings.reconnectInterval, 30)) * 1000))
+    }
+
+    /// Until cancelled: a camera that gave up stays stopped (and shows "no signal") until it is
+    /// restarted or the config changes.
+    private func waitForever() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(3600))
+        }
+    }
+
+    /// While no frame has come for `max_frame_age`, publishes a "no signal" picture once a second,
+    /// so viewers see that the camera is down rather than a frozen frame. The first real frame
+    /// replaces it.
+    private func showNoSignal(settings: LocalCameraSettings, feed: CameraFeed) async {
+        var renderer = TestPatternRenderer(width: settings.width, height: settings.height, title: settings.name)
+        var ownSequence: UInt64 = 0
+        var downSince = Date()
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(1))
+            guard !Task.isCancelled else { return }
+            let newest = feed.newest
+            if let newest, newest.sequence != ownSequence {
+                downSince = Date(timeIntervalSince1970: newest.timestamp.seconds)
+            }
+            guard Date().timeIntervalSince(downSince) > settings.maxFrameAge else { continue }
+            guard let jpeg = try? JPEGEncoder().encode(renderer.renderNoSignal(since: downSince), quality: settings.jpegQuality) else { continue }
+            ownSequence = feed.publish(jpeg: jpeg, width: settings.width, height: settings.height).sequence
+        }
     }
 }
 

@@ -44,6 +44,19 @@ public struct TestPatternRenderer {
         return picture
     }
 
+    /// A dark picture saying NO SIGNAL, the camera's name and since when: what a camera whose
+    /// source is down shows instead of its last, stale frame.
+    public mutating func renderNoSignal(since time: Date) -> YUV420Picture {
+        picture.fill(x: 0, y: 0, width: width, height: height, color: YUVColor(y: 24, u: 128, v: 128))
+        let scale = max(1, min(width / 100, height / 70))
+        let lineHeight = (BitmapFont.glyphHeight + 3) * scale
+        let top = height / 2 - lineHeight
+        draw("NO SIGNAL", x: scale * 3, y: top - lineHeight, scale: scale * 2)
+        draw(title, x: scale * 3, y: top + lineHeight, scale: scale)
+        draw("SINCE " + Self.clock(time), x: scale * 3, y: top + 2 * lineHeight, scale: scale)
+        return picture
+    }
+
     private mutating func draw(_ text: String, x: Int, y: Int, scale: Int) {
         var penX = x
         for character in text {

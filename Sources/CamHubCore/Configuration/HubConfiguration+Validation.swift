@@ -83,6 +83,9 @@ extension LocalCameraSettings {
         try check((16...7680).contains(height), "\(key).height", "must be between 16 and 7680, got \(height)")
         try check((1...60).contains(fps), "\(key).fps", "must be between 1 and 60, got \(fps)")
         try check((1...100).contains(jpegQuality), "\(key).jpeg_quality", "must be between 1 and 100, got \(jpegQuality)")
+        try check((0.1...3600).contains(reconnectInterval), "\(key).reconnect_interval", "must be between 0.1 and 3600 seconds, got \(reconnectInterval)")
+        try check((0...1_000_000).contains(maxReconnectAttempts), "\(key).max_reconnect_attempts", "must be between 0 (forever) and 1000000, got \(maxReconnectAttempts)")
+        try check((0...86_400).contains(maxFrameAge), "\(key).max_frame_age", "must be between 0 (off) and 86400 seconds, got \(maxFrameAge)")
     }
 }
 

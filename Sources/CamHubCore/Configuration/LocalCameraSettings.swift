@@ -9,6 +9,15 @@ public struct LocalCameraSettings: Sendable, Equatable {
     public var height = 480
     public var fps = 15
     public var jpegQuality = 80
+    /// Start the source again when it fails (seed 001).
+    public var autoReconnect = true
+    /// Seconds before the first new try; each failure in a row doubles it, up to 30 s.
+    public var reconnectInterval = 2.0
+    /// Tries in a row before giving up; 0 tries forever.
+    public var maxReconnectAttempts = 0
+    /// Seconds without a frame after which the camera shows a "no signal" frame instead of its
+    /// last one; 0 keeps showing the last frame.
+    public var maxFrameAge = 5.0
 
     public init(id: CameraID, name: String) {
         self.id = id
@@ -26,6 +35,10 @@ extension LocalCameraSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case id, name, location, source, width, height, fps
         case jpegQuality = "jpeg_quality"
+        case autoReconnect = "auto_reconnect"
+        case reconnectInterval = "reconnect_interval"
+        case maxReconnectAttempts = "max_reconnect_attempts"
+        case maxFrameAge = "max_frame_age"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,5 +51,9 @@ extension LocalCameraSettings: Codable {
         height = try c.value(.height, default: height)
         fps = try c.value(.fps, default: fps)
         jpegQuality = try c.value(.jpegQuality, default: jpegQuality)
+        autoReconnect = try c.value(.autoReconnect, default: autoReconnect)
+        reconnectInterval = try c.value(.reconnectInterval, default: reconnectInterval)
+        maxReconnectAttempts = try c.value(.maxReconnectAttempts, default: maxReconnectAttempts)
+        maxFrameAge = try c.value(.maxFrameAge, default: maxFrameAge)
     }
 }
