@@ -1,3 +1,4 @@
+import CamHubCore
 import Foundation
 
 /// Splits a `multipart/x-mixed-replace` body (an MJPEG stream from an IP camera or another hub)
@@ -28,14 +29,7 @@ public struct MJPEGStreamParser: Sendable {
 
     /// The boundary in a `Content-Type` header, or nil when it is not a multipart type.
     public static func boundary(inContentType contentType: String) -> String? {
-        let pieces = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard pieces.first?.lowercased().hasPrefix("multipart/") == true else { return nil }
-        for piece in pieces.dropFirst() where piece.lowercased().hasPrefix("boundary=") {
-            var value = String(piece.dropFirst("boundary=".count))
-            if value.count >= 2, value.hasPrefix("\""), value.hasSuffix("\"") { value = String(value.dropFirst().dropLast()) }
-            return value.isEmpty ? nil : value
-        }
-        return nil
+        Multipart.boundary(inContentType: contentType)
     }
 
     public mutating func append(_ bytes: some Sequence<UInt8>) {
@@ -102,20 +96,6 @@ public struct MJPEGStreamParser: Sendable {
     }
 
     private func find(_ needle: [UInt8], from index: Int) -> Int? {
-        guard let first = needle.first, needle.count <= buffer.count else { return nil }
-        var position = index
-        let last = buffer.count - needle.count
-        while position <= last {
-            if buffer[position] == first {
-                var matched = true
-                for offset in 1..<needle.count where buffer[position + offset] != needle[offset] {
-                    matched = false
-                    break
-                }
-                if matched { return position }
-            }
-            position += 1
-        }
-        return nil
+        Multipart.find(needle, in: buffer, from: index)
     }
 }

@@ -1,3 +1,4 @@
+import CamHubCore
 import Foundation
 import NIOCore
 
@@ -20,15 +21,7 @@ struct MultipartForm {
 
     /// The boundary named in a `Content-Type` header, or nil when it is not multipart/form-data.
     static func boundary(inContentType contentType: String?) -> String? {
-        guard let contentType else { return nil }
-        let pieces = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-        guard pieces.first?.lowercased() == "multipart/form-data" else { return nil }
-        for piece in pieces.dropFirst() where piece.lowercased().hasPrefix("boundary=") {
-            var value = String(piece.dropFirst("boundary=".count))
-            if value.hasPrefix("\""), value.hasSuffix("\""), value.count >= 2 { value = String(value.dropFirst().dropLast()) }
-            return (1...70).contains(value.utf8.count) ? value : nil
-        }
-        return nil
+        Multipart.boundary(inContentType: contentType, subtype: "form-data")
     }
 
     /// Splits `body` at `boundary`. Throws a 400 naming what is wrong when the body is not a
@@ -87,23 +80,8 @@ struct MultipartForm {
         return Part(name: name, filename: filename, contentType: contentType, body: bytes[(split + 4)..<range.upperBound])
     }
 
-    /// The index of the first `needle` in `bytes` at or after `start` (memchr for its first byte,
-    /// then memcmp for the rest).
     private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first else { return nil }
-        return bytes.withUnsafeBytes { haystack -> Int? in
-            needle.withUnsafeBytes { needle -> Int? in
-                guard let base = haystack.baseAddress else { return nil }
-                var position = start
-                while position + needle.count <= haystack.count {
-                    guard let hit = memchr(base + position, Int32(first), haystack.count - position - needle.count + 1) else { return nil }
-                    position = UnsafeRawPointer(hit) - base
-                    if memcmp(base + position, needle.baseAddress!, needle.count) == 0 { return position }
-                    position += 1
-                }
-                return nil
-            }
-        }
+        Multipart.find(needle, in: bytes, from: start)
     }
 
     private static func malformed(_ reason: String) -> APIError {
