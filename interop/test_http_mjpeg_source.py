@@ -68,6 +68,10 @@ def snapshot(hub) -> bytes | None:
         return None
 
 
+def capture_status(hub) -> dict:
+    return requests.get(hub.url("/cameras/ipcam/status"), timeout=5).json()
+
+
 def test_an_ip_camera_is_passed_through_and_reconnected(start_hub):
     port = free_port()
     first = jpegs(10)
@@ -83,6 +87,11 @@ def test_an_ip_camera_is_passed_through_and_reconnected(start_hub):
     camera.kill()
     no_signal = wait_for(lambda: (s := snapshot(hub)) is not None and s not in first and s, timeout=10)
     assert Image.open(io.BytesIO(no_signal)).size == (640, 480)
+    # The "no signal" picture does not make the camera look alive: its capture says it is down.
+    down = wait_for(lambda: (s := capture_status(hub))["capture"]["state"] == "reconnecting" and s, timeout=10)
+    assert down["status"] == "error"
+    assert down["capture"]["connection_errors"] >= 1 and not down["capture"]["is_connected"]
+    assert down["capture"]["last_error"]
     # It comes back with other pictures: the hub reconnects by itself.
     second = jpegs(200)
     for _ in range(50):
@@ -94,6 +103,10 @@ def test_an_ip_camera_is_passed_through_and_reconnected(start_hub):
     try:
         assert wait_for(lambda: snapshot(hub) in second, timeout=20)
         assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+        up = wait_for(lambda: (s := capture_status(hub))["capture"]["is_connected"] and s, timeout=10)
+        assert up["status"] == "active" and up["capture"]["state"] == "streaming"
+        assert up["capture"]["reconnect_attempts"] == 0
+        assert up["capture"]["frames_captured"] > 0
     finally:
         camera.kill()
 

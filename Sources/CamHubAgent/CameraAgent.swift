@@ -62,7 +62,7 @@ public struct CameraAgent: Service {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask {
                     do {
-                        try await settings.capture.makeSource().run(into: feed)
+                        try await settings.capture.makeSource().run(into: CaptureOutput(feed: feed))
                     } catch is CancellationError {
                     } catch {
                         logger.error("capture failed", metadata: ["error": "\(error)"])

@@ -55,7 +55,7 @@ public struct PushAgent: Service {
     private func captureLoop(_ feed: CameraFeed) async {
         while !Task.isCancelled {
             do {
-                try await capture.makeSource().run(into: feed)
+                try await capture.makeSource().run(into: CaptureOutput(feed: feed))
             } catch is CancellationError {
                 return
             } catch {

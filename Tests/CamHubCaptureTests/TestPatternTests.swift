@@ -41,7 +41,7 @@ struct TestPatternTests {
         let source = try settings.makeSource()
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await source.run(into: feed) }
+            group.addTask { try await source.run(into: CaptureOutput(feed: feed)) }
             while (feed.newest?.sequence ?? 0) < 10 { try await Task.sleep(for: .milliseconds(5)) }
             group.cancelAll()
             try? await group.waitForAll()

@@ -239,3 +239,61 @@ struct FrameDerivationTests {
         #expect(calls.value == 2)
     }
 }
+
+@Suite("Feed demand: who watches")
+struct FeedDemandTests {
+    @Test func demandCountsPullViewersAndRetainedWatchers() async throws {
+        let feed = CameraFeed(cameraID: "c")
+        #expect(feed.demand == 0)
+        await feed.waitUntilUnwatched()  // nobody watches: returns at once
+        let woken = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await feed.waitUntilWatched()
+                woken.increment()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(woken.value == 0)
+            await feed.withViewer { _ in
+                #expect(feed.demand == 1)
+                try? await waitUntil { woken.value == 1 }
+            }
+            #expect(woken.value == 1)
+            #expect(feed.demand == 0)
+            try await group.waitForAll()
+        }
+        feed.retainDemand()
+        feed.retainDemand()
+        feed.releaseDemand()
+        #expect(feed.demand == 1)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await feed.waitUntilUnwatched()
+                woken.increment()
+            }
+            try await Task.sleep(for: .milliseconds(50))
+            #expect(woken.value == 1)
+            feed.releaseDemand()
+            try await group.waitForAll()
+        }
+        #expect(woken.value == 2)
+        #expect(feed.demand == 0)
+    }
+
+    @Test func aCancelledDemandWaitReturns() async {
+        let feed = CameraFeed(cameraID: "c")
+        let waiting = Task { await feed.waitUntilWatched() }
+        waiting.cancel()
+        await waiting.value
+        #expect(feed.demand == 0)
+    }
+
+    @Test func discardedFramesAreNotHandedOutButSequencesGoOn() {
+        let feed = CameraFeed(cameraID: "c")
+        feed.publish(jpeg: [0xFF, 0xD8, 1, 0xFF, 0xD9], width: 2, height: 2)
+        feed.discardFrames()
+        #expect(feed.newest == nil)
+        #expect(feed.recentFrames.isEmpty)
+        #expect(feed.publish(jpeg: [0xFF, 0xD8, 2, 0xFF, 0xD9], width: 2, height: 2).sequence == 2)
+    }
+}

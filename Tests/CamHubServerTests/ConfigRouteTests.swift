@@ -109,6 +109,10 @@ struct CameraStatusShapeTests {
                 #expect(body["frame_available"] as? Bool == false)
                 #expect(body["smframe_available"] as? Bool == false)
                 #expect(body["config"] != nil)
+                let capture = try #require(body["capture"] as? [String: Any])
+                #expect(capture["state"] as? String == "starting")
+                #expect(capture["frames_captured"] as? Int == 0)
+                #expect(capture["is_connected"] as? Bool == false)
             }
             test.publish("cam")
             try await client.execute(uri: "/cameras/cam/status", method: .get, headers: RegistrationRouteTests.admin) { response in
@@ -117,6 +121,11 @@ struct CameraStatusShapeTests {
                 #expect(body["height"] as? Int == 480)
                 #expect(body["frame_available"] as? Bool == true)
                 #expect(body["is_running"] as? Bool == true)
+                let capture = try #require(body["capture"] as? [String: Any])
+                #expect(capture["state"] as? String == "streaming")
+                #expect(capture["frames_captured"] as? Int == 1)
+                #expect(capture["is_connected"] as? Bool == true)
+                #expect(Set(capture.keys).isSuperset(of: ["frames_dropped", "connection_errors", "uptime", "last_frame_age", "reconnect_attempts"]))
             }
         }
     }

@@ -96,6 +96,9 @@ struct RouteTests {
                 let stats = try #require(json["stats"] as? [String: Any])
                 #expect(stats["frames_captured"] as? Int == 1)
                 #expect(Set(stats.keys).isSuperset(of: ["frames_dropped", "connection_errors", "uptime", "last_frame_age"]))
+                #expect(json["is_connected"] as? Bool == true)
+                #expect(json["reconnect_attempts"] as? Int == 0)
+                #expect(stats["state"] as? String == "streaming")
             }
             try await client.execute(uri: "/api/status", method: .get) { response in
                 let json = try response.json

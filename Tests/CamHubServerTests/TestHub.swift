@@ -52,13 +52,22 @@ struct TestHub {
     func publishPicture(_ cameraID: String = "testpattern") throws -> Frame {
         var renderer = TestPatternRenderer(width: 640, height: 480, title: cameraID)
         let jpeg = try JPEGEncoder().encode(renderer.render(frameNumber: 1, at: Date()), quality: 80)
-        return hub.frames.feed(for: cameraID).publish(jpeg: jpeg, width: 640, height: 480)
+        return publish(cameraID, jpeg: jpeg)
     }
 
     /// Publishes a small JPEG-shaped frame into a camera's feed.
     @discardableResult
     func publish(_ cameraID: String = "testpattern", marker: UInt8 = 7) -> Frame {
-        hub.frames.feed(for: cameraID).publish(jpeg: [0xFF, 0xD8, marker, marker, 0xFF, 0xD9], width: 640, height: 480)
+        publish(cameraID, jpeg: [0xFF, 0xD8, marker, marker, 0xFF, 0xD9])
+    }
+
+    /// A local camera's frame goes through its capture output, as its source's would; any other
+    /// camera's straight into its feed, as the ingest paths do.
+    private func publish(_ cameraID: String, jpeg: [UInt8]) -> Frame {
+        if let output = hub.localCameras.output(for: cameraID) {
+            return output.publish(jpeg: jpeg, width: 640, height: 480)
+        }
+        return hub.frames.feed(for: cameraID).publish(jpeg: jpeg, width: 640, height: 480)
     }
 }
 

@@ -35,17 +35,17 @@ public struct FFmpegSource: FrameSource {
         return arguments
     }
 
-    public func run(into feed: CameraFeed) async throws {
+    public func run(into output: CaptureOutput) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
         process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
+        let pipe = Pipe()
+        process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let pid = process.processIdentifier
-        let chunks = Self.chunks(of: output.fileHandleForReading)
+        let chunks = Self.chunks(of: pipe.fileHandleForReading)
         do {
             try await withTaskCancellationHandler {
                 var parser = MJPEGStreamParser(boundary: "ffmpeg", maxFrameBytes: 16 * 1024 * 1024)
@@ -53,8 +53,11 @@ public struct FFmpegSource: FrameSource {
                     try Task.checkCancellation()
                     parser.append(chunk)
                     while let jpeg = try parser.next() {
-                        guard let header = JPEGHeader(jpeg) else { continue }
-                        feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+                        guard let header = JPEGHeader(jpeg) else {
+                            output.drop()
+                            continue
+                        }
+                        output.publish(jpeg: jpeg, width: header.width, height: header.height)
                     }
                 }
             } onCancel: {
@@ -66,7 +69,7 @@ public struct FFmpegSource: FrameSource {
         }
         await Self.stop(process)
         try Task.checkCancellation()
-        throw Failure(description: "ffmpeg exited with status \(process.terminationStatus) reading \(Self.redacted(input))")
+        throw Failure(description: "ffmpeg exited with status \(process.terminationStatus) reading \(SourceAddress.redacted(input))")
     }
 
     /// SIGTERM, then SIGKILL if the child has not gone within two seconds. Foundation's `Process`
@@ -102,14 +105,5 @@ public struct FFmpegSource: FrameSource {
             thread.name = "camhub-ffmpeg-reader"
             thread.start()
         }
-    }
-
-    /// The input with any password in it replaced, for logs.
-    static func redacted(_ input: String) -> String {
-        guard let url = URL(string: input), url.password != nil, var components = URLComponents(url: url, resolvingAgainstBaseURL: false) else {
-            return input
-        }
-        components.password = "***"
-        return components.string ?? input
     }
 }

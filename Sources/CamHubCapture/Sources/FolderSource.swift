@@ -1,4 +1,4 @@
-public import CamHubCore
+import CamHubCore
 import Foundation
 
 /// Replays the JPEG files of a folder (sorted by name) in a loop at a fixed fps, passing the
@@ -15,13 +15,13 @@ public struct FolderSource: FrameSource {
         self.fps = fps
     }
 
-    public func run(into feed: CameraFeed) async throws {
+    public func run(into output: CaptureOutput) async throws {
         let frames = try loadFrames()
         var pacer = FramePacer(fps: fps)
         var index = 0
         while !Task.isCancelled {
             let (jpeg, header) = frames[index]
-            feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+            output.publish(jpeg: jpeg, width: header.width, height: header.height)
             index = (index + 1) % frames.count
             try await pacer.wait()
         }

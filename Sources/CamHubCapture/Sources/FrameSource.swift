@@ -1,10 +1,11 @@
 public import CamHubCore
+import Foundation
 
 /// Something that produces JPEG frames for one camera: the test pattern, a folder of files, and
 /// later devices and network streams.
 public protocol FrameSource: Sendable {
-    /// Publishes frames into `feed` until the task is cancelled or the source fails.
-    func run(into feed: CameraFeed) async throws
+    /// Publishes frames into `output` until the task is cancelled or the source fails.
+    func run(into output: CaptureOutput) async throws
 }
 
 extension LocalCameraSettings {
@@ -47,5 +48,18 @@ struct FramePacer {
             deadline = now
         }
         try await Task.sleep(until: deadline, clock: .continuous)
+    }
+}
+
+public enum SourceAddress {
+    /// A source string with any password in it replaced, for logs and errors.
+    public static func redacted(_ source: String) -> String {
+        guard let url = URL(string: source), url.password != nil,
+            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        else {
+            return source
+        }
+        components.password = "***"
+        return components.string ?? source
     }
 }

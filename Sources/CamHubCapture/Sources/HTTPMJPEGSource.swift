@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-public import CamHubCore
+import CamHubCore
 import Foundation
 import NIOCore
 
@@ -24,14 +24,14 @@ public struct HTTPMJPEGSource: FrameSource {
         public let description: String
     }
 
-    public func run(into feed: CameraFeed) async throws {
+    public func run(into output: CaptureOutput) async throws {
         let request = HTTPClientRequest(url: url)
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
-        guard response.status == .ok else { throw Failure(description: "\(url) answered HTTP \(response.status.code)") }
+        guard response.status == .ok else { throw Failure(description: "\(SourceAddress.redacted(url)) answered HTTP \(response.status.code)") }
         guard let contentType = response.headers.first(name: "content-type"),
             let boundary = MJPEGStreamParser.boundary(inContentType: contentType)
         else {
-            throw Failure(description: "\(url) is not a multipart MJPEG stream (Content-Type: \(response.headers.first(name: "content-type") ?? "none"))")
+            throw Failure(description: "\(SourceAddress.redacted(url)) is not a multipart MJPEG stream (Content-Type: \(response.headers.first(name: "content-type") ?? "none"))")
         }
         var parser = MJPEGStreamParser(boundary: boundary, maxFrameBytes: maxFrameBytes)
         for try await chunk in response.body {
@@ -39,10 +39,13 @@ public struct HTTPMJPEGSource: FrameSource {
             parser.append(chunk.readableBytesView)
             while let jpeg = try parser.next() {
                 // A part that is not a JPEG (a text part some servers interleave) is skipped.
-                guard let header = JPEGHeader(jpeg) else { continue }
-                feed.publish(jpeg: jpeg, width: header.width, height: header.height)
+                guard let header = JPEGHeader(jpeg) else {
+                    output.drop()
+                    continue
+                }
+                output.publish(jpeg: jpeg, width: header.width, height: header.height)
             }
         }
-        throw Failure(description: "\(url) ended its stream")
+        throw Failure(description: "\(SourceAddress.redacted(url)) ended its stream")
     }
 }

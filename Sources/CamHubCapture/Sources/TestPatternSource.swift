@@ -9,7 +9,7 @@ public struct TestPatternSource: FrameSource {
         self.settings = settings
     }
 
-    public func run(into feed: CameraFeed) async throws {
+    public func run(into output: CaptureOutput) async throws {
         var renderer = TestPatternRenderer(width: settings.width, height: settings.height, title: settings.name)
         let encoder = JPEGEncoder()
         var pacer = FramePacer(fps: settings.fps)
@@ -18,7 +18,7 @@ public struct TestPatternSource: FrameSource {
             number += 1
             let picture = renderer.render(frameNumber: number, at: Date())
             let jpeg = try encoder.encode(picture, quality: settings.jpegQuality)
-            feed.publish(jpeg: jpeg, width: settings.width, height: settings.height)
+            output.publish(jpeg: jpeg, width: settings.width, height: settings.height)
             try await pacer.wait()
         }
     }

@@ -22,6 +22,8 @@ public enum CameraState: String, Sendable, Codable, CaseIterable {
     case inactive
     case stopped
     case error
+    /// An on-demand local camera that nobody watches: its source is stopped until a viewer comes.
+    case idle
 }
 
 /// One camera in the registry.

@@ -3,7 +3,8 @@ public struct LocalCameraSettings: Sendable, Equatable {
     public var id: CameraID
     public var name: String
     public var location = ""
-    /// `testpattern` for now; later issues add URLs, devices and files.
+    /// `testpattern`, `file:…`, `http(s)://…` (MJPEG), `rtsp://…`, `ffmpeg:…`, `/dev/videoN` or
+    /// `v4l2:/dev/videoN`.
     public var source = "testpattern"
     public var width = 640
     public var height = 480
@@ -18,6 +19,8 @@ public struct LocalCameraSettings: Sendable, Equatable {
     /// Seconds without a frame after which the camera shows a "no signal" frame instead of its
     /// last one; 0 keeps showing the last frame.
     public var maxFrameAge = 5.0
+    /// Run the source only while someone watches the camera (a stream, a snapshot, the web page).
+    public var onDemand = false
 
     public init(id: CameraID, name: String) {
         self.id = id
@@ -39,6 +42,7 @@ extension LocalCameraSettings: Codable {
         case reconnectInterval = "reconnect_interval"
         case maxReconnectAttempts = "max_reconnect_attempts"
         case maxFrameAge = "max_frame_age"
+        case onDemand = "on_demand"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -55,5 +59,6 @@ extension LocalCameraSettings: Codable {
         reconnectInterval = try c.value(.reconnectInterval, default: reconnectInterval)
         maxReconnectAttempts = try c.value(.maxReconnectAttempts, default: maxReconnectAttempts)
         maxFrameAge = try c.value(.maxFrameAge, default: maxFrameAge)
+        onDemand = try c.value(.onDemand, default: onDemand)
     }
 }

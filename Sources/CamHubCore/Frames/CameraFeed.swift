@@ -79,6 +79,60 @@ public final class CameraFeed: Sendable {
 
     public var isClosed: Bool { state.withLock { $0.closed } }
 
+    /// Forgets the recent frames (sequence numbers go on), so nobody is handed a stale frame: an
+    /// on-demand camera does this when its source stops.
+    public func discardFrames() {
+        state.withLock { $0.ring.removeAll() }
+    }
+
+    // MARK: Demand
+
+    /// How many are watching: pull viewers, plus what `retainDemand` added (a sink's connections).
+    public var demand: Int { state.withLock { $0.demand } }
+
+    /// Counts one more watcher that is not a pull viewer; pair with `releaseDemand`.
+    public func retainDemand() {
+        changeDemand(by: 1)
+    }
+
+    public func releaseDemand() {
+        changeDemand(by: -1)
+    }
+
+    /// Returns once someone watches (at once if someone does), or when the task is cancelled.
+    public func waitUntilWatched() async {
+        await waitForDemand { $0 > 0 }
+    }
+
+    /// Returns once nobody watches (at once if nobody does), or when the task is cancelled.
+    public func waitUntilUnwatched() async {
+        await waitForDemand { $0 == 0 }
+    }
+
+    private func changeDemand(by delta: Int) {
+        let woken = state.withLock { $0.changeDemand(by: delta) }
+        for waiter in woken { waiter.resume() }
+    }
+
+    private func waitForDemand(_ condition: @escaping @Sendable (Int) -> Bool) async {
+        let id = state.withLock { state -> Int in
+            state.nextViewerID += 1
+            return state.nextViewerID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let now = state.withLock { state -> Bool in
+                    if Task.isCancelled || condition(state.demand) { return true }
+                    state.demandWaiters[id] = DemandWaiter(condition: condition, continuation: continuation)
+                    return false
+                }
+                if now { continuation.resume() }
+            }
+        } onCancel: {
+            state.withLock { $0.demandWaiters.removeValue(forKey: id) }?.continuation.resume()
+        }
+    }
+
     // MARK: Reading
 
     public var newest: Frame? { state.withLock { $0.ring.newest } }
@@ -132,20 +186,24 @@ public final class CameraFeed: Sendable {
             state.viewers[state.nextViewerID] = ViewerState(progress: ViewerProgress(startingAfter: sequence))
             return state.nextViewerID
         }
+        changeDemand(by: 1)
         return FrameViewer(id: id, feed: self)
     }
 
     func removeViewer(_ id: Int) {
-        let waiter = state.withLock { state -> Waiter? in
+        let (waiter, woken) = state.withLock { state -> (Waiter?, [CheckedContinuation<Void, Never>]) in
+            var woken: [CheckedContinuation<Void, Never>] = []
             if state.viewers[id] != nil {
                 let final = state.statistics(of: id)
                 state.viewers[id] = nil
                 state.retiredDelivered += final.delivered
                 state.retiredSkipped += final.skipped
+                woken = state.changeDemand(by: -1)
             }
-            return state.waiters.removeValue(forKey: id)
+            return (state.waiters.removeValue(forKey: id), woken)
         }
         waiter?.continuation.resume(returning: nil)
+        for continuation in woken { continuation.resume() }
     }
 
     /// Ends one viewer's stream: a pending or later `next()` returns nil.
@@ -197,6 +255,11 @@ extension CameraFeed {
         case wait
     }
 
+    struct DemandWaiter {
+        let condition: @Sendable (Int) -> Bool
+        let continuation: CheckedContinuation<Void, Never>
+    }
+
     struct ViewerState {
         var progress: ViewerProgress
         var closed = false
@@ -216,6 +279,16 @@ extension CameraFeed {
         var retiredDelivered: UInt64 = 0
         var retiredSkipped: UInt64 = 0
         var closed = false
+        var demand = 0
+        var demandWaiters: [Int: DemandWaiter] = [:]
+
+        /// Adjusts the demand and takes the waiters whose condition now holds.
+        mutating func changeDemand(by delta: Int) -> [CheckedContinuation<Void, Never>] {
+            demand = max(0, demand + delta)
+            let ready = demandWaiters.filter { $0.value.condition(demand) }
+            for id in ready.keys { demandWaiters[id] = nil }
+            return ready.values.map(\.continuation)
+        }
 
         func statistics(of id: Int) -> ViewerStatistics {
             viewers[id]!.progress.statistics(id: id, newestSequence: ring.newest?.sequence)

@@ -17,6 +17,11 @@ struct FrameRing: Sendable {
         count = min(count + 1, storage.count)
     }
 
+    mutating func removeAll() {
+        storage = Array(repeating: nil, count: storage.count)
+        count = 0
+    }
+
     var newest: Frame? {
         count == 0 ? nil : storage[(head - 1 + storage.count) % storage.count]
     }

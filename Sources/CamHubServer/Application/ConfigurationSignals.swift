@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -23,21 +24,33 @@ struct ConfigurationSignals: Service, CustomStringConvertible {
                         logger.error("SIGHUP: the config file was not applied", metadata: ["error": "\(error)"])
                     }
                 case .sigusr1:
-                    for stats in hub.frames.statistics() {
-                        logger.notice(
-                            "camera statistics",
-                            metadata: [
-                                "camera": "\(stats.cameraID)", "frames_in": "\(stats.framesIn)", "fps": "\(stats.framesPerSecond)",
-                                "viewers": "\(stats.viewers)", "delivered": "\(stats.framesDelivered)", "skipped": "\(stats.framesSkipped)",
-                            ]
-                        )
-                    }
+                    logStatistics()
                 case .sigusr2:
                     logger.notice("SIGUSR2: restarting the cameras", metadata: ["cameras": "\(hub.localCameras.restart())"])
                 default:
                     break
                 }
             }
+        }
+    }
+
+    /// One line per camera: the feed's counters, and for a local camera its capture's (seed 001).
+    private func logStatistics() {
+        let now = Date()
+        for stats in hub.frames.statistics() {
+            var metadata: Logger.Metadata = [
+                "camera": "\(stats.cameraID)", "frames_in": "\(stats.framesIn)", "fps": "\(stats.framesPerSecond)",
+                "viewers": "\(stats.viewers)", "delivered": "\(stats.framesDelivered)", "skipped": "\(stats.framesSkipped)",
+            ]
+            if let capture = hub.localCameras.statistics(for: stats.cameraID, now: now) {
+                metadata["state"] = "\(capture.phase.rawValue)"
+                metadata["frames_captured"] = "\(capture.framesCaptured)"
+                metadata["frames_dropped"] = "\(capture.framesDropped)"
+                metadata["connection_errors"] = "\(capture.connectionErrors)"
+                metadata["reconnect_attempts"] = "\(capture.reconnectAttempts)"
+                metadata["is_connected"] = "\(capture.isConnected)"
+            }
+            logger.notice("camera statistics", metadata: metadata)
         }
     }
 }

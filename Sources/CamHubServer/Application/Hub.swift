@@ -101,18 +101,17 @@ public struct Hub: Sendable {
         frames.feed(for: try await camera(id).id)
     }
 
-    /// A camera's status for the APIs: active while heartbeats or frames arrive.
+    /// A camera's status for the APIs: active while heartbeats or frames arrive; for a local camera,
+    /// what its capture says (see `CameraActivity`).
     public func status(of camera: Camera, now: Date = Date()) -> CameraState {
         let newest = frames.existingFeed(for: camera.id)?.newest
         return CameraActivity.status(
-            of: camera, newestFrameAt: newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) }, now: now,
+            of: camera, newestFrameAt: newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) },
+            capture: camera.kind == .local ? localCameras.statistics(for: camera.id, now: now) : nil, now: now,
             inactiveAfter: TimeInterval(configuration.hub.inactiveAfter)
         )
     }
 
     /// Seconds since the hub started.
     public var uptime: Double { Date().timeIntervalSince(startedAt) }
-
-    /// Seed 001's "connected": the newest frame is at most this old.
-    public static let connectedFrameAge: Double = 5
 }

@@ -128,13 +128,14 @@ public enum HubApplication {
 
     /// Puts every configured camera in the registry, so local cameras are listed and managed like
     /// any other. A camera removed from the config stays registered (its records may refer to it).
+    /// The registry, which listings show to anyone, keeps the source without its password.
     static func registerLocalCameras(_ cameras: [LocalCameraSettings], in hub: Hub) async throws {
         for settings in cameras {
             let existing = try await hub.cameras.camera(id: settings.id)
             try await hub.cameras.upsert(
                 Camera(
                     id: settings.id, name: settings.name, location: settings.location, kind: .local,
-                    source: settings.source, state: .active,
+                    source: SourceAddress.redacted(settings.source), state: .active,
                     capabilities: existing?.capabilities ?? [], metadata: existing?.metadata ?? [:],
                     createdAt: existing?.createdAt ?? Date(), lastSeenAt: existing?.lastSeenAt
                 )

@@ -11,7 +11,7 @@ struct CameraStatusJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case cameraID = "camera_id"
-        case name, location, kind, status, config, stats
+        case name, location, kind, status, config, stats, capture
         case registeredAt = "registered_at"
         case lastHeartbeat = "last_heartbeat"
         case frameCount = "frame_count"
@@ -92,5 +92,8 @@ struct CameraStatusJSON: Encodable {
             ),
             forKey: .stats
         )
+        if let capture = hub.localCameras.statistics(for: camera.id, now: now) {
+            try c.encode(CaptureStatsJSON(capture, now: now), forKey: .capture)
+        }
     }
 }

@@ -1,3 +1,4 @@
+import CamHubCapture
 import CamHubCore
 import Foundation
 import Hummingbird
@@ -90,6 +91,9 @@ struct ConfigController {
         if shown.registration.token != nil { shown.registration.token = secret }
         if shown.push.secret != nil { shown.push.secret = secret }
         if shown.lpr.token != nil { shown.lpr.token = secret }
+        for index in shown.cameras.indices {
+            shown.cameras[index].source = SourceAddress.redacted(shown.cameras[index].source)
+        }
         return shown
     }
 
@@ -99,5 +103,12 @@ struct ConfigController {
         if file.registration.token == secret { file.registration.token = current.registration.token }
         if file.push.secret == secret { file.push.secret = current.push.secret }
         if file.lpr.token == secret { file.lpr.token = current.lpr.token }
+        // A camera URL sent back with its password shown as `***` keeps the current password.
+        let currentSources = Dictionary(current.cameras.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
+        for index in file.cameras.indices {
+            if let source = currentSources[file.cameras[index].id], file.cameras[index].source == SourceAddress.redacted(source) {
+                file.cameras[index].source = source
+            }
+        }
     }
 }

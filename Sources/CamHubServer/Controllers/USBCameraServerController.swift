@@ -1,3 +1,4 @@
+import CamHubCapture
 import CamHubCore
 import Foundation
 import Hummingbird
@@ -15,32 +16,6 @@ struct USBCameraServerController {
 
     /// The seed 001 `/status` shape.
     struct Status: Encodable {
-        struct Stats: Encodable {
-            let framesCaptured: UInt64
-            let framesDropped: UInt64
-            let connectionErrors: Int
-            let uptime: Double
-            let lastFrameAge: Double?
-
-            enum CodingKeys: String, CodingKey {
-                case uptime
-                case framesCaptured = "frames_captured"
-                case framesDropped = "frames_dropped"
-                case connectionErrors = "connection_errors"
-                case lastFrameAge = "last_frame_age"
-            }
-
-            /// Written out so `last_frame_age` is `null` before the first frame, not absent.
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: CodingKeys.self)
-                try c.encode(framesCaptured, forKey: .framesCaptured)
-                try c.encode(framesDropped, forKey: .framesDropped)
-                try c.encode(connectionErrors, forKey: .connectionErrors)
-                try c.encode(uptime, forKey: .uptime)
-                try c.encode(lastFrameAge, forKey: .lastFrameAge)
-            }
-        }
-
         struct Config: Encodable {
             let cameraID: String
             let source: String
@@ -60,7 +35,7 @@ struct USBCameraServerController {
         let isConnected: Bool
         let queueSize: Int
         let reconnectAttempts: Int
-        let stats: Stats
+        let stats: CaptureStatsJSON
         let config: Config
 
         enum CodingKeys: String, CodingKey {
@@ -78,27 +53,57 @@ struct USBCameraServerController {
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = hub.defaultCamera
-        let now = FrameTimestamp.now()
-        let stats = hub.frames.feed(for: camera.id).statistics(now: now)
-        let age = stats.newestTimestamp.map { ((now.seconds - $0.seconds) * 1000).rounded() / 1000 }
+        let now = Date()
+        let capture = hub.localCameras.statistics(for: camera.id, now: now) ?? CaptureStatistics(startedAt: now)
         return try JSONResponse.make(
             Status(
-                isRunning: true,
-                isConnected: age.map { $0 <= Hub.connectedFrameAge } ?? false,
-                queueSize: stats.newestSequence == nil ? 0 : 1,
-                reconnectAttempts: 0,
-                stats: .init(
-                    framesCaptured: stats.framesIn,
-                    framesDropped: 0,
-                    connectionErrors: 0,
-                    uptime: (hub.uptime * 100).rounded() / 100,
-                    lastFrameAge: age
-                ),
+                isRunning: capture.phase != .failed && capture.phase != .idle,
+                isConnected: capture.isConnected,
+                queueSize: hub.frames.existingFeed(for: camera.id)?.newest == nil ? 0 : 1,
+                reconnectAttempts: capture.reconnectAttempts,
+                stats: CaptureStatsJSON(capture, now: now),
                 config: .init(
-                    cameraID: camera.id, source: camera.source, width: camera.width, height: camera.height,
+                    cameraID: camera.id, source: SourceAddress.redacted(camera.source), width: camera.width, height: camera.height,
                     fps: camera.fps, jpegQuality: camera.jpegQuality
                 )
             )
         )
+    }
+}
+
+/// Seed 001's `stats` object for one local camera, with the capture's phase and last error beside
+/// it (the seed's clients ignore keys they do not know).
+struct CaptureStatsJSON: Encodable {
+    let statistics: CaptureStatistics
+    let now: Date
+
+    init(_ statistics: CaptureStatistics, now: Date) {
+        self.statistics = statistics
+        self.now = now
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case uptime, state
+        case framesCaptured = "frames_captured"
+        case framesDropped = "frames_dropped"
+        case connectionErrors = "connection_errors"
+        case lastFrameAge = "last_frame_age"
+        case isConnected = "is_connected"
+        case reconnectAttempts = "reconnect_attempts"
+        case lastError = "last_error"
+    }
+
+    /// Written out so `last_frame_age` and `last_error` are `null` rather than absent.
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(statistics.framesCaptured, forKey: .framesCaptured)
+        try c.encode(statistics.framesDropped, forKey: .framesDropped)
+        try c.encode(statistics.connectionErrors, forKey: .connectionErrors)
+        try c.encode((statistics.uptime(now: now) * 100).rounded() / 100, forKey: .uptime)
+        try c.encode(statistics.lastFrameAge(now: now).map { ($0 * 1000).rounded() / 1000 }, forKey: .lastFrameAge)
+        try c.encode(statistics.isConnected, forKey: .isConnected)
+        try c.encode(statistics.reconnectAttempts, forKey: .reconnectAttempts)
+        try c.encode(statistics.phase.rawValue, forKey: .state)
+        try c.encode(statistics.lastError, forKey: .lastError)
     }
 }

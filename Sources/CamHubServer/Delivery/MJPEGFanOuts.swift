@@ -18,9 +18,11 @@ final class MJPEGFanOuts: Sendable {
 
     private let fanOuts = Mutex<[Key: Entry]>([:])
 
-    /// Registers a stream connection; pair with `leave`.
+    /// Registers a stream connection; pair with `leave`. Each connection counts as a watcher of the
+    /// feed, so an on-demand camera runs while it is streamed.
     func join(_ feed: CameraFeed, channel: any Channel, size: FrameSize?) -> (MJPEGFanOut, Int) {
         let key = Key(cameraID: feed.cameraID, eventLoop: ObjectIdentifier(channel.eventLoop), size: size)
+        feed.retainDemand()
         return fanOuts.withLock { fanOuts in
             if fanOuts[key] == nil || fanOuts[key]!.fanOut.feed !== feed {
                 let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop, size: size)
@@ -35,6 +37,7 @@ final class MJPEGFanOuts: Sendable {
 
     func leave(_ fanOut: MJPEGFanOut, id: Int) {
         fanOut.remove(id)
+        fanOut.feed.releaseDemand()
         let key = Key(cameraID: fanOut.feed.cameraID, eventLoop: ObjectIdentifier(fanOut.eventLoop), size: fanOut.size)
         let emptied = fanOuts.withLock { fanOuts -> Bool in
             guard fanOuts[key]?.fanOut === fanOut else { return false }

@@ -296,6 +296,15 @@ async function refreshCamera() {
       ["set fps", `${status.config.fps ?? "—"}`], ["resolution", status.config.resolution?.join("x") ?? "—"],
       ["task", status.config.task ?? "—"], ["question", status.config.question ?? "—"], ["pending commands", `${status.pending_commands}`],
     ];
+    const capture = status.capture;
+    if (capture) {
+      rows.push(
+        ["capture", `${capture.state}${capture.is_connected ? "" : " (not connected)"}`],
+        ["captured", `${capture.frames_captured}`], ["dropped", `${capture.frames_dropped}`],
+        ["connection errors", `${capture.connection_errors}`], ["reconnect attempts", `${capture.reconnect_attempts}`],
+        ["last error", capture.last_error ?? "—"],
+      );
+    }
     for (const [name, value] of rows) {
       const dt = document.createElement("dt");
       dt.textContent = name;

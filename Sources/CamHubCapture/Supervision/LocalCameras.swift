@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import CamHubCore
 public import Logging
 public import ServiceLifecycle
@@ -9,7 +9,8 @@ import Synchronization
 /// `apply` compares a new camera list with the running one: added cameras start, removed ones
 /// stop (their feed closes, so their viewers' streams end), changed ones restart with the new
 /// settings into the same feed, and unchanged ones are not touched, so their viewers never notice.
-/// A failing source is logged and started again after `retryDelay`.
+/// A failing source is started again as its reconnect settings say; an `on_demand` camera runs
+/// only while someone watches it. Each camera's `CaptureOutput` holds its seed 001 statistics.
 public final class LocalCameras: Service, Sendable {
     /// What `apply` did, by camera id.
     public struct Change: Sendable, Equatable, Encodable {
@@ -22,6 +23,7 @@ public final class LocalCameras: Service, Sendable {
     private struct Running {
         let settings: LocalCameraSettings
         let stop: StopSignal
+        let output: CaptureOutput
     }
 
     private struct State {
@@ -33,14 +35,27 @@ public final class LocalCameras: Service, Sendable {
 
     let frames: FrameHub
     let logger: Logger
-    let retryDelay: Duration
+    /// How long an on-demand camera keeps running after its last viewer leaves, so a page reload
+    /// or a second snapshot does not pay for a cold start.
+    let onDemandGrace: Duration
     private let state = Mutex(State())
 
-    public init(cameras: [LocalCameraSettings], frames: FrameHub, logger: Logger, retryDelay: Duration = .seconds(2)) {
+    public init(cameras: [LocalCameraSettings], frames: FrameHub, logger: Logger, onDemandGrace: Duration = .seconds(5)) {
         self.frames = frames
         self.logger = logger
-        self.retryDelay = retryDelay
+        self.onDemandGrace = onDemandGrace
         _ = apply(cameras)
+    }
+
+    /// Where a local camera's frames go and are counted, for a source run outside the supervisor
+    /// (tests play one); nil for a camera that is not a local one.
+    public func output(for id: CameraID) -> CaptureOutput? {
+        state.withLock { $0.running[id]?.output }
+    }
+
+    /// How a camera's capture is going; nil for a camera that is not a local one.
+    public func statistics(for id: CameraID, now: Date = Date()) -> CaptureStatistics? {
+        output(for: id)?.statistics(now: now)
     }
 
     /// The settings of the cameras that are meant to run.
@@ -71,7 +86,7 @@ public final class LocalCameras: Service, Sendable {
                 } else {
                     change.added.append(id)
                 }
-                let fresh = Running(settings: settings, stop: StopSignal())
+                let fresh = makeRunning(settings)
                 state.running[id] = fresh
                 state.toStart.append(fresh)
             }
@@ -96,7 +111,7 @@ public final class LocalCameras: Service, Sendable {
             var stops: [StopSignal] = []
             for settings in current {
                 if let running = state.running[settings.id] { stops.append(running.stop) }
-                let fresh = Running(settings: settings, stop: StopSignal())
+                let fresh = makeRunning(settings)
                 state.running[settings.id] = fresh
                 state.toStart.append(fresh)
             }
@@ -106,6 +121,13 @@ public final class LocalCameras: Service, Sendable {
         for stop in stops { stop.fire() }
         wake?.resume()
         return current.map(\.id)
+    }
+
+    private func makeRunning(_ settings: LocalCameraSettings) -> Running {
+        let output = CaptureOutput(
+            feed: frames.feed(for: settings.id), connectedWithin: settings.maxFrameAge > 0 ? settings.maxFrameAge : 5
+        )
+        return Running(settings: settings, stop: StopSignal(), output: output)
     }
 
     public func run() async throws {
@@ -160,19 +182,23 @@ public final class LocalCameras: Service, Sendable {
 
     private func runCamera(_ camera: Running) async {
         let settings = camera.settings
+        let output = camera.output
         let source: any FrameSource
         do {
             source = try settings.makeSource()
         } catch {
             logger.error("camera cannot start", metadata: ["camera": "\(settings.id)", "error": "\(error)"])
+            output.failed("\(error)", reconnectAttempt: nil)
             return
         }
-        let feed = frames.feed(for: settings.id)
-        logger.info("camera started", metadata: ["camera": "\(settings.id)", "source": "\(settings.source)"])
+        logger.info("camera started", metadata: ["camera": "\(settings.id)", "source": "\(SourceAddress.redacted(settings.source))"])
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.capture(source, settings: settings, into: feed) }
-            if settings.maxFrameAge > 0 {
-                group.addTask { await self.showNoSignal(settings: settings, feed: feed) }
+            group.addTask {
+                if settings.onDemand {
+                    await self.runWhileWatched(source, settings: settings, output: output)
+                } else {
+                    await self.supervise(source, settings: settings, output: output)
+                }
             }
             group.addTask { await camera.stop.wait() }
             await group.next()
@@ -181,34 +207,80 @@ public final class LocalCameras: Service, Sendable {
         logger.info("camera stopped", metadata: ["camera": "\(settings.id)"])
     }
 
+    /// An on-demand camera: idle, with its source stopped and no stale frame kept, until someone
+    /// watches; then supervised until nobody has watched for `onDemandGrace`.
+    private func runWhileWatched(_ source: any FrameSource, settings: LocalCameraSettings, output: CaptureOutput) async {
+        let feed = output.feed
+        while !Task.isCancelled {
+            output.moved(to: .idle)
+            feed.discardFrames()
+            await feed.waitUntilWatched()
+            guard !Task.isCancelled else { return }
+            logger.info("on-demand camera woken by a viewer", metadata: ["camera": "\(settings.id)"])
+            output.moved(to: .starting)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.supervise(source, settings: settings, output: output) }
+                group.addTask { await self.waitUntilUnwatched(feed) }
+                await group.next()
+                group.cancelAll()
+            }
+            logger.info("on-demand camera idle: nobody watches", metadata: ["camera": "\(settings.id)"])
+        }
+    }
+
+    /// Returns once nobody has watched `feed` for `onDemandGrace`.
+    private func waitUntilUnwatched(_ feed: CameraFeed) async {
+        while !Task.isCancelled {
+            await feed.waitUntilUnwatched()
+            try? await Task.sleep(for: onDemandGrace)
+            if feed.demand == 0 { return }
+        }
+    }
+
+    /// The source with its reconnects, and the "no signal" picture while it is down.
+    private func supervise(_ source: any FrameSource, settings: LocalCameraSettings, output: CaptureOutput) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.capture(source, settings: settings, into: output) }
+            if settings.maxFrameAge > 0 {
+                group.addTask { await self.showNoSignal(settings: settings, output: output) }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
     /// Runs the source, and runs it again after a failure as the camera's settings say: after
     /// `reconnect_interval`, doubling per failure in a row up to 30 s, at most
     /// `max_reconnect_attempts` times in a row (0: forever), or never without `auto_reconnect`.
     /// A run that lasted a minute counts as a success.
-    private func capture(_ source: any FrameSource, settings: LocalCameraSettings, into feed: CameraFeed) async {
+    private func capture(_ source: any FrameSource, settings: LocalCameraSettings, into output: CaptureOutput) async {
         var failuresInARow = 0
         while !Task.isCancelled {
             let started = ContinuousClock.now
+            var failure = "the source ended"
             do {
-                try await source.run(into: feed)
+                try await source.run(into: output)
             } catch is CancellationError {
                 return
             } catch {
+                failure = "\(error)"
                 logger.error("camera source failed", metadata: ["camera": "\(settings.id)", "error": "\(error)"])
             }
             guard !Task.isCancelled else { return }
             failuresInARow = ContinuousClock.now - started > .seconds(60) ? 1 : failuresInARow + 1
-            guard settings.autoReconnect else {
-                logger.error("camera source ended; auto_reconnect is off", metadata: ["camera": "\(settings.id)"])
-                await waitForever()
-                return
-            }
-            if settings.maxReconnectAttempts > 0, failuresInARow > settings.maxReconnectAttempts {
-                logger.error("camera gave up after \(settings.maxReconnectAttempts) attempts", metadata: ["camera": "\(settings.id)"])
+            let givesUp = !settings.autoReconnect
+                || (settings.maxReconnectAttempts > 0 && failuresInARow > settings.maxReconnectAttempts)
+            output.failed(failure, reconnectAttempt: givesUp ? nil : failuresInARow)
+            guard !givesUp else {
+                logger.error(
+                    settings.autoReconnect ? "camera gave up after \(settings.maxReconnectAttempts) attempts" : "camera source ended; auto_reconnect is off",
+                    metadata: ["camera": "\(settings.id)"]
+                )
                 await waitForever()
                 return
             }
             try? await Task.sleep(for: Self.reconnectDelay(settings: settings, failuresInARow: failuresInARow))
+            output.moved(to: .starting)
         }
     }
 
@@ -228,49 +300,16 @@ public final class LocalCameras: Service, Sendable {
     /// While no frame has come for `max_frame_age`, publishes a "no signal" picture once a second,
     /// so viewers see that the camera is down rather than a frozen frame. The first real frame
     /// replaces it.
-    private func showNoSignal(settings: LocalCameraSettings, feed: CameraFeed) async {
+    private func showNoSignal(settings: LocalCameraSettings, output: CaptureOutput) async {
         var renderer = TestPatternRenderer(width: settings.width, height: settings.height, title: settings.name)
-        var ownSequence: UInt64 = 0
-        var downSince = Date()
+        let supervisedSince = Date()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             guard !Task.isCancelled else { return }
-            let newest = feed.newest
-            if let newest, newest.sequence != ownSequence {
-                downSince = Date(timeIntervalSince1970: newest.timestamp.seconds)
-            }
+            let downSince = max(output.statistics().lastFrameAt ?? supervisedSince, supervisedSince)
             guard Date().timeIntervalSince(downSince) > settings.maxFrameAge else { continue }
             guard let jpeg = try? JPEGEncoder().encode(renderer.renderNoSignal(since: downSince), quality: settings.jpegQuality) else { continue }
-            ownSequence = feed.publish(jpeg: jpeg, width: settings.width, height: settings.height).sequence
-        }
-    }
-}
-
-/// A one-shot signal: `wait()` returns once `fire()` has been called, before or after.
-final class StopSignal: Sendable {
-    private let state = Mutex<(fired: Bool, waiter: CheckedContinuation<Void, Never>?)>((false, nil))
-
-    func fire() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.fired = true
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
-    }
-
-    func wait() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let fired = state.withLock { state -> Bool in
-                    if state.fired { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if fired { continuation.resume() }
-            }
-        } onCancel: {
-            fire()
+            output.feed.publish(jpeg: jpeg, width: settings.width, height: settings.height)
         }
     }
 }
