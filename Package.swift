@@ -40,11 +40,13 @@ let package = Package(
             pkgConfig: "libturbojpeg",
             providers: [.apt(["libturbojpeg0-dev"])]
         ),
-        // Frame sources (test pattern, folder of JPEGs, HTTP MJPEG), the JPEG codec, the cameras' supervisor.
+        // Video4Linux2's structs and ioctl numbers (Debian: linux-libc-dev). Headers only.
+        .systemLibrary(name: "CV4L2", providers: [.apt(["linux-libc-dev"])]),
+        // Frame sources (test pattern, folder, HTTP MJPEG, ffmpeg, V4L2), the JPEG codec, the cameras' supervisor.
         .target(
             name: "CamHubCapture",
             dependencies: [
-                "CamHubCore", "CTurboJPEG",
+                "CamHubCore", "CTurboJPEG", "CV4L2",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -4,7 +4,7 @@
 #   test:    that plus the apps the interop suite and the benchmark drive
 set -euo pipefail
 
-runtime=(libturbojpeg0-dev libsqlite3-dev pkg-config)
+runtime=(libturbojpeg0-dev libsqlite3-dev pkg-config linux-libc-dev)
 test=(ffmpeg python3-venv gcc wrk chromium chromium-driver)
 
 case "${1:-runtime}" in

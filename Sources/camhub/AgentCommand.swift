@@ -25,7 +25,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(name: .customLong("push-token"), help: "With --transport ws: the camera's token (from POST /cameras or `camhub push-token`; env CAMHUB_PUSH_TOKEN).")
     var pushToken: String?
 
-    @Option(help: "testpattern, file:<folder of JPEGs>, or an http(s):// MJPEG stream (an IP camera).")
+    @Option(help: "testpattern, file:<folder of JPEGs>, http(s)://<MJPEG stream>, rtsp://<stream>, ffmpeg:<input>, /dev/videoN or v4l2:<device>.")
     var source: String = "testpattern"
 
     @Option(help: "The camera's name on the hub.")

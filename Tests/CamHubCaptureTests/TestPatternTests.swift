@@ -68,7 +68,7 @@ struct TestPatternTests {
 
     @Test func unsupportedSourcesAreRefused() {
         var settings = LocalCameraSettings(id: "x", name: "x")
-        settings.source = "v4l2:/dev/video0"
+        settings.source = "gopher://camera.local/stream"
         #expect(throws: CamHubError.self) { try settings.makeSource() }
     }
 }

@@ -11,22 +11,14 @@ public protocol FrameSource: Sendable {
 extension LocalCameraSettings {
     /// The source this camera's `source` string names.
     public func makeSource() throws -> any FrameSource {
-        if source == "testpattern" {
-            return TestPatternSource(settings: self)
+        switch SourceKind(source) {
+        case .testPattern: TestPatternSource(settings: self)
+        case .folder(let path): FolderSource(path: path, fps: fps)
+        case .httpMJPEG(let url): HTTPMJPEGSource(url: url)
+        case .ffmpeg(let input): FFmpegSource(input: input, settings: self)
+        case .v4l2(let device): V4L2Source(device: device, settings: self)
+        case nil: throw CamHubError.invalid("camera '\(id)': source '\(source)' is not supported")
         }
-        if source.hasPrefix("file:") {
-            return FolderSource(path: String(source.dropFirst("file:".count)), fps: fps)
-        }
-        if source.hasPrefix("http://") || source.hasPrefix("https://") {
-            return HTTPMJPEGSource(url: source)
-        }
-        if source.hasPrefix("rtsp://") || source.hasPrefix("rtsps://") {
-            return FFmpegSource(input: source, settings: self)
-        }
-        if source.hasPrefix("ffmpeg:") {
-            return FFmpegSource(input: String(source.dropFirst("ffmpeg:".count)), settings: self)
-        }
-        throw CamHubError.invalid("camera '\(id)': source '\(source)' is not supported")
     }
 }
 

@@ -58,17 +58,13 @@ extension HubConfiguration {
 }
 
 extension LocalCameraSettings {
-    public static let supportedSources = ["testpattern", "file:<folder of JPEGs>", "http(s)://<MJPEG stream>", "rtsp(s)://<stream>", "ffmpeg:<input>"]
+    public static let supportedSources = [
+        "testpattern", "file:<folder of JPEGs>", "http(s)://<MJPEG stream>", "rtsp(s)://<stream>", "ffmpeg:<input>",
+        "/dev/videoN", "v4l2:<device>",
+    ]
 
-    /// The one place that knows which `source` strings the hub can capture.
     public static func isSupported(source: String) -> Bool {
-        if source == "testpattern" { return true }
-        if source.hasPrefix("file:") { return source.count > "file:".count }
-        if source.hasPrefix("http://") || source.hasPrefix("https://") || source.hasPrefix("rtsp://") || source.hasPrefix("rtsps://") {
-            return URL(string: source)?.host?.isEmpty == false
-        }
-        if source.hasPrefix("ffmpeg:") { return source.count > "ffmpeg:".count }
-        return false
+        SourceKind(source) != nil
     }
 
     func validate(key: String) throws(ConfigurationError) {
