@@ -231,5 +231,18 @@ def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_value
     assert requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]["fps"] == 5
     # The page edits the file: the port given on the command line was not written into it.
     assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["port"] == 8080
+
+    # A list is one comma-separated field; an error in one of its items is shown next to it.
+    origins = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#settings-form input[data-key="server.cors_origins"]'), timeout=10)[0]
+    origins.clear()
+    origins.send_keys("https://ops.example.com, not an origin")
+    browser.find_element(By.ID, "settings-save").click()
+    error = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-error-for="server.cors_origins"]').text, timeout=5)
+    assert "scheme://host" in error
+    origins.clear()
+    origins.send_keys("https://ops.example.com, http://10.0.0.5:3000")
+    browser.find_element(By.ID, "settings-save").click()
+    wait_for(lambda: "Restart camhub for: server.cors_origins" in browser.find_element(By.ID, "settings-result").text, timeout=10)
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["cors_origins"] == ["https://ops.example.com", "http://10.0.0.5:3000"]
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "settings.png"))

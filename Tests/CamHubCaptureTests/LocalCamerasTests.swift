@@ -125,4 +125,25 @@ struct SupervisionTests {
             group.cancelAll()
         }
     }
+
+    @Test func applyingNothingNewKeepsTheSupervisorResponsive() async throws {
+        var settings = LocalCameraSettings(id: "a", name: "A")
+        settings.width = 32
+        settings.height = 32
+        let frames = FrameHub()
+        let cameras = LocalCameras(cameras: [settings], frames: frames, logger: .init(label: "test"))
+        let running = Task { try await cameras.run() }
+        try await Self.waitUntil { frames.existingFeed(for: "a")?.newest != nil }
+        // Nothing to start: the supervisor must keep waiting for the next change, not lose it.
+        #expect(cameras.apply([settings]).unchanged == ["a"])
+        #expect(cameras.restart("unknown").isEmpty)
+        var added = settings
+        added.id = "b"
+        #expect(cameras.apply([settings, added]).added == ["b"])
+        try await Self.waitUntil { frames.existingFeed(for: "b")?.newest != nil }
+        running.cancel()
+        let stopped = ContinuousClock.now
+        try await running.value
+        #expect(ContinuousClock.now - stopped < .seconds(2))
+    }
 }

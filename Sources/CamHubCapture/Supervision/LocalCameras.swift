@@ -31,6 +31,14 @@ public final class LocalCameras: Service, Sendable {
         var toStart: [Running] = []
         var wake: CheckedContinuation<Void, Never>?
         var shuttingDown = false
+
+        /// The waiting `run` loop, to resume once the lock is released, when there is something
+        /// to start. With nothing to start it keeps waiting: taking it then would lose it.
+        mutating func takeWakeIfStarting() -> CheckedContinuation<Void, Never>? {
+            guard !toStart.isEmpty else { return nil }
+            defer { wake = nil }
+            return wake
+        }
     }
 
     let frames: FrameHub
@@ -90,8 +98,7 @@ public final class LocalCameras: Service, Sendable {
                 state.running[id] = fresh
                 state.toStart.append(fresh)
             }
-            defer { state.wake = nil }
-            return (change, stopped, state.toStart.isEmpty ? nil : state.wake)
+            return (change, stopped, state.takeWakeIfStarting())
         }
         for (id, stop, removed) in stopped {
             stop.fire()
@@ -115,8 +122,7 @@ public final class LocalCameras: Service, Sendable {
                 state.running[settings.id] = fresh
                 state.toStart.append(fresh)
             }
-            defer { state.wake = nil }
-            return (stops, state.wake)
+            return (stops, state.takeWakeIfStarting())
         }
         for stop in stops { stop.fire() }
         wake?.resume()

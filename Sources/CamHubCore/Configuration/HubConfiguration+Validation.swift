@@ -12,6 +12,15 @@ extension HubConfiguration {
             (1024...1_073_741_824).contains(server.maxBodyBytes), "server.max_body_bytes",
             "must be between 1024 and 1073741824, got \(server.maxBodyBytes)"
         )
+        for (index, origin) in server.corsOrigins.enumerated() {
+            try check(
+                origin == "*" || OriginRules.isOrigin(origin), "server.cors_origins[\(index)]",
+                "must be * or scheme://host[:port] with no path, got '\(origin)'"
+            )
+        }
+        for (index, host) in server.trustedHosts.enumerated() {
+            try check(OriginRules.isHostPattern(host), "server.trusted_hosts[\(index)]", "must be *, a host name, or *.domain, got '\(host)'")
+        }
         try check(
             LoggingSettings.levels.contains(logging.level), "logging.level",
             "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"
@@ -82,6 +91,25 @@ extension LocalCameraSettings {
         try check((0.1...3600).contains(reconnectInterval), "\(key).reconnect_interval", "must be between 0.1 and 3600 seconds, got \(reconnectInterval)")
         try check((0...1_000_000).contains(maxReconnectAttempts), "\(key).max_reconnect_attempts", "must be between 0 (forever) and 1000000, got \(maxReconnectAttempts)")
         try check((0...86_400).contains(maxFrameAge), "\(key).max_frame_age", "must be between 0 (off) and 86400 seconds, got \(maxFrameAge)")
+    }
+}
+
+/// What `server.cors_origins` and `server.trusted_hosts` entries look like.
+public enum OriginRules {
+    /// `http://host[:port]` or `https://…`, nothing after the authority.
+    public static func isOrigin(_ origin: String) -> Bool {
+        guard let url = URL(string: origin), let scheme = url.scheme, ["http", "https"].contains(scheme.lowercased()),
+            url.host?.isEmpty == false, url.path.isEmpty, url.query == nil, url.user == nil
+        else { return false }
+        return true
+    }
+
+    /// `*`, `name`, `*.domain`: letters, digits, dots, dashes (an IP address is a name too).
+    public static func isHostPattern(_ host: String) -> Bool {
+        if host == "*" { return true }
+        let name = host.hasPrefix("*.") ? String(host.dropFirst(2)) : host
+        return !name.isEmpty && name.count <= 253
+            && name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "." || $0 == "-" || $0 == ":" }
     }
 }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 public struct ServerSettings: Sendable, Equatable {
     public var host = "127.0.0.1"
@@ -10,6 +10,12 @@ public struct ServerSettings: Sendable, Equatable {
     public var trustLoopback = true
     /// Largest request body the hub reads, in bytes (a base64 frame is a third larger than the JPEG).
     public var maxBodyBytes = 12 * 1024 * 1024
+    /// Pages on these origins (`https://ops.example.com`) may call the API from a browser, and make
+    /// changes; `*` lets any page read, but not change anything. Empty: this host's own page only.
+    public var corsOrigins: [String] = []
+    /// Host names the hub answers to (`camhub.example.com`, `*.example.com`); `*` is any. Others get
+    /// 400, which also blunts DNS rebinding.
+    public var trustedHosts: [String] = ["*"]
 
     public init() {}
 }
@@ -20,6 +26,8 @@ extension ServerSettings: Codable {
         case publicURL = "public_url"
         case trustLoopback = "trust_loopback"
         case maxBodyBytes = "max_body_bytes"
+        case corsOrigins = "cors_origins"
+        case trustedHosts = "trusted_hosts"
     }
 
     /// Written out so `public_url` appears as `null` in the first-run file rather than missing.
@@ -30,6 +38,8 @@ extension ServerSettings: Codable {
         try c.encode(publicURL, forKey: .publicURL)
         try c.encode(trustLoopback, forKey: .trustLoopback)
         try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
+        try c.encode(corsOrigins, forKey: .corsOrigins)
+        try c.encode(trustedHosts, forKey: .trustedHosts)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,5 +50,7 @@ extension ServerSettings: Codable {
         publicURL = try c.value(.publicURL, default: publicURL)
         trustLoopback = try c.value(.trustLoopback, default: trustLoopback)
         maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
+        corsOrigins = try c.value(.corsOrigins, default: corsOrigins)
+        trustedHosts = try c.value(.trustedHosts, default: trustedHosts)
     }
 }

@@ -55,6 +55,7 @@ public enum HubApplication {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) throws -> some ApplicationProtocol {
         let upgrades = Router(context: HubWebSocketContext.self)
+        upgrades.add(middleware: TrustedHostGuard(patterns: hub.configuration.server.trustedHosts))
         upgrades.addRoutes(WebSocketController(hub: hub).upgrades)
         return Application(
             router: try buildRouter(hub: hub, shutdown: shutdown),
@@ -73,8 +74,12 @@ public enum HubApplication {
     /// The router with every controller, shared by `build` and the route tests.
     public static func buildRouter(hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch()) throws -> Router<HubRequestContext> {
         let router = Router(context: HubRequestContext.self)
+        let server = hub.configuration.server
+        let cors = CORSPolicy(origins: server.corsOrigins)
+        router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: CrossSiteGuard())
+        router.add(middleware: TrustedHostGuard(patterns: server.trustedHosts))
+        router.add(middleware: CrossSiteGuard(cors: cors))
         router.addRoutes(CameraController(hub: hub).endpoints)
         router.addRoutes(RegistrationController(hub: hub).endpoints)
         router.addRoutes(FrameUploadController(hub: hub).endpoints)

@@ -8,7 +8,8 @@ import NIOCore
 /// - A camera proves itself with its own key: in the body (`api_key`, as seed 000 sends it), the
 ///   `api_key` query, `X-API-Key`, or `Authorization: Bearer`.
 /// - An operator uses the admin token as a bearer token, or the session cookie the web app's login
-///   sets, or is trusted when the request comes from loopback and `server.trust_loopback` is on.
+///   sets, or is trusted when the request comes from loopback and `server.trust_loopback` is on,
+///   and its `Host` names this machine (so a rebound DNS name or a local proxy gets no trust).
 struct Access: Sendable {
     let trustLoopback: Bool
     let adminToken: AdminToken
@@ -49,7 +50,9 @@ struct Access: Sendable {
     }
 
     func operatorCredential(_ request: Request, remoteAddress: SocketAddress?) -> Credential? {
-        if trustLoopback, Self.isLoopback(remoteAddress) { return .loopback }
+        if trustLoopback, Self.isLoopback(remoteAddress), request.head.authority.map({ HostNames.isLoopbackName(HostNames.hostname(ofAuthority: $0)) }) ?? true {
+            return .loopback
+        }
         if let token = Self.bearerToken(request), adminToken.matches(token) { return .token }
         if let session = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]), sessions.isValid(session) { return .session }
         return nil

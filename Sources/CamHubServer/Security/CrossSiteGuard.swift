@@ -6,10 +6,15 @@ import Hummingbird
 /// otherwise post to `http://127.0.0.1:8080/server/shutdown` from the operator's browser. Browsers
 /// mark such requests: `Sec-Fetch-Site: cross-site`, or an `Origin` that is not this host. Those
 /// are refused with 403. Clients that are not browsers (cameras, scripts) send neither header
-/// and are not affected. The session cookie is also `SameSite=Strict`.
+/// and are not affected. The session cookie is also `SameSite=Strict`. Origins named in
+/// `server.cors_origins` are trusted and let through.
 struct CrossSiteGuard<Context: RequestContext>: RouterMiddleware {
+    var cors = CORSPolicy(origins: [])
+
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if ![.get, .head, .options].contains(request.method), Self.isCrossSite(request) {
+        if ![.get, .head, .options].contains(request.method), Self.isCrossSite(request),
+            !(request.headers[.origin].map(cors.trusts) ?? false)
+        {
             throw APIError(.forbidden, code: "cross_site", "a state-changing request from another site's page is refused")
         }
         return try await next(request, context)

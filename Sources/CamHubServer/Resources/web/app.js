@@ -503,11 +503,16 @@ function drawChart() {
 }
 
 // Settings: one input per value of the config (dotted keys such as `server.port` or
-// `cameras[0].fps`), so a 422 from PUT /config can be shown next to the field it names.
+// `cameras[0].fps`), so a 422 from PUT /config can be shown next to the field it names. A list
+// of plain values (`server.cors_origins`) is one comma-separated input.
 let settingsShape = null;
 
+const isPlainList = (value) => Array.isArray(value) && value.every((item) => item === null || typeof item !== "object");
+
 function flatten(value, path, out) {
-  if (value !== null && typeof value === "object") {
+  if (path && isPlainList(value)) {
+    out.push([path, value]);
+  } else if (value !== null && typeof value === "object") {
     for (const [key, inner] of Object.entries(value)) {
       flatten(inner, Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key, out);
     }
@@ -522,8 +527,8 @@ function settingField(key, value) {
   label.textContent = key.replace(/^cameras\[\d+\]\./, "");
   const input = document.createElement("input");
   input.dataset.key = key;
-  input.dataset.type = value === null ? "null" : typeof value;
-  input.value = value === null ? "" : String(value);
+  input.dataset.type = value === null ? "null" : Array.isArray(value) ? "list" : typeof value;
+  input.value = value === null ? "" : Array.isArray(value) ? value.join(", ") : String(value);
   if (typeof value === "number") input.inputMode = "decimal";
   const error = document.createElement("span");
   error.className = "field-error";
@@ -572,6 +577,7 @@ function readSettings() {
     if (type === "number") value = raw === "" ? null : Number(raw);
     else if (type === "boolean") value = raw === "true" ? true : raw === "false" ? false : raw;
     else if (type === "null") value = raw === "" ? null : raw;
+    else if (type === "list") value = raw.split(",").map((item) => item.trim()).filter((item) => item !== "");
     target[path[path.length - 1]] = value;
   }
   return configuration;
@@ -600,7 +606,9 @@ document.getElementById("settings-save").addEventListener("click", async () => {
   const problems = body.detail ?? [];
   let placed = false;
   for (const problem of problems) {
-    const key = problem.loc?.[1];
+    // An error in a list item (`server.cors_origins[1]`) belongs to the list's input.
+    const named = problem.loc?.[1];
+    const key = named && (document.querySelector(`[data-error-for="${CSS.escape(named)}"]`) ? named : named.replace(/\[\d+\]$/, ""));
     const slot = key && document.querySelector(`[data-error-for="${CSS.escape(key)}"]`);
     if (slot) {
       slot.textContent = problem.msg;
