@@ -1,6 +1,7 @@
 """The ffmpeg source: a video made by ffmpeg (`-f lavfi -i testsrc`) played as a camera, and no
 ffmpeg child left behind when the hub stops."""
 import io
+import os
 import subprocess
 import time
 
@@ -36,3 +37,73 @@ def test_a_video_file_plays_as_a_camera_and_its_ffmpeg_goes_with_the_hub(start_h
     leftover = [line for line in subprocess.run(["ps", "-eo", "stat=,args="], capture_output=True, text=True).stdout.splitlines()
                 if str(video) in line]
     assert leftover == [], leftover
+
+
+class PasswordCamera:
+    """An MJPEG IP camera that wants HTTP basic auth (admin / s3cret)."""
+
+    def __init__(self):
+        import base64
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        out = io.BytesIO()
+        Image.new("RGB", (160, 120), (20, 200, 20)).save(out, "JPEG")
+        frame = out.getvalue()
+        expected = "Basic " + base64.b64encode(b"admin:s3cret").decode()
+        camera = self
+        self.stopped = False
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                if self.headers.get("Authorization") != expected:
+                    self.send_response(401)
+                    self.send_header("WWW-Authenticate", 'Basic realm="camera"')
+                    self.end_headers()
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=b")
+                self.end_headers()
+                try:
+                    while not camera.stopped:
+                        self.wfile.write(b"--b\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(frame) + frame + b"\r\n")
+                        time.sleep(0.1)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.stopped = True
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_password_never_shows_in_ps_or_the_api(start_hub):
+    camera = PasswordCamera()
+    try:
+        source = f"ffmpeg:http://admin:s3cret@127.0.0.1:{camera.port}/video"
+        hub = start_hub(config={"cameras": [{"id": "locked", "name": "Locked", "source": source, "width": 160, "height": 120, "fps": 5}]})
+        frame = wait_for(lambda: (r := requests.get(hub.url("/cameras/locked/snapshot.jpg"), timeout=5)).status_code == 200 and r.content, timeout=20)
+        assert Image.open(io.BytesIO(frame)).size == (160, 120)
+        # ffmpeg got the URL from a private script, which is gone once it has been read.
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(hub.process.pid)], capture_output=True, text=True).stdout.split()
+        commands = [open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0") for pid in children]
+        ffmpeg = [command for command in commands if command and command[0].endswith(b"ffmpeg")]
+        assert len(ffmpeg) == 1
+        assert b"s3cret" not in b" ".join(ffmpeg[0])
+        script = ffmpeg[0][ffmpeg[0].index(b"-i") + 1].decode()
+        assert wait_for(lambda: not os.path.exists(script), timeout=5)
+        # The API shows the source without its password.
+        assert "s3cret" not in requests.get(hub.url("/cameras"), timeout=5).text
+        assert "s3cret" not in requests.get(hub.url("/config"), timeout=5).text
+        assert "s3cret" not in requests.get(hub.url("/status"), timeout=5).text
+        assert "s3cret" not in hub.output()
+    finally:
+        camera.close()

@@ -1,5 +1,6 @@
 @testable import CamHubCapture
 import CamHubCore
+import Foundation
 import Logging
 import Testing
 
@@ -14,7 +15,7 @@ struct FFmpegSourceTests {
     }
 
     @Test func rtspUsesTCPAndTheCamerasSizeAndRate() {
-        let arguments = FFmpegSource(input: "rtsp://10.0.0.5/stream", settings: Self.settings).arguments
+        let arguments = FFmpegSource(input: "rtsp://10.0.0.5/stream", settings: Self.settings).arguments()
         #expect(arguments.contains("-rtsp_transport"))
         #expect(arguments.contains("scale=640:360"))
         #expect(arguments[arguments.firstIndex(of: "-r")! + 1] == "12")
@@ -23,7 +24,7 @@ struct FFmpegSourceTests {
     }
 
     @Test func aFileIsLoopedAtItsOwnPace() {
-        let arguments = FFmpegSource(input: "/videos/gate.mp4", settings: Self.settings).arguments
+        let arguments = FFmpegSource(input: "/videos/gate.mp4", settings: Self.settings).arguments()
         #expect(arguments.contains("-re"))
         #expect(arguments.contains("-stream_loop"))
     }
@@ -31,6 +32,7 @@ struct FFmpegSourceTests {
     @Test func passwordsStayOutOfLogs() {
         #expect(SourceAddress.redacted("rtsp://admin:s3cret@10.0.0.5/stream") == "rtsp://admin:***@10.0.0.5/stream")
         #expect(SourceAddress.redacted("/videos/gate.mp4") == "/videos/gate.mp4")
+        #expect(SourceAddress.redacted("ffmpeg:http://admin:s3cret@10.0.0.5/video") == "ffmpeg:http://admin:***@10.0.0.5/video")
     }
 
     @Test func sourceStringsPickTheirSource() throws {
@@ -44,5 +46,23 @@ struct FFmpegSourceTests {
         #expect(LocalCameraSettings.isSupported(source: "rtsp://host/x"))
         #expect(!LocalCameraSettings.isSupported(source: "rtsp://"))
         #expect(!LocalCameraSettings.isSupported(source: "ffmpeg:"))
+    }
+
+    @Test func aPasswordGoesInAPrivateScriptNotOnTheCommandLine() throws {
+        let source = FFmpegSource(input: "rtsp://admin:it's-s3cret@10.0.0.5/stream", settings: Self.settings)
+        #expect(source.hasPassword)
+        let script = try #require(try source.writeScriptIfNeeded())
+        defer { try? FileManager.default.removeItem(at: script) }
+        let arguments = source.arguments(script: script.path)
+        #expect(!arguments.joined(separator: " ").contains("s3cret"))
+        #expect(arguments.contains("concat") && arguments.contains(script.path))
+        let attributes = try FileManager.default.attributesOfItem(atPath: script.path)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let text = try String(contentsOf: script, encoding: .utf8)
+        #expect(text == "ffconcat version 1.0\nfile 'rtsp://admin:it'\\''s-s3cret@10.0.0.5/stream'\noption rtsp_transport tcp\n")
+        // Without a password nothing is written and the input stays on the command line.
+        let plain = FFmpegSource(input: "rtsp://10.0.0.5/stream", settings: Self.settings)
+        #expect(try plain.writeScriptIfNeeded() == nil)
+        #expect(plain.arguments().contains("rtsp://10.0.0.5/stream"))
     }
 }

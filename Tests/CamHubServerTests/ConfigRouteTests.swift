@@ -48,6 +48,22 @@ struct ConfigRouteTests {
         #expect(written.registration.token == "enrolment-secret")
     }
 
+    @Test func aCameraPasswordIsShownAsStarsAndKeptWhenSentBack() async throws {
+        let test = try await TestHub(cameraIDs: ["ip"]) { $0.cameras[0].source = "rtsp://admin:s3cret@10.0.0.9/stream" }
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/config", method: .get, headers: Self.admin) { response in
+                #expect(!String(buffer: response.body).contains("s3cret"))
+                #expect(String(buffer: response.body).contains("rtsp://admin:***@10.0.0.9/stream"))
+            }
+            let sentBack = try Self.config(test) { $0.hub.inactiveAfter = 90 }
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: sentBack) { response in
+                #expect(response.status == .ok)
+                try #expect(response.json["cameras"] as? [String: [String]] == ["added": [], "removed": [], "changed": [], "unchanged": ["ip"]])
+            }
+        }
+        #expect(test.hub.configuration.cameras[0].source == "rtsp://admin:s3cret@10.0.0.9/stream")
+    }
+
     @Test func aBadConfigNamesTheKeyAndChangesNothing() async throws {
         let test = try await TestHub(cameraIDs: ["a"])
         let before = test.hub.configuration

@@ -21,24 +21,60 @@ public struct FFmpegSource: FrameSource {
         public let description: String
     }
 
-    /// The command line: no audio, the camera's size and rate, JPEGs of its quality.
-    var arguments: [String] {
+    /// The command line: no audio, the camera's size and rate, JPEGs of its quality. With a
+    /// `script`, ffmpeg reads the input from that concat script instead of the command line.
+    func arguments(script: String? = nil) -> [String] {
         var arguments = ["-hide_banner", "-loglevel", "error", "-nostdin"]
-        if input.hasPrefix("rtsp://") { arguments += ["-rtsp_transport", "tcp"] }
-        // A file is played at its own pace, over and over, like a camera.
-        if input.hasPrefix("/") { arguments += ["-re", "-stream_loop", "-1"] }
+        if let script {
+            arguments += ["-f", "concat", "-safe", "0", "-protocol_whitelist", Self.scriptProtocols, "-i", script]
+        } else {
+            if input.hasPrefix("rtsp://") { arguments += ["-rtsp_transport", "tcp"] }
+            // A file is played at its own pace, over and over, like a camera.
+            if input.hasPrefix("/") { arguments += ["-re", "-stream_loop", "-1"] }
+            arguments += ["-i", input]
+        }
         let quality = max(2, min(31, 31 - settings.jpegQuality * 29 / 100))
         arguments += [
-            "-i", input, "-an", "-vf", "scale=\(settings.width):\(settings.height)", "-r", String(settings.fps),
+            "-an", "-vf", "scale=\(settings.width):\(settings.height)", "-r", String(settings.fps),
             "-c:v", "mjpeg", "-q:v", String(quality), "-f", "mpjpeg", "pipe:1",
         ]
         return arguments
     }
 
+    // MARK: Keeping passwords out of `ps`
+
+    /// What the concat script may open.
+    static let scriptProtocols = "file,http,https,tcp,tls,rtsp,rtsps,rtp,srtp,udp,crypto"
+
+    /// The input has a password, which `ps` would show to every user on the machine.
+    var hasPassword: Bool {
+        URL(string: input)?.password != nil
+    }
+
+    /// An ffconcat script naming the input, so it can be given to ffmpeg in a file only camhub can
+    /// read rather than on its command line.
+    var concatScript: String {
+        let quoted = input.replacingOccurrences(of: "'", with: "'\\''")
+        var script = "ffconcat version 1.0\nfile '\(quoted)'\n"
+        if input.hasPrefix("rtsp://") { script += "option rtsp_transport tcp\n" }
+        return script
+    }
+
+    /// Writes the script (mode 0600) when the input has a password; nil otherwise.
+    func writeScriptIfNeeded() throws -> URL? {
+        guard hasPassword else { return nil }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-ffmpeg-\(UUID().uuidString).ffconcat")
+        try PrivateFile.write(Data(concatScript.utf8), to: url)
+        return url
+    }
+
     public func run(into output: CaptureOutput) async throws {
+        let script = try writeScriptIfNeeded()
+        // ffmpeg reads the script when it opens its input; it is not needed after that.
+        defer { script.map { try? FileManager.default.removeItem(at: $0) } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments
+        process.arguments = arguments(script: script?.path)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
@@ -49,8 +85,13 @@ public struct FFmpegSource: FrameSource {
         do {
             try await withTaskCancellationHandler {
                 var parser = MJPEGStreamParser(boundary: "ffmpeg", maxFrameBytes: 16 * 1024 * 1024)
+                var scriptRemoved = false
                 for await chunk in chunks {
                     try Task.checkCancellation()
+                    if let script, !scriptRemoved {
+                        try? FileManager.default.removeItem(at: script)
+                        scriptRemoved = true
+                    }
                     parser.append(chunk)
                     while let jpeg = try parser.next() {
                         guard let header = JPEGHeader(jpeg) else {
