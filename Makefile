@@ -29,6 +29,7 @@ bench: setup-test build-release
 	$(PYTHON) bench/ingest.py --cameras 1,100 --seconds 10 --idle 1000
 	$(PYTHON) bench/lpr_events.py --connections 1,20 --seconds 10
 	$(PYTHON) bench/records.py --records 1000000
+	$(PYTHON) bench/capture.py --cameras 8 --fps 30 --seconds 10
 
 setup-system:
 	scripts/setup-system.sh runtime

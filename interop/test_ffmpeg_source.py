@@ -89,9 +89,13 @@ def test_a_password_never_shows_in_ps_or_the_api(start_hub):
     camera = PasswordCamera()
     try:
         source = f"ffmpeg:http://admin:s3cret@127.0.0.1:{camera.port}/video"
-        hub = start_hub(config={"cameras": [{"id": "locked", "name": "Locked", "source": source, "width": 160, "height": 120, "fps": 5}]})
+        direct = f"http://admin:s3cret@127.0.0.1:{camera.port}/video"
+        hub = start_hub(config={"cameras": [{"id": "locked", "name": "Locked", "source": source, "width": 160, "height": 120, "fps": 5},
+                                            {"id": "direct", "name": "Direct", "source": direct}]})
         frame = wait_for(lambda: (r := requests.get(hub.url("/cameras/locked/snapshot.jpg"), timeout=5)).status_code == 200 and r.content, timeout=20)
         assert Image.open(io.BytesIO(frame)).size == (160, 120)
+        # The native HTTP source sends the password as basic auth.
+        assert wait_for(lambda: requests.get(hub.url("/cameras/direct/snapshot.jpg"), timeout=5).status_code == 200, timeout=20)
         # ffmpeg got the URL from a private script, which is gone once it has been read.
         children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(hub.process.pid)], capture_output=True, text=True).stdout.split()
         commands = [open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0") for pid in children]

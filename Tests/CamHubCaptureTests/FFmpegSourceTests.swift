@@ -48,6 +48,12 @@ struct FFmpegSourceTests {
         #expect(!LocalCameraSettings.isSupported(source: "ffmpeg:"))
     }
 
+    @Test func anHTTPCameraPasswordBecomesABasicAuthorizationHeader() {
+        #expect(HTTPMJPEGSource.basicAuthorization("http://admin:s%40cret@10.0.0.5/video") == "Basic YWRtaW46c0BjcmV0")
+        #expect(HTTPMJPEGSource.withoutCredentials("http://admin:s3cret@10.0.0.5:81/video?x=1") == "http://10.0.0.5:81/video?x=1")
+        #expect(HTTPMJPEGSource.basicAuthorization("http://10.0.0.5/video") == nil)
+    }
+
     @Test func aPasswordGoesInAPrivateScriptNotOnTheCommandLine() throws {
         let source = FFmpegSource(input: "rtsp://admin:it's-s3cret@10.0.0.5/stream", settings: Self.settings)
         #expect(source.hasPassword)

@@ -25,7 +25,10 @@ public struct HTTPMJPEGSource: FrameSource {
     }
 
     public func run(into output: CaptureOutput) async throws {
-        let request = HTTPClientRequest(url: url)
+        var request = HTTPClientRequest(url: Self.withoutCredentials(url))
+        if let authorization = Self.basicAuthorization(url) {
+            request.headers.add(name: "Authorization", value: authorization)
+        }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
         guard response.status == .ok else { throw Failure(description: "\(SourceAddress.redacted(url)) answered HTTP \(response.status.code)") }
         guard let contentType = response.headers.first(name: "content-type"),
@@ -47,5 +50,21 @@ public struct HTTPMJPEGSource: FrameSource {
             }
         }
         throw Failure(description: "\(SourceAddress.redacted(url)) ended its stream")
+    }
+
+    /// `Basic …` for a URL with `user:password@`, as browsers and curl send it; nil without.
+    /// (Cameras that only take digest auth can be read through `ffmpeg:` instead.)
+    static func basicAuthorization(_ url: String) -> String? {
+        guard let components = URLComponents(string: url), let user = components.user else { return nil }
+        let credentials = "\(user):\(components.password ?? "")"
+        return "Basic " + Data(credentials.utf8).base64EncodedString()
+    }
+
+    /// The URL without its user and password, which then travel only in the header.
+    static func withoutCredentials(_ url: String) -> String {
+        guard var components = URLComponents(string: url), components.user != nil else { return url }
+        components.user = nil
+        components.password = nil
+        return components.string ?? url
     }
 }
