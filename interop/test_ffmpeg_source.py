@@ -111,3 +111,22 @@ def test_a_password_never_shows_in_ps_or_the_api(start_hub):
         assert "s3cret" not in hub.output()
     finally:
         camera.close()
+
+
+def test_removing_an_ffmpeg_camera_leaves_no_child_and_no_zombie(start_hub, tmp_path):
+    video = tmp_path / "testsrc.mp4"
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10",
+                    "-pix_fmt", "yuv420p", str(video)], check=True, timeout=60)
+    film = {"id": "film", "name": "Film", "source": f"ffmpeg:{video}", "width": 160, "height": 120, "fps": 10}
+    hub = start_hub(config={"cameras": [{"id": "steady", "name": "Steady"}, film]})
+    wait_for(lambda: requests.get(hub.url("/cameras/film/snapshot.jpg"), timeout=5).status_code == 200, timeout=20)
+    assert len(ffmpeg_children(hub.process.pid)) == 1
+    config = requests.get(hub.url("/config"), timeout=5).json()
+    config["cameras"] = [c for c in config["cameras"] if c["id"] != "film"]
+    reply = requests.put(hub.url("/config"), json=config, timeout=10).json()
+    assert reply["cameras"]["removed"] == ["film"]
+    # Neither a running ffmpeg nor a zombie (state Z) is left under the hub.
+    assert wait_for(lambda: ffmpeg_children(hub.process.pid) == [], timeout=10)
+    time.sleep(0.5)
+    assert ffmpeg_children(hub.process.pid) == []
+    assert requests.get(hub.url("/cameras/steady/snapshot.jpg"), timeout=5).status_code == 200
