@@ -24,8 +24,7 @@ struct SupervisionTests {
         settings.reconnectInterval = 0.2
         let frames = FrameHub()
         let cameras = LocalCameras(cameras: [settings], frames: frames, logger: .init(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cameras.run() }
+        try await Self.whileRunning(cameras) {
             let deadline = ContinuousClock.now + .seconds(10)
             while frames.existingFeed(for: "down")?.newest == nil, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(50))
@@ -33,6 +32,14 @@ struct SupervisionTests {
             let shown = try #require(frames.existingFeed(for: "down")?.newest)
             #expect(shown.width == 160 && shown.height == 120)
             #expect(JPEGHeader(shown.jpeg) != nil)
+        }
+    }
+
+    /// Runs the supervisor while `body` runs, and stops it afterwards.
+    static func whileRunning(_ cameras: LocalCameras, _ body: () async throws -> Void) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await cameras.run() }
+            try await body()
             group.cancelAll()
         }
     }
@@ -56,8 +63,7 @@ struct SupervisionTests {
         settings.onDemand = true
         let frames = FrameHub()
         let cameras = LocalCameras(cameras: [settings], frames: frames, logger: .init(label: "test"), onDemandGrace: .milliseconds(200))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cameras.run() }
+        try await Self.whileRunning(cameras) {
             try await Self.waitUntil { cameras.statistics(for: "lazy")?.phase == .idle }
             try await Task.sleep(for: .milliseconds(200))
             #expect(cameras.statistics(for: "lazy")?.framesCaptured == 0)
@@ -82,7 +88,6 @@ struct SupervisionTests {
             #expect(cameras.statistics(for: "lazy")?.phase == .streaming)
             frames.feed(for: "lazy").releaseDemand()
             try await Self.waitUntil { cameras.statistics(for: "lazy")?.phase == .idle }
-            group.cancelAll()
         }
     }
 
@@ -93,8 +98,7 @@ struct SupervisionTests {
         settings.maxReconnectAttempts = 3
         settings.maxFrameAge = 0
         let cameras = LocalCameras(cameras: [settings], frames: FrameHub(), logger: .init(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cameras.run() }
+        try await Self.whileRunning(cameras) {
             try await Self.waitUntil { cameras.statistics(for: "broken")?.phase == .reconnecting }
             try await Self.waitUntil { cameras.statistics(for: "broken")?.phase == .failed }
             let statistics = try #require(cameras.statistics(for: "broken"))
@@ -103,7 +107,6 @@ struct SupervisionTests {
             #expect(statistics.framesCaptured == 0)
             #expect(!statistics.isConnected)
             #expect(statistics.lastError?.contains("cannot read folder") == true)
-            group.cancelAll()
         }
     }
 
@@ -113,8 +116,7 @@ struct SupervisionTests {
         settings.height = 32
         settings.fps = 50
         let cameras = LocalCameras(cameras: [settings], frames: FrameHub(), logger: .init(label: "test"))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cameras.run() }
+        try await Self.whileRunning(cameras) {
             try await Self.waitUntil { (cameras.statistics(for: "tp")?.framesCaptured ?? 0) >= 5 }
             let statistics = try #require(cameras.statistics(for: "tp"))
             #expect(statistics.phase == .streaming)
@@ -122,7 +124,6 @@ struct SupervisionTests {
             #expect(statistics.connectionErrors == 0)
             #expect(statistics.lastFrameAge()! < 1)
             #expect(cameras.statistics(for: "unknown") == nil)
-            group.cancelAll()
         }
     }
 
