@@ -123,7 +123,18 @@ struct RouteTests {
             }
             test.publish()
             try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(String(buffer: response.body).contains(#"camhub_frames_in_total{camera="testpattern"} 4"#))
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"camhub_frames_in_total{camera="testpattern"} 4"#))
+                // A local camera's capture, in seed 001's terms.
+                #expect(text.contains(#"camhub_capture_frames_total{camera="testpattern"} 4"#))
+                #expect(text.contains(#"camhub_capture_connected{camera="testpattern"} 1"#))
+                #expect(text.contains(#"camhub_capture_connection_errors_total{camera="testpattern"} 0"#))
+            }
+            // A restart starts the camera's counters again; the exported counter keeps counting up.
+            test.hub.localCameras.restart("testpattern")
+            test.publish()
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(String(buffer: response.body).contains(#"camhub_capture_frames_total{camera="testpattern"} 5"#))
             }
         }
     }

@@ -23,6 +23,11 @@ final class HubMetrics: Sendable {
     static var fps: MetricNameDescriptor { name("camera_fps", "", "Frames per second published") }
     static var residentBytes: MetricNameDescriptor { name("process_resident", "bytes", "Resident set size of the hub process") }
     static var uptime: MetricNameDescriptor { name("uptime", "seconds", "Seconds since the hub started") }
+    static var captured: MetricNameDescriptor { name("capture_frames", "total", "Frames a local camera's source delivered") }
+    static var dropped: MetricNameDescriptor { name("capture_frames_dropped", "total", "Frames a local camera's source delivered that were not usable JPEGs") }
+    static var connectionErrors: MetricNameDescriptor { name("capture_connection_errors", "total", "Times a local camera's source failed or ended") }
+    static var connected: MetricNameDescriptor { name("capture_connected", "", "1 while a local camera's source delivers frames, else 0") }
+    static var reconnectAttempts: MetricNameDescriptor { name("capture_reconnect_attempts", "", "Failed tries in a row of a local camera's source") }
 
     func render(_ hub: Hub) -> [UInt8] {
         let now = FrameTimestamp.now()
@@ -35,17 +40,28 @@ final class HubMetrics: Sendable {
             registry.makeGauge(descriptor: Self.viewers, labels: labels).set(to: Double(stats.viewers))
             registry.makeGauge(descriptor: Self.fps, labels: labels).set(to: stats.framesPerSecond)
         }
+        for camera in hub.localCameras.cameras {
+            guard let capture = hub.localCameras.statistics(for: camera.id) else { continue }
+            let labels = [("camera", camera.id)]
+            advance(Self.captured, labels, to: capture.framesCaptured)
+            advance(Self.dropped, labels, to: capture.framesDropped)
+            advance(Self.connectionErrors, labels, to: capture.connectionErrors)
+            registry.makeGauge(descriptor: Self.connected, labels: labels).set(to: capture.isConnected ? 1 : 0)
+            registry.makeGauge(descriptor: Self.reconnectAttempts, labels: labels).set(to: Double(capture.reconnectAttempts))
+        }
         registry.makeGauge(descriptor: Self.residentBytes).set(to: Double(SystemUsage.residentBytes()))
         registry.makeGauge(descriptor: Self.uptime).set(to: hub.uptime)
         return registry.emitToBuffer()
     }
 
+    /// Moves a counter on by what `total` grew since the last scrape. A total that went down was
+    /// reset (a camera restarted or was added again), so all of it is new.
     private func advance(_ descriptor: MetricNameDescriptor, _ labels: [(String, String)], to total: UInt64) {
         let key = descriptor.name + labels.map { "|\($0.0)=\($0.1)" }.joined()
         let delta = exported.withLock { exported -> UInt64 in
             let previous = exported[key] ?? 0
-            exported[key] = max(previous, total)
-            return total > previous ? total - previous : 0
+            exported[key] = total
+            return total >= previous ? total - previous : total
         }
         let counter = registry.makeCounter(descriptor: descriptor, labels: labels)
         if delta > 0 { counter.increment(by: Int64(delta)) }
