@@ -8,21 +8,35 @@ public final class SystemUsage: Sendable {
         var total: UInt64
     }
 
-    private let lastSample = Mutex<CPUSample?>(nil)
+    private struct Window {
+        var start: CPUSample?
+        var startedAt: ContinuousClock.Instant?
+        var lastPercent: Double?
+    }
 
-    public init() {}
+    private let window = Mutex(Window())
+    /// Readers within this time of the last measurement share its figure, so `/health`,
+    /// `/hub/stats` and the CPU policy polled together do not shorten each other's windows.
+    public let minimumWindow: Duration
 
-    /// Host CPU use in percent since the previous call (or since boot on the first call).
-    public func cpuPercent() -> Double {
-        guard let sample = Self.readCPU() else { return 0 }
-        let previous = lastSample.withLock { last -> CPUSample? in
-            defer { last = sample }
-            return last
+    public init(minimumWindow: Duration = .seconds(1)) {
+        self.minimumWindow = minimumWindow
+    }
+
+    /// Host CPU use in percent over the window since the previous measurement (since boot for the
+    /// first), or that measurement's figure when it is younger than `minimumWindow`.
+    public func cpuPercent(now: ContinuousClock.Instant = .now) -> Double {
+        window.withLock { window in
+            if let lastPercent = window.lastPercent, let startedAt = window.startedAt, now - startedAt < minimumWindow {
+                return lastPercent
+            }
+            guard let sample = Self.readCPU() else { return window.lastPercent ?? 0 }
+            let busy = sample.busy - (window.start?.busy ?? 0)
+            let total = sample.total - (window.start?.total ?? 0)
+            let percent = total > 0 ? (Double(busy) / Double(total) * 1000).rounded() / 10 : (window.lastPercent ?? 0)
+            window = Window(start: sample, startedAt: now, lastPercent: percent)
+            return percent
         }
-        let busy = sample.busy - (previous?.busy ?? 0)
-        let total = sample.total - (previous?.total ?? 0)
-        guard total > 0 else { return 0 }
-        return (Double(busy) / Double(total) * 1000).rounded() / 10
     }
 
     /// Host memory in use, in percent: (MemTotal - MemAvailable) / MemTotal.
