@@ -38,6 +38,11 @@ def test_an_on_demand_camera_runs_only_while_watched(start_hub):
     time.sleep(1)
     assert capture(hub)["frames_captured"] == stopped["frames_captured"]
 
+    # Asking about the idle camera's frame wakes it: the answer is the missing model, not "no frame".
+    asked = requests.post(hub.url("/cameras/lazy/ask"), json={"question": "Anyone there?"}, timeout=10)
+    assert asked.status_code == 503 and asked.json()["error"]["code"] == "no_vision_model"
+    wait_for(lambda: capture(hub)["state"] == "idle", timeout=15)
+
     # A snapshot wakes it too, and gets a fresh frame rather than the last one from before.
     snapshot = requests.get(hub.url("/cameras/lazy/snapshot.jpg"), timeout=10)
     assert snapshot.status_code == 200 and snapshot.content[:2] == b"\xff\xd8"

@@ -24,7 +24,11 @@ struct AnalysisController {
         let body = try await JSONObject.read(request, limit: 16 * 1024)
         let question = body.string("question", required: true, length: 1...500)
         try body.check()
-        guard let frame = hub.frames.existingFeed(for: camera.id)?.newest else {
+        // A local camera may be on demand and idle: asking wakes it and waits for its first frame.
+        let newest = camera.kind == .local
+            ? try await SnapshotResponse.newestOrFirst(hub.frames.feed(for: camera.id))
+            : hub.frames.existingFeed(for: camera.id)?.newest
+        guard let frame = newest else {
             throw APIError(.conflict, code: "no_frame", "camera '\(camera.id)' has no frame to ask about yet")
         }
         let record = try await hub.analyze(frame, task: .vqa, question: question)
