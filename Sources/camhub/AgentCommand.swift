@@ -34,8 +34,8 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Where the camera is.")
     var location: String = "edge"
 
-    @Option(help: "Frame width (test pattern).") var width: Int = 640
-    @Option(help: "Frame height (test pattern).") var height: Int = 480
+    @Option(help: "Frame width: the test pattern's, or what ffmpeg and V4L2 sources are asked for.") var width: Int = 640
+    @Option(help: "Frame height, likewise.") var height: Int = 480
     @Option(help: "Frames per second, 1 to 60.") var fps: Int = 15
     @Option(name: .customLong("jpeg-quality"), help: "JPEG quality, 1 to 100.") var jpegQuality: Int = 80
 
