@@ -9,6 +9,7 @@ import requests
 from PIL import Image
 
 from conftest import wait_for
+from ipcamera import IPCamera
 
 
 def ffmpeg_children(pid: int) -> list[str]:
@@ -39,54 +40,10 @@ def test_a_video_file_plays_as_a_camera_and_its_ffmpeg_goes_with_the_hub(start_h
     assert leftover == [], leftover
 
 
-class PasswordCamera:
-    """An MJPEG IP camera that wants HTTP basic auth (admin / s3cret)."""
-
-    def __init__(self):
-        import base64
-        import threading
-        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-        out = io.BytesIO()
-        Image.new("RGB", (160, 120), (20, 200, 20)).save(out, "JPEG")
-        frame = out.getvalue()
-        expected = "Basic " + base64.b64encode(b"admin:s3cret").decode()
-        camera = self
-        self.stopped = False
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                if self.headers.get("Authorization") != expected:
-                    self.send_response(401)
-                    self.send_header("WWW-Authenticate", 'Basic realm="camera"')
-                    self.end_headers()
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=b")
-                self.end_headers()
-                try:
-                    while not camera.stopped:
-                        self.wfile.write(b"--b\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(frame) + frame + b"\r\n")
-                        time.sleep(0.1)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.stopped = True
-        self.server.shutdown()
-        self.server.server_close()
-
-
 def test_a_password_never_shows_in_ps_or_the_api(start_hub):
-    camera = PasswordCamera()
+    out = io.BytesIO()
+    Image.new("RGB", (160, 120), (20, 200, 20)).save(out, "JPEG")
+    camera = IPCamera(0, [out.getvalue()], credentials=("admin", "s3cret"))
     try:
         source = f"ffmpeg:http://admin:s3cret@127.0.0.1:{camera.port}/video"
         direct = f"http://admin:s3cret@127.0.0.1:{camera.port}/video"
@@ -110,7 +67,7 @@ def test_a_password_never_shows_in_ps_or_the_api(start_hub):
         assert "s3cret" not in requests.get(hub.url("/status"), timeout=5).text
         assert "s3cret" not in hub.output()
     finally:
-        camera.close()
+        camera.kill()
 
 
 def test_removing_an_ffmpeg_camera_leaves_no_child_and_no_zombie(start_hub, tmp_path):

@@ -2,14 +2,13 @@
 for byte, and the hub reconnects by itself when the camera is killed and comes back."""
 import io
 import socket
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 from PIL import Image
 
 from conftest import free_port, wait_for
+from ipcamera import IPCamera
 
 
 def jpegs(color_base: int) -> list[bytes]:
@@ -19,45 +18,6 @@ def jpegs(color_base: int) -> list[bytes]:
         Image.new("RGB", (160, 120), (color_base, 40 * i, 255 - 40 * i)).save(out, "JPEG", quality=90)
         frames.append(out.getvalue())
     return frames
-
-
-class IPCamera:
-    """A tiny MJPEG server, like an IP camera: boundary `myboundary`, Content-Length on each part."""
-
-    def __init__(self, port: int, frames: list[bytes]):
-        self.frames = frames
-        camera = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                self.send_response(200)
-                self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=myboundary")
-                self.end_headers()
-                index = 0
-                try:
-                    while not camera.stopped:
-                        frame = camera.frames[index % len(camera.frames)]
-                        self.wfile.write(b"--myboundary\r\nContent-Type: image/jpeg\r\nContent-Length: %d\r\n\r\n" % len(frame))
-                        self.wfile.write(frame + b"\r\n")
-                        self.wfile.flush()
-                        index += 1
-                        time.sleep(0.1)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
-
-        self.stopped = False
-        ThreadingHTTPServer.allow_reuse_address = True
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.server.daemon_threads = True
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def kill(self):
-        self.stopped = True
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def snapshot(hub) -> bytes | None:

@@ -12,28 +12,24 @@ public final class CaptureOutput: Sendable {
     public let feed: CameraFeed
     /// How recent the last real frame must be for the source to count as connected.
     public let connectedWithin: TimeInterval
-    private let state: Mutex<State>
-
-    struct State {
-        var statistics: CaptureStatistics
-    }
+    private let counts: Mutex<CaptureStatistics>
 
     public init(feed: CameraFeed, connectedWithin: TimeInterval = 5, startedAt: Date = Date()) {
         self.feed = feed
         self.connectedWithin = connectedWithin
-        state = Mutex(State(statistics: CaptureStatistics(startedAt: startedAt)))
+        counts = Mutex(CaptureStatistics(startedAt: startedAt))
     }
 
     /// Hands a frame from the source to the feed and counts it.
     @discardableResult
     public func publish(jpeg: [UInt8], width: Int, height: Int) -> Frame {
         let frame = feed.publish(jpeg: jpeg, width: width, height: height)
-        state.withLock { state in
-            state.statistics.framesCaptured += 1
-            state.statistics.lastFrameAt = Date(timeIntervalSince1970: frame.timestamp.seconds)
-            if state.statistics.phase != .streaming {
-                state.statistics.phase = .streaming
-                state.statistics.reconnectAttempts = 0
+        counts.withLock { counts in
+            counts.framesCaptured += 1
+            counts.lastFrameAt = Date(timeIntervalSince1970: frame.timestamp.seconds)
+            if counts.phase != .streaming {
+                counts.phase = .streaming
+                counts.reconnectAttempts = 0
             }
         }
         return frame
@@ -41,11 +37,11 @@ public final class CaptureOutput: Sendable {
 
     /// Counts a frame the source produced but could not use (not a JPEG, cut short, undecodable).
     public func drop() {
-        state.withLock { $0.statistics.framesDropped += 1 }
+        counts.withLock { $0.framesDropped += 1 }
     }
 
     public func statistics(now: Date = Date()) -> CaptureStatistics {
-        var statistics = state.withLock { $0.statistics }
+        var statistics = counts.withLock { $0 }
         statistics.isConnected = statistics.phase == .streaming
             && statistics.lastFrameAt.map { now.timeIntervalSince($0) <= connectedWithin } == true
         return statistics
@@ -54,20 +50,20 @@ public final class CaptureOutput: Sendable {
     // MARK: The supervisor's side
 
     func moved(to phase: CapturePhase) {
-        state.withLock { $0.statistics.phase = phase }
+        counts.withLock { $0.phase = phase }
     }
 
     /// The source failed or ended: one more connection error, and the supervisor will try again
     /// (`reconnectAttempts` is the tries in a row) or give up.
     func failed(_ error: String, reconnectAttempt: Int?) {
-        state.withLock { state in
-            state.statistics.connectionErrors += 1
-            state.statistics.lastError = error
+        counts.withLock { counts in
+            counts.connectionErrors += 1
+            counts.lastError = error
             if let reconnectAttempt {
-                state.statistics.reconnectAttempts = reconnectAttempt
-                state.statistics.phase = .reconnecting
+                counts.reconnectAttempts = reconnectAttempt
+                counts.phase = .reconnecting
             } else {
-                state.statistics.phase = .failed
+                counts.phase = .failed
             }
         }
     }
