@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "CamHubCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
             swiftSettings: strictSwift6
         ),

@@ -3,7 +3,9 @@ import json
 import subprocess
 import time
 
+import pytest
 import requests
+import websocket
 
 from conftest import BINARY, free_port
 from mjpeg import MJPEGReader, stalled_viewer
@@ -38,6 +40,29 @@ def test_sigterm_with_viewers_connected_exits_zero(start_hub):
         live.close()
         stuck.close()
     assert time.monotonic() - started < 10
+
+
+@pytest.mark.parametrize("path, greeting", [
+    ("/ws/live", '{"cameras": [{"id": "testpattern"}]}'),
+    ("/cameras/testpattern/ws", None),
+    ("/video-input-stream", b"\x07\x00\x00\x00"),
+    ("/socket.io/?EIO=4&transport=websocket", "40"),
+])
+def test_sigterm_with_a_websocket_client_that_stopped_reading_exits_promptly(start_hub, path, greeting):
+    hub = start_hub()
+    ws = websocket.create_connection(hub.base.replace("http", "ws") + path, timeout=5)
+    if isinstance(greeting, bytes):
+        ws.send_binary(greeting)
+    elif greeting:
+        ws.send(greeting)
+    time.sleep(1)  # frames or packets pile up unread in the socket
+    started = time.monotonic()
+    try:
+        assert hub.stop(timeout=10) == 0
+    finally:
+        ws.close()
+    # The close handshake waits 2 s at most for a client that does not answer.
+    assert time.monotonic() - started < 5
 
 
 def test_bad_config_value_exits_2_naming_the_key(tmp_path):

@@ -10,7 +10,10 @@ import time
 import pytest
 import requests
 import socketio
+import websocket
 from PIL import Image
+
+from conftest import wait_for
 
 DETECTION = {
     "type": "detection_result",
@@ -249,3 +252,50 @@ def test_garbage_closes_the_session_and_the_hub_keeps_serving(hub):
     client.connect(hub.base)
     assert client.call("lpr_data", DETECTION, timeout=10)["success"] is True
     client.disconnect()
+
+
+def open_engine_io_websocket(hub):
+    """A raw Engine.IO v4 WebSocket with its Socket.IO namespace connected, as python-socketio
+    opens one with `transports=["websocket"]`."""
+    ws = websocket.create_connection(hub.base.replace("http", "ws") + "/socket.io/?EIO=4&transport=websocket", timeout=10)
+    assert ws.recv().startswith('0{"sid":"')
+    ws.send("40")
+    assert ws.recv().startswith('40{"sid":"')
+    return ws
+
+
+def close_code(ws) -> tuple[int, str]:
+    """Reads until the server's close frame and returns its code and reason."""
+    while True:
+        opcode, data = ws.recv_data(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            return int.from_bytes(data[:2], "big"), data[2:].decode()
+
+
+def test_an_oversized_socketio_message_over_websocket_is_closed_with_1009(hub):
+    ws = open_engine_io_websocket(hub)
+    event = json.dumps(["lpr_data", {**DETECTION, "annotated_image": "A" * 2_000_000}])
+    ws.send("42" + event)
+    code, reason = close_code(ws)
+    assert code == 1009, (code, reason)
+    assert "max_payload_bytes" in reason
+    ws.close()
+    # Just under the limit is still accepted and answered.
+    ws = open_engine_io_websocket(hub)
+    ws.send("421" + json.dumps(["lpr_data", {**DETECTION, "annotated_image": "A" * 900_000}]))
+    ack = wait_for(lambda: (m := ws.recv()).startswith("431") and m)  # after any broadcast events
+    assert json.loads(ack[3:])[0]["success"] is True
+    ws.close()
+    assert requests.get(hub.url("/api/test"), timeout=5).status_code == 200
+
+
+@pytest.mark.parametrize("message, expected", [("4\u00ffnot a packet", 1002), ("9", 1002), (b"\x01\x02", 1003)])
+def test_protocol_errors_over_websocket_close_with_the_code_that_says_so(hub, message, expected):
+    ws = open_engine_io_websocket(hub)
+    if isinstance(message, bytes):
+        ws.send_binary(message)
+    else:
+        ws.send(message)
+    code, _ = close_code(ws)
+    assert code == expected
+    ws.close()

@@ -13,7 +13,7 @@ public struct SQLiteAnalysisRepository: AnalysisRepository {
     public func add(
         cameraID: CameraID, task: AnalysisTask, question: String?, answer: AnalysisAnswer, frameTime: Date, at time: Date
     ) async throws -> AnalysisRecord {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO analysis_results (camera_id, task, question, text, latency, tokens_per_second, model, frame_time, created_at)
@@ -30,7 +30,7 @@ public struct SQLiteAnalysisRepository: AnalysisRepository {
     }
 
     public func results(for cameraID: CameraID, limit: Int) async throws -> [AnalysisRecord] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM analysis_results WHERE camera_id = ? ORDER BY id DESC LIMIT ?", arguments: [cameraID, limit]
             ).map { row in

@@ -12,29 +12,29 @@ public struct SQLiteCameraRepository: CameraRepository {
 
     public func create(_ camera: Camera) async throws {
         do {
-            try await database.pool.write { db in try Self.insert(camera, into: db, replacing: false) }
+            try await database.write { db in try Self.insert(camera, into: db, replacing: false) }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw CamHubError.conflict("camera '\(camera.id)' already exists")
         }
     }
 
     public func upsert(_ camera: Camera) async throws {
-        try await database.pool.write { db in try Self.insert(camera, into: db, replacing: true) }
+        try await database.write { db in try Self.insert(camera, into: db, replacing: true) }
     }
 
     public func camera(id: CameraID) async throws -> Camera? {
-        try await database.pool.read { db in try Self.fetch(id, from: db) }
+        try await database.read { db in try Self.fetch(id, from: db) }
     }
 
     public func list() async throws -> [Camera] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM cameras ORDER BY id").map(Self.camera(from:))
         }
     }
 
     @discardableResult
     public func delete(id: CameraID) async throws -> Bool {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(sql: "DELETE FROM cameras WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
@@ -42,7 +42,7 @@ public struct SQLiteCameraRepository: CameraRepository {
 
     @discardableResult
     public func update(id: CameraID, _ change: @Sendable (inout Camera) throws -> Void) async throws -> Camera {
-        try await database.pool.write { db in
+        try await database.write { db in
             guard var camera = try Self.fetch(id, from: db) else {
                 throw CamHubError.notFound("camera '\(id)' not found")
             }

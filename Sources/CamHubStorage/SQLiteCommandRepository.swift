@@ -12,7 +12,7 @@ public struct SQLiteCommandRepository: CommandRepository {
     }
 
     public func enqueue(_ request: CommandRequest, for cameraID: CameraID, at time: Date) async throws -> CameraCommand {
-        try await database.pool.write { db in
+        try await database.write { db in
             try db.execute(
                 sql: "INSERT INTO commands (camera_id, type, value, reason, state, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [cameraID, request.type.rawValue, try JSONColumn.encode(request.value), request.reason,
@@ -26,14 +26,14 @@ public struct SQLiteCommandRepository: CommandRepository {
     }
 
     public func commands(for cameraID: CameraID) async throws -> [CameraCommand] {
-        try await database.pool.read { db in
+        try await database.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM commands WHERE camera_id = ? ORDER BY id", arguments: [cameraID])
                 .map(Self.command(from:))
         }
     }
 
     public func takeQueued(for cameraID: CameraID, at time: Date) async throws -> [CameraCommand] {
-        try await database.pool.write { db in
+        try await database.write { db in
             let rows = try Row.fetchAll(
                 db, sql: "SELECT * FROM commands WHERE camera_id = ? AND state = ? ORDER BY id",
                 arguments: [cameraID, CommandState.queued.rawValue]

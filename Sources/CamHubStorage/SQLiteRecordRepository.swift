@@ -13,7 +13,7 @@ public struct SQLiteRecordRepository: RecordRepository {
 
     public func add(detections: [DetectionRecord], healthReports: [HealthReport]) async throws {
         do {
-            try await database.pool.write { db in
+            try await database.write { db in
                 let detection = try db.cachedStatement(sql: """
                     INSERT INTO detections (id, camera_id, checkpoint_id, timestamp, received_at, vehicles_count, plates_count,
                         plates, processing_time_ms, details, annotated_image, cropped_plates)
@@ -71,13 +71,13 @@ public struct SQLiteRecordRepository: RecordRepository {
         _ = arguments.append(contentsOf: [query.limit, query.offset])
         let sql = "SELECT d.* FROM \(from) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?"
         let bound = arguments
-        return try await database.pool.read { db in
+        return try await database.read { db in
             try Row.fetchAll(db, sql: sql, arguments: bound).map(Self.detection(from:))
         }
     }
 
     public func healthReports(cameraID: CameraID?, limit: Int) async throws -> [HealthReport] {
-        try await database.pool.read { db in
+        try await database.read { db in
             let rows = if let cameraID {
                 try Row.fetchAll(db, sql: "SELECT * FROM health_reports WHERE camera_id = ? ORDER BY received_at DESC, rowid DESC LIMIT ?", arguments: [cameraID, limit])
             } else {
@@ -95,7 +95,7 @@ public struct SQLiteRecordRepository: RecordRepository {
 
     public func statistics(now: Date, topPlates: Int) async throws -> RecordStatistics {
         let dayAgo = now.addingTimeInterval(-24 * 3600).timeIntervalSince1970
-        return try await database.pool.read { db in
+        return try await database.read { db in
             func counts(_ sql: String, _ arguments: StatementArguments = []) throws -> [RecordStatistics.Count] {
                 try Row.fetchAll(db, sql: sql, arguments: arguments).map { RecordStatistics.Count($0[0], $0[1]) }
             }

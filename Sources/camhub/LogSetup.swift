@@ -4,16 +4,20 @@ import Logging
 
 /// Sends logs to standard error and, when configured, to the log file.
 enum LogSetup {
-    static func bootstrap(configuration: HubConfiguration, paths: HubPaths) throws -> Logger {
+    /// The logger, and the log file (nil for console only) so SIGHUP can reopen it.
+    static func bootstrap(configuration: HubConfiguration, paths: HubPaths) -> (Logger, LogFile?) {
         let level = Logger.Level(rawValue: configuration.logging.level) ?? .info
-        let sink = try configuration.logging.file.isEmpty ? nil : FileLogHandler.Sink(url: paths.resolve(configuration.logging.file))
+        let logging = configuration.logging
+        // Never fatal: a file that cannot be written is said once on standard error.
+        let file = logging.file.isEmpty
+            ? nil : LogFile(settings: .init(url: paths.resolve(logging.file), maxBytes: logging.maxBytes, keep: logging.keep))
         LoggingSystem.bootstrap { label in
             var handlers: [any LogHandler] = [StreamLogHandler.standardError(label: label)]
-            if let sink { handlers.append(FileLogHandler(label: label, sink: sink)) }
+            if let file { handlers.append(FileLogHandler(label: label, file: file)) }
             var handler = MultiplexLogHandler(handlers)
             handler.logLevel = level
             return handler
         }
-        return Logger(label: "camhub")
+        return (Logger(label: "camhub"), file)
     }
 }

@@ -28,11 +28,14 @@ struct ServeCommand: AsyncParsableCommand {
     var logLevel: String?
 
     func run() async throws {
+        // Everything camhub creates (config, database, log, blobs, secrets) is for its own user only.
+        umask(0o077)
         let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
         let (configuration, paths) = try Self.loadConfiguration(dataDirectory: dataDirectory, config: config, overrides: overrides)
-        let logger = try LogSetup.bootstrap(configuration: configuration, paths: paths)
+        let (logger, logFile) = LogSetup.bootstrap(configuration: configuration, paths: paths)
         try await HubServer.run(
-            configuration: configuration, paths: paths, environment: ProcessInfo.processInfo.environment, overrides: overrides, logger: logger
+            configuration: configuration, paths: paths, environment: ProcessInfo.processInfo.environment, overrides: overrides,
+            logger: logger, logFile: logFile
         )
     }
 

@@ -54,21 +54,27 @@ struct FFmpegSourceTests {
         #expect(HTTPMJPEGSource.basicAuthorization("http://10.0.0.5/video") == nil)
     }
 
-    @Test func aPasswordGoesInAPrivateScriptNotOnTheCommandLine() throws {
-        let source = FFmpegSource(input: "rtsp://admin:it's-s3cret@10.0.0.5/stream", settings: Self.settings)
-        #expect(source.hasPassword)
-        let script = try #require(try source.writeScriptIfNeeded())
-        defer { try? FileManager.default.removeItem(at: script) }
-        let arguments = source.arguments(script: script.path)
-        #expect(!arguments.joined(separator: " ").contains("s3cret"))
-        #expect(arguments.contains("concat") && arguments.contains(script.path))
-        let attributes = try FileManager.default.attributesOfItem(atPath: script.path)
-        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-        let text = try String(contentsOf: script, encoding: .utf8)
-        #expect(text == "ffconcat version 1.0\nfile 'rtsp://admin:it'\\''s-s3cret@10.0.0.5/stream'\noption rtsp_transport tcp\n")
-        // Without a password nothing is written and the input stays on the command line.
+    @Test func credentialsGoThroughAPipeNeverOnTheCommandLineNorInAFile() {
+        let source = FFmpegSource(input: "rtsp://admin:it's-we#ird@10.0.0.5/stream", settings: Self.settings)
+        #expect(source.hasCredentials)
+        let arguments = source.arguments()
+        #expect(!arguments.joined(separator: " ").contains("we#ird"))
+        #expect(!arguments.joined(separator: " ").contains("admin"))
+        #expect(arguments.contains("concat") && arguments[arguments.firstIndex(of: "-i")! + 1] == "pipe:0")
+        #expect(!arguments.contains("-nostdin"))
+        // The password is escaped for ffmpeg, which cuts a URL at a raw '#'.
+        #expect(source.concatScript == "ffconcat version 1.0\nfile 'rtsp://admin:it'\\''s-we%23ird@10.0.0.5/stream'\noption rtsp_transport tcp\n")
+        // A user without a password counts too; a URL without either stays on the command line.
+        #expect(FFmpegSource(input: "http://viewer@10.0.0.5/v", settings: Self.settings).hasCredentials)
         let plain = FFmpegSource(input: "rtsp://10.0.0.5/stream", settings: Self.settings)
-        #expect(try plain.writeScriptIfNeeded() == nil)
+        #expect(!plain.hasCredentials)
         #expect(plain.arguments().contains("rtsp://10.0.0.5/stream"))
+        #expect(plain.arguments().contains("-nostdin"))
+    }
+
+    @Test func aPasswordURLCannotParseIsStillRedactedAndUsed() {
+        #expect(SourceAddress.redacted("ffmpeg:rtsp://admin:we#ird@10.0.0.5/s") == "ffmpeg:rtsp://admin:***@10.0.0.5/s")
+        #expect(HTTPMJPEGSource.basicAuthorization("http://admin:we#ird@10.0.0.5/video") == "Basic " + Data("admin:we#ird".utf8).base64EncodedString())
+        #expect(HTTPMJPEGSource.withoutCredentials("http://admin:we#ird@10.0.0.5/video") == "http://10.0.0.5/video")
     }
 }

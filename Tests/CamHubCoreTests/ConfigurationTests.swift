@@ -66,6 +66,8 @@ struct ConfigurationTests {
         (#"{"server": {"port": "80"}}"#, "server.port"),
         (#"{"server": {"prot": 80}}"#, "server.prot"),
         (#"{"logging": {"level": "loud"}}"#, "logging.level"),
+        (#"{"logging": {"max_bytes": 100}}"#, "logging.max_bytes"),
+        (#"{"logging": {"keep": -1}}"#, "logging.keep"),
         (#"{"hub": {"ring_size": 0}}"#, "hub.ring_size"),
         (#"{"cameras": [{"id": "a", "fps": 0}]}"#, "cameras[0].fps"),
         (#"{"cameras": [{"id": "a"}, {"id": "b", "width": "wide"}]}"#, "cameras[1].width"),

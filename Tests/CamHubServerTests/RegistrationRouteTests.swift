@@ -65,6 +65,28 @@ struct RegistrationRouteTests {
         }
     }
 
+    @Test func credentialsInTheURLAreSealedAndShownAsStars() async throws {
+        let test = try await TestHub()
+        var registration = Self.registration
+        registration["url"] = "rtsp://viewer:we#ird%@p@10.0.0.1:554/s"
+        let body = Self.json(registration)
+        try await test.application().test(.router) { client in
+            let id = try await client.execute(uri: "/register", method: .post, headers: Self.jsonHeaders, body: body) { response in
+                #expect(response.status == .ok)
+                return try #require(try response.json["camera_id"] as? String)
+            }
+            try await client.execute(uri: "/cameras/\(id)/status", method: .get, headers: Self.admin) { response in
+                let config = try #require(try response.json["config"] as? [String: Any])
+                #expect(config["url"] as? String == "rtsp://viewer:***@10.0.0.1:554/s")
+                #expect(!String(buffer: response.body).contains("we#ird"))
+            }
+            let stored = try #require(try await test.hub.cameras.camera(id: id))
+            #expect(stored.settings.url == "rtsp://viewer:***@10.0.0.1:554/s")
+            let sealed = try test.hub.dataKey.open(try #require(stored.sealedCredentials))
+            #expect(sealed.contains("we#ird%@p"))
+        }
+    }
+
     @Test func malformedRegistrationsGet422NamingEveryField() async throws {
         let test = try await TestHub()
         let bad = Self.json(["name": "", "source_type": "betamax", "fps": 0, "resolution": [1], "capabilities": "caption"])

@@ -18,6 +18,7 @@ struct TestHub {
 
     init(
         cameraIDs: [String] = ["testpattern"], vision: (any VisionModel)? = nil,
+        records: any RecordRepository = MemoryRecordRepository(), commands: any CommandRepository = MemoryCommandRepository(),
         configure: (inout HubConfiguration) -> Void = { _ in }
     ) async throws {
         var configuration = HubConfiguration()
@@ -33,9 +34,9 @@ struct TestHub {
             paths: HubPaths(dataDirectory: folder.path, configFile: nil, environment: [:]),
             frames: FrameHub(ringCapacity: 4),
             cameras: repository,
-            commands: MemoryCommandRepository(),
+            commands: commands,
             analyses: MemoryAnalysisRepository(),
-            records: MemoryRecordRepository(),
+            records: records,
             vision: vision.map { AnalysisScheduler(model: $0, maxConcurrent: 2) },
             adminToken: AdminToken(token: Self.adminToken),
             dataKey: DataKey(key: SymmetricKey(size: .bits256)),

@@ -125,24 +125,3 @@ struct CameraRepositoryContractTests {
         #expect(try await repository.list().isEmpty)
     }
 }
-
-@Suite("SQLite database")
-struct HubDatabaseTests {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)/camhub.sqlite")
-
-    @Test func opensInWALModeWithMigrationsApplied() throws {
-        let database = try HubDatabase(url: url)
-        #expect(try database.journalMode() == "wal")
-        #expect(try database.appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records"])
-    }
-
-    @Test func camerasSurviveReopening() async throws {
-        do {
-            let repository = SQLiteCameraRepository(database: try HubDatabase(url: url))
-            try await repository.create(CameraRepositoryContractTests.camera("kept"))
-        }
-        let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
-        #expect(try await reopened.camera(id: "kept")?.name == "Front door")
-        #expect(try HubDatabase(url: url).appliedMigrations() == ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records"])
-    }
-}

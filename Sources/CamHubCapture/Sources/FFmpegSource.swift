@@ -21,13 +21,14 @@ public struct FFmpegSource: FrameSource {
         public let description: String
     }
 
-    /// The command line: no audio, the camera's size and rate, JPEGs of its quality. With a
-    /// `script`, ffmpeg reads the input from that concat script instead of the command line.
-    func arguments(script: String? = nil) -> [String] {
-        var arguments = ["-hide_banner", "-loglevel", "error", "-nostdin"]
-        if let script {
-            arguments += ["-f", "concat", "-safe", "0", "-protocol_whitelist", Self.scriptProtocols, "-i", script]
+    /// The command line: no audio, the camera's size and rate, JPEGs of its quality. An input with
+    /// credentials is not on it: ffmpeg reads it from a concat script on its standard input.
+    func arguments() -> [String] {
+        var arguments = ["-hide_banner", "-loglevel", "error"]
+        if hasCredentials {
+            arguments += ["-f", "concat", "-safe", "0", "-protocol_whitelist", Self.scriptProtocols, "-i", "pipe:0"]
         } else {
+            arguments += ["-nostdin"]
             if input.hasPrefix("rtsp://") { arguments += ["-rtsp_transport", "tcp"] }
             // A file is played at its own pace, over and over, like a camera.
             if input.hasPrefix("/") { arguments += ["-re", "-stream_loop", "-1"] }
@@ -41,57 +42,52 @@ public struct FFmpegSource: FrameSource {
         return arguments
     }
 
-    // MARK: Keeping passwords out of `ps`
+    // MARK: Keeping passwords out of `ps` and off the disk
 
-    /// What the concat script may open.
-    static let scriptProtocols = "file,http,https,tcp,tls,rtsp,rtsps,rtp,srtp,udp,crypto"
+    /// What the concat script may open: the pipe it arrives on, and the camera's protocols.
+    static let scriptProtocols = "pipe,file,http,https,tcp,tls,rtsp,rtsps,rtp,srtp,udp,crypto"
 
-    /// The input has a password, which `ps` would show to every user on the machine.
-    var hasPassword: Bool {
-        URL(string: input)?.password != nil
+    /// The input has a user or password, which `ps` would show to every user on the machine. Found
+    /// by `URLCredentials`, so a password that `URL(string:)` cannot parse counts too.
+    var hasCredentials: Bool {
+        URLCredentials(input)?.userInfo != nil
     }
 
-    /// An ffconcat script naming the input, so it can be given to ffmpeg in a file only camhub can
-    /// read rather than on its command line.
+    /// An ffconcat script naming the input. It goes to ffmpeg through a pipe, so the credentials
+    /// are never on a command line nor in a file.
+    /// The user name and password are percent-encoded, since ffmpeg cuts the URL at a raw `#`, `/`
+    /// or `@` and decodes the escapes.
     var concatScript: String {
-        let quoted = input.replacingOccurrences(of: "'", with: "'\\''")
+        let url = URLCredentials(input)?.percentEncoded ?? input
+        let quoted = url.replacingOccurrences(of: "'", with: "'\\''")
         var script = "ffconcat version 1.0\nfile '\(quoted)'\n"
         if input.hasPrefix("rtsp://") { script += "option rtsp_transport tcp\n" }
         return script
     }
 
-    /// Writes the script (mode 0600) when the input has a password; nil otherwise.
-    func writeScriptIfNeeded() throws -> URL? {
-        guard hasPassword else { return nil }
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-ffmpeg-\(UUID().uuidString).ffconcat")
-        try PrivateFile.write(Data(concatScript.utf8), to: url)
-        return url
-    }
-
     public func run(into output: CaptureOutput) async throws {
-        let script = try writeScriptIfNeeded()
-        // ffmpeg reads the script when it opens its input; it is not needed after that.
-        defer { script.map { try? FileManager.default.removeItem(at: $0) } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = arguments(script: script?.path)
+        process.arguments = arguments()
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
+        let script = hasCredentials ? Pipe() : nil
+        process.standardInput = script ?? FileHandle.nullDevice
         try process.run()
+        if let script {
+            // A few hundred bytes: the pipe's buffer takes them at once, so this never blocks. Closing
+            // the write end is the script's end of file.
+            try? script.fileHandleForWriting.write(contentsOf: Data(concatScript.utf8))
+            try? script.fileHandleForWriting.close()
+        }
         let pid = process.processIdentifier
         let chunks = Self.chunks(of: pipe.fileHandleForReading)
         do {
             try await withTaskCancellationHandler {
                 var parser = MJPEGStreamParser(boundary: "ffmpeg", maxFrameBytes: 16 * 1024 * 1024)
-                var scriptRemoved = false
                 for await chunk in chunks {
                     try Task.checkCancellation()
-                    if let script, !scriptRemoved {
-                        try? FileManager.default.removeItem(at: script)
-                        scriptRemoved = true
-                    }
                     parser.append(chunk)
                     while let jpeg = try parser.next() {
                         guard let header = JPEGHeader(jpeg) else {

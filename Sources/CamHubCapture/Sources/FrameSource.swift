@@ -45,17 +45,8 @@ struct FramePacer {
 
 public enum SourceAddress {
     /// A source string with any password in it replaced, for logs, errors and listings; a URL
-    /// behind `ffmpeg:` included.
+    /// behind `ffmpeg:` included, and one that `URL(string:)` cannot parse too.
     public static func redacted(_ source: String) -> String {
-        if source.hasPrefix("ffmpeg:") {
-            return "ffmpeg:" + redacted(String(source.dropFirst("ffmpeg:".count)))
-        }
-        guard let url = URL(string: source), url.password != nil,
-            var components = URLComponents(url: url, resolvingAgainstBaseURL: false)
-        else {
-            return source
-        }
-        components.password = "***"
-        return components.string ?? source
+        URLCredentials.redact(source)
     }
 }

@@ -55,16 +55,12 @@ public struct HTTPMJPEGSource: FrameSource {
     /// `Basic …` for a URL with `user:password@`, as browsers and curl send it; nil without.
     /// (Cameras that only take digest auth can be read through `ffmpeg:` instead.)
     static func basicAuthorization(_ url: String) -> String? {
-        guard let components = URLComponents(string: url), let user = components.user else { return nil }
-        let credentials = "\(user):\(components.password ?? "")"
-        return "Basic " + Data(credentials.utf8).base64EncodedString()
+        guard let credentials = URLCredentials(url), let user = credentials.username else { return nil }
+        return "Basic " + Data("\(user):\(credentials.password ?? "")".utf8).base64EncodedString()
     }
 
     /// The URL without its user and password, which then travel only in the header.
     static func withoutCredentials(_ url: String) -> String {
-        guard var components = URLComponents(string: url), components.user != nil else { return url }
-        components.user = nil
-        components.password = nil
-        return components.string ?? url
+        URLCredentials(url)?.withoutUserInfo ?? url
     }
 }

@@ -88,8 +88,11 @@ public enum ConfigurationLoader {
         }
         let defaults = HubConfiguration()
         do {
-            try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try encode(defaults).write(to: file, options: .atomic)
+            try PrivateFile.writeAtomically(try encode(defaults), to: file)
+        } catch where OutOfSpace.matches(error) {
+            // A hub that cannot write its first config file still starts, on the defaults; the
+            // file is written by the first start that has room.
+            FileHandle.standardError.write(Data("camhub: the disk is full: \(file.path) was not written; running on the defaults\n".utf8))
         } catch {
             throw ConfigurationError(key: "(file)", "cannot write defaults to \(file.path): \(error.localizedDescription)")
         }

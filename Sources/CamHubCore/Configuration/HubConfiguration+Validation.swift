@@ -25,6 +25,11 @@ extension HubConfiguration {
             LoggingSettings.levels.contains(logging.level), "logging.level",
             "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"
         )
+        try check(
+            logging.maxBytes == 0 || (65536...1_073_741_824).contains(logging.maxBytes), "logging.max_bytes",
+            "must be 0 (never rotate) or between 65536 and 1073741824, got \(logging.maxBytes)"
+        )
+        try check((0...100).contains(logging.keep), "logging.keep", "must be between 0 and 100, got \(logging.keep)")
         try check((1...120).contains(hub.ringSize), "hub.ring_size", "must be between 1 and 120, got \(hub.ringSize)")
         try check(
             (1024...268_435_456).contains(hub.maxFrameBytes), "hub.max_frame_bytes",

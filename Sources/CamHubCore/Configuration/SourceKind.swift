@@ -1,5 +1,3 @@
-import Foundation
-
 /// What a camera's `source` string names: the one place that reads those strings.
 public enum SourceKind: Sendable, Equatable {
     /// `testpattern`: the built-in moving picture.
@@ -42,6 +40,6 @@ public enum SourceKind: Sendable, Equatable {
     }
 
     private static func hasHost(_ source: String) -> Bool {
-        URL(string: source)?.host?.isEmpty == false
+        URLCredentials(source)?.hostAndPort.isEmpty == false
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The vision-language model for `caption` and `vqa`: any OpenAI-compatible chat-completions server
 /// (llama.cpp, Ollama, vLLM). With no `url` the hub answers such requests with a clear 503.

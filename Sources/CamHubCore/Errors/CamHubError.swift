@@ -15,6 +15,8 @@ public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let tooLarge = Code(rawValue: "too_large")
         public static let unavailable = Code(rawValue: "unavailable")
         public static let storage = Code(rawValue: "storage")
+        /// The disk (or the database) is full: nothing could be written.
+        public static let insufficientStorage = Code(rawValue: "insufficient_storage")
     }
 
     public var code: Code
@@ -32,4 +34,5 @@ public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
     public static func invalid(_ message: String) -> CamHubError { .init(.invalid, message) }
     public static func conflict(_ message: String) -> CamHubError { .init(.conflict, message) }
     public static func unavailable(_ message: String) -> CamHubError { .init(.unavailable, message) }
+    public static func insufficientStorage(_ message: String) -> CamHubError { .init(.insufficientStorage, message) }
 }

@@ -3,7 +3,7 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP reloads the config file, as `POST /server/reload-config` does. SIGUSR1 logs every
+/// SIGHUP reopens the log file and reloads the config file, as `POST /server/reload-config` does. SIGUSR1 logs every
 /// camera's statistics; SIGUSR2 restarts the cameras' sources.
 struct ConfigurationSignals: Service, CustomStringConvertible {
     /// Its name in the service group's logs (the default would print the whole hub).
@@ -18,6 +18,8 @@ struct ConfigurationSignals: Service, CustomStringConvertible {
             for await signal in signals {
                 switch signal {
                 case .sighup:
+                    // For logrotate: lines go to a new file once the old one was moved away.
+                    hub.logFile?.reopen()
                     do {
                         _ = try await hub.reloadConfigurationFile(logger: logger)
                     } catch {

@@ -38,12 +38,14 @@ public struct Hub: Sendable {
     let liveEvents: LiveEvents
     /// MJPEG connections grouped by camera and event loop.
     let mjpegFanOuts = MJPEGFanOuts()
+    /// The log file, reopened on SIGHUP; nil when logging to the console only.
+    let logFile: LogFile?
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, vision: AnalysisScheduler?,
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
-        environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
+        logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
     ) {
         self.configurationStore = ConfigurationStore(configuration)
@@ -76,6 +78,7 @@ public struct Hub: Sendable {
         self.pushTokens = pushTokens
         self.systemUsage = systemUsage
         self.startedAt = startedAt
+        self.logFile = logFile
     }
 
     /// The camera the seed paths (`/video_feed`, `/stream`, `/api/frame`, ...) serve: the first

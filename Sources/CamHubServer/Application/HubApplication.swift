@@ -18,10 +18,19 @@ public enum HubApplication {
     /// with one capture service per local camera.
     public static func build(
         configuration: HubConfiguration, paths: HubPaths, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
-        logger: Logger, shutdown: ShutdownSwitch = ShutdownSwitch(),
+        logger: Logger, logFile: LogFile? = nil, shutdown: ShutdownSwitch = ShutdownSwitch(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName))
+        let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName)) { message in
+            logger.warning("database: \(message)")
+        }
+        let tightened = DataDirectory.tighten(paths.dataDirectory)
+        if !tightened.isEmpty {
+            logger.notice(
+                "the data dir was readable by other users; it is now 0700 and its files 0600",
+                metadata: ["data_dir": "\(paths.dataDirectory.path)", "changed": "\(tightened.count)"]
+            )
+        }
         let hub = Hub(
             configuration: configuration, paths: paths,
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
@@ -33,24 +42,31 @@ public enum HubApplication {
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
             dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
             pushTokens: try PushTokens.load(configuration: configuration, paths: paths),
-            logger: logger, environment: environment, overrides: overrides
+            logger: logger, logFile: logFile, environment: environment, overrides: overrides
         )
         warnAboutOpenPaths(configuration, logger: logger)
-        try await registerLocalCameras(configuration.effectiveCameras, in: hub)
+        do {
+            try await registerLocalCameras(configuration.effectiveCameras, in: hub)
+        } catch where OutOfSpace.matches(error) {
+            // Live video needs no disk: the cameras are captured, and a camera the registry does
+            // not know yet is listed after the next start or config change with room to store it.
+            logger.warning("the disk is full: the configured cameras are captured, but their registry entries were not updated")
+        }
         var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger)]
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
         return try application(
-            hub: hub, shutdown: shutdown, services: services,
+            hub: hub, shutdown: shutdown, services: services, stoppingLast: [DatabaseShutdown(database: database)],
             address: .hostname(configuration.server.host, port: configuration.server.port),
             onServerRunning: onServerRunning, logger: logger
         )
     }
 
     /// The HTTP application around a hub: the router, the WebSocket upgrades, and the services.
+    /// Services stop in reverse order, after the server: `stoppingLast` after all the others.
     public static func application(
-        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [],
+        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [], stoppingLast: [any Service] = [],
         address: BindAddress = .hostname("127.0.0.1", port: 0),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) throws -> some ApplicationProtocol {
@@ -62,10 +78,12 @@ public enum HubApplication {
             server: .http1WebSocketUpgrade(
                 webSocketRouter: upgrades,
                 // A message may carry a whole frame and its length prefix, or a piece of one.
-                configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024))
+                // A client that does not answer the close frame within 2 s is cut off, so a peer
+                // that stopped reading never holds a shutdown up.
+                configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: stoppingLast + [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -30,8 +30,9 @@ extension Hub {
         let old = configuration
         let new = try ConfigurationLoader.effective(file, environment: environment, overrides: overrides)
         if write {
-            try FileManager.default.createDirectory(at: paths.configFile.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try ConfigurationLoader.encode(file).write(to: paths.configFile, options: .atomic)
+            // It holds secrets (tokens, the model's key, camera passwords): 0600. A full disk leaves
+            // the old file and the configuration in force as they were (507).
+            try PrivateFile.writeAtomically(try ConfigurationLoader.encode(file), to: paths.configFile)
         }
         configurationStore.current = new
         try await HubApplication.registerLocalCameras(new.effectiveCameras, in: self)

@@ -37,13 +37,17 @@ struct RegistrationController {
         let metadata = body.stringMap("metadata", maxCount: 64) ?? [:]
         try body.check()
 
+        // Credentials inside the URL are sealed with the others; the registry keeps the URL with
+        // `***` in their place, so no answer or log ever shows them.
+        let urlUserInfo = url.flatMap(URLCredentials.userInfo(of:))
+        let shownURL = url.map(URLCredentials.redact)
         let key = CameraKeys.generate()
         let camera = Camera(
             id: UUID().uuidString.lowercased(), name: name!, location: location!, kind: .registered,
             source: sourceType!, state: .registered, capabilities: capabilities, metadata: metadata,
-            settings: CameraSettings(sourceType: sourceType, url: url, width: resolution.width, height: resolution.height, fps: fps),
+            settings: CameraSettings(sourceType: sourceType, url: shownURL, width: resolution.width, height: resolution.height, fps: fps),
             keyHash: CameraKeys.hash(key),
-            sealedCredentials: try sealCredentials(username: username, password: password)
+            sealedCredentials: try sealCredentials(username: username, password: password, urlUserInfo: urlUserInfo)
         )
         try await hub.cameras.create(camera)
         context.logger.info("camera registered", metadata: ["camera": "\(camera.id)", "name": "\(camera.name)"])
@@ -93,9 +97,11 @@ struct RegistrationController {
         }
     }
 
-    private func sealCredentials(username: String?, password: String?) throws -> String? {
-        guard username?.isEmpty == false || password?.isEmpty == false else { return nil }
-        let json = try JSONEncoder().encode(["username": username ?? "", "password": password ?? ""])
+    private func sealCredentials(username: String?, password: String?, urlUserInfo: String?) throws -> String? {
+        guard username?.isEmpty == false || password?.isEmpty == false || urlUserInfo != nil else { return nil }
+        var fields = ["username": username ?? "", "password": password ?? ""]
+        if let urlUserInfo { fields["url_userinfo"] = urlUserInfo }
+        let json = try JSONEncoder().encode(fields)
         return try hub.dataKey.seal(String(decoding: json, as: UTF8.self))
     }
 

@@ -138,28 +138,73 @@ struct SocketIOController {
             )
             try await outbound.write(.text(server.openPacket(for: session)))
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                while let packets = await session.nextForWebSocket() {
-                    for packet in packets { try await outbound.write(.text(packet)) }
+        // At shutdown the session is closed, which ends the writer, which ends the reader: a client
+        // that has stopped reading cannot hold the hub open.
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    while let packets = await session.nextForWebSocket() {
+                        for packet in packets { try await outbound.write(.text(packet)) }
+                    }
                 }
+                group.addTask {
+                    // A socket that never completed its upgrade leaves the polling session alone;
+                    // otherwise the session ends with its socket, which also ends the writer.
+                    func endSession() async {
+                        if session.transport == .polling {
+                            session.cancelUpgrade()
+                            session.wakeWebSocketWriter()
+                        } else {
+                            await server.close(session)
+                        }
+                    }
+                    do {
+                        try await readWebSocket(inbound, outbound: outbound, session: session, server: server, upgrading: upgrading)
+                    } catch is CancellationError {
+                        // The writer ended first (the session closed); the library closes the socket.
+                    } catch {
+                        guard let (code, reason) = closeCode(for: error) else {
+                            // The library's own (a fragmented message too large, text that is not
+                            // UTF-8) carries its close code: let it close the socket.
+                            await endSession()
+                            throw error
+                        }
+                        // The close code says what went wrong, so the client's log can tell a
+                        // message that was too large from garbage.
+                        context.logger.notice(
+                            "Socket.IO WebSocket closed", metadata: ["sid": "\(session.id)", "code": "\(code)", "reason": "\(reason)"]
+                        )
+                        try? await outbound.close(code, reason: reason)
+                    }
+                    await endSession()
+                }
+                try await group.next()
+                group.cancelAll()
             }
-            group.addTask {
-                do {
-                    try await readWebSocket(inbound, outbound: outbound, session: session, server: server, upgrading: upgrading)
-                } catch {
-                    context.logger.notice("Socket.IO WebSocket ended", metadata: ["sid": "\(session.id)", "error": "\(error)"])
-                }
-                // A socket that never completed its upgrade leaves the polling session alone;
-                // otherwise the session ends with its socket, which also ends the writer.
-                if session.transport == .polling {
-                    session.cancelUpgrade()
-                    session.wakeWebSocketWriter()
-                } else {
-                    await server.close(session)
-                }
-            }
-            try await group.waitForAll()
+        } onGracefulShutdown: {
+            session.close()
+        }
+    }
+
+    /// Why the hub ends a Socket.IO WebSocket, as a close frame.
+    enum WebSocketViolation: Error {
+        case tooLarge(bytes: Int, limit: Int)
+        case binary
+    }
+
+    /// The close frame for a violation camhub found; nil for other errors.
+    static func closeCode(for error: any Error) -> (WebSocketErrorCode, String)? {
+        switch error {
+        case WebSocketViolation.tooLarge(let bytes, let limit):
+            (.messageTooLarge, "message of \(bytes) bytes is over lpr.max_payload_bytes (\(limit))")
+        case WebSocketViolation.binary:
+            (.unacceptableData, "binary messages are not supported")
+        case SocketIOServer.ProtocolViolation.garbage(let reason):
+            (.protocolError, String(reason.prefix(120)))
+        case is EngineIOPacket.DecodingError:
+            (.protocolError, "not an Engine.IO packet")
+        default:
+            nil
         }
     }
 
@@ -167,10 +212,11 @@ struct SocketIOController {
         _ inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, session: EngineIOSession, server: SocketIOServer, upgrading: Bool
     ) async throws {
         var upgrading = upgrading
-        for try await message in inbound.messages(maxSize: server.settings.maxPayload) {
-            guard case .text(let text) = message else {
-                throw SocketIOServer.ProtocolViolation.garbage("binary messages are not supported")
-            }
+        let limit = server.settings.maxPayload
+        // `maxSize` bounds messages in fragments only; a message in one frame is checked here.
+        for try await message in inbound.messages(maxSize: limit) {
+            guard case .text(let text) = message else { throw WebSocketViolation.binary }
+            guard text.utf8.count <= limit else { throw WebSocketViolation.tooLarge(bytes: text.utf8.count, limit: limit) }
             let packet = try EngineIOPacket(decoding: Substring(text))
             if upgrading {
                 switch (packet.kind, packet.data) {

@@ -64,12 +64,22 @@ public struct APIError: Error, HTTPResponseError {
             case .unauthorized: .unauthorized
             case .tooLarge: .contentTooLarge
             case .unavailable: .serviceUnavailable
+            case .insufficientStorage: .insufficientStorage
             default: .internalServerError
             }
         let message = status == .internalServerError ? "internal error" : error.message
         self.init(status, code: error.code.rawValue, message)
     }
 
+    public static func insufficientStorage(_ message: String) -> APIError {
+        APIError(.insufficientStorage, code: CamHubError.Code.insufficientStorage.rawValue, message)
+    }
+
     public static func badRequest(_ message: String) -> APIError { APIError(.badRequest, code: "bad_request", message) }
     public static func unauthorized(_ message: String) -> APIError { APIError(.unauthorized, code: "unauthorized", message) }
+}
+
+extension HTTPResponse.Status {
+    /// 507 (RFC 4918): the server cannot store what the request needs stored.
+    static let insufficientStorage = HTTPResponse.Status(code: 507, reasonPhrase: "Insufficient Storage")
 }

@@ -12,6 +12,10 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch where OutOfSpace.matches(error) {
+            // Expected while the disk is full; the request changed nothing and the hub goes on.
+            context.logger.warning("request refused: the disk is full", metadata: ["path": "\(request.uri.path)"])
+            throw APIError(error as? CamHubError ?? .insufficientStorage(OutOfSpace.message))
         } catch let error as CamHubError {
             if error.code == .storage || APIError(error).status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])

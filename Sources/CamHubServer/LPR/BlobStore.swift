@@ -21,8 +21,7 @@ struct BlobStore: Sendable {
         let name = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() + "." + kind
         let url = directory.appendingPathComponent(name)
         if !FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-            try bytes.write(to: url, options: .atomic)
+            try PrivateFile.writeAtomically(bytes, to: url)
         }
         return name
     }

@@ -132,6 +132,10 @@ final class LPRSocketEvents: SocketIOEventHandler {
             return ["success": false, "error": missing.message, "missing_fields": missing.names]
         case let error as APIError:
             return ["success": false, "error": error.message]
+        case let error where OutOfSpace.matches(error):
+            // The same answer as REST's 507, so an edge device can tell "retry later" from "bad".
+            logger.warning("Socket.IO event refused: the disk is full", metadata: ["event": "\(event)"])
+            return ["success": false, "error": OutOfSpace.message, "code": CamHubError.Code.insufficientStorage.rawValue]
         default:
             logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
             return ["success": false, "error": "the record could not be stored"]

@@ -2,6 +2,7 @@ import CamHubCore
 import Foundation
 import HummingbirdWebSocket
 import NIOCore
+import ServiceLifecycle
 import Synchronization
 
 /// `/ws/live`: every camera the web page shows, over one WebSocket, plus the hub's live events.
@@ -37,6 +38,16 @@ enum LiveSocket {
 
     static func serve(_ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, hub: Hub) async throws {
         let streams = Streams()
+        // At shutdown everything here is cancelled, the waiting read included, so a page whose
+        // socket has stopped reading cannot hold the hub open.
+        try await cancelWhenGracefulShutdown {
+            try await serve(inbound, outbound, hub: hub, streams: streams)
+        }
+    }
+
+    private static func serve(
+        _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, hub: Hub, streams: Streams
+    ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 for await event in hub.liveEvents.subscribe() {
