@@ -67,6 +67,28 @@ let package = Package(
         // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
         // It uses Core's JSON writer only.
         .target(name: "CamHubSocketIO", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
+        // Seed 002's domain: LPR detections and health reports (one validation path for Socket.IO and
+        // REST), their group-committed writer, the image blobs, and the Socket.IO event handler.
+        .target(
+            name: "CamHubLPR",
+            dependencies: [
+                "CamHubCore", "CamHubSocketIO",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        // Seed 003's domain: the push protocol's framing (a pure codec), camera tokens, the counters.
+        .target(
+            name: "CamHubPush",
+            dependencies: [
+                "CamHubCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // Vision-language models (OpenAI-compatible chat completions) and the work queue in front of them.
         .target(
             name: "CamHubAnalysis",
@@ -96,7 +118,7 @@ let package = Package(
         .target(
             name: "CamHubServer",
             dependencies: [
-                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO",
+                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -130,6 +152,16 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "CamHubAgentTests", dependencies: ["CamHubAgent", "CamHubCore", "CamHubCapture"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubLPRTests",
+            dependencies: [
+                "CamHubLPR", "CamHubCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubServerTests",

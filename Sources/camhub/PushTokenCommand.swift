@@ -1,5 +1,6 @@
 import ArgumentParser
 import CamHubCore
+import CamHubPush
 import CamHubServer
 
 /// `camhub push-token <id>`: prints the token a seed 003 camera sends on `/video-input-stream`.

@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 @testable import CamHubServer
 import Foundation
 import Hummingbird
@@ -11,7 +12,9 @@ import Testing
 /// The seed 003 push protocol through a real WebSocket.
 @Suite("WebSocket push ingest")
 struct PushIngestTests {
-    static let le = PushStreamParserTests.le
+    static func le(_ value: UInt32) -> [UInt8] {
+        withUnsafeBytes(of: value.littleEndian, Array.init)
+    }
 
     func makeHub() async throws -> TestHub {
         let test = try await TestHub()

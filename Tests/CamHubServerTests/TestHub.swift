@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 import CamHubAnalysis
 import CamHubCapture
 @testable import CamHubServer

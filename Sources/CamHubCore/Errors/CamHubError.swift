@@ -9,6 +9,8 @@ public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
 
         public static let notFound = Code(rawValue: "not_found")
         public static let badRequest = Code(rawValue: "bad_request")
+        /// A body that is not JSON at all.
+        public static let badJSON = Code(rawValue: "bad_json")
         public static let invalid = Code(rawValue: "invalid")
         public static let conflict = Code(rawValue: "conflict")
         public static let unauthorized = Code(rawValue: "unauthorized")
@@ -31,6 +33,7 @@ public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func notFound(_ message: String) -> CamHubError { .init(.notFound, message) }
     public static func badRequest(_ message: String) -> CamHubError { .init(.badRequest, message) }
+    public static func badJSON(_ message: String) -> CamHubError { .init(.badJSON, message) }
     public static func invalid(_ message: String) -> CamHubError { .init(.invalid, message) }
     public static func conflict(_ message: String) -> CamHubError { .init(.conflict, message) }
     public static func unavailable(_ message: String) -> CamHubError { .init(.unavailable, message) }

@@ -8,6 +8,11 @@ public import Foundation
 /// load of LPR events (`perf record` on `bench/lpr_events.py`). This writer walks the values
 /// directly. The Socket.IO layer uses it for the text it frames, the server for its answers.
 public enum JSONText {
+    /// ISO 8601 with fractional seconds, the form the seeds' Python servers print.
+    public static func timestamp(_ date: Date) -> String {
+        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
+    }
+
     public static func encode(_ value: Any) -> String {
         var out = ""
         out.reserveCapacity(256)

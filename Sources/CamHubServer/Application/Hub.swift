@@ -1,6 +1,8 @@
 import CamHubAnalysis
 import CamHubCapture
 public import CamHubCore
+import CamHubPush
+import CamHubLPR
 import CamHubSocketIO
 public import Foundation
 import Logging

@@ -1,5 +1,6 @@
 import CamHubAnalysis
 public import CamHubCore
+import CamHubPush
 import CamHubCapture
 import CamHubStorage
 import Foundation

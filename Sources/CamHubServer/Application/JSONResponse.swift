@@ -15,9 +15,4 @@ enum JSONResponse {
             body: .init(byteBuffer: ByteBuffer(bytes: data))
         )
     }
-
-    /// ISO 8601 with fractional seconds, the form the seeds' Python servers print.
-    static func timestamp(_ date: Date) -> String {
-        date.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true))
-    }
 }

@@ -83,7 +83,7 @@ struct StoredResultJSON: Encodable {
         try c.encode(record.task.rawValue, forKey: .task)
         try c.encode(record.question, forKey: .question)
         try c.encode(ResultJSON(record: record), forKey: .result)
-        try c.encode(JSONResponse.timestamp(record.frameTime), forKey: .frameTime)
-        try c.encode(JSONResponse.timestamp(record.createdAt), forKey: .createdAt)
+        try c.encode(JSONText.timestamp(record.frameTime), forKey: .frameTime)
+        try c.encode(JSONText.timestamp(record.createdAt), forKey: .createdAt)
     }
 }

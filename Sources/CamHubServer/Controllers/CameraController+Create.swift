@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 import Foundation
 import Hummingbird
 
@@ -31,7 +32,7 @@ extension CameraController {
         return try JSONResponse.make(
             Created(
                 id: camera.id, name: camera.name, location: camera.location, kind: camera.kind.rawValue, source: camera.source,
-                status: hub.status(of: camera).rawValue, createdAt: JSONResponse.timestamp(camera.createdAt),
+                status: hub.status(of: camera).rawValue, createdAt: JSONText.timestamp(camera.createdAt),
                 pushToken: PushTokens.pushID(of: camera.id).map(hub.pushTokens.token(for:))
             ),
             status: .created

@@ -1,5 +1,6 @@
 import CamHubCapture
 import CamHubCore
+import CamHubPush
 import Foundation
 import Hummingbird
 import NIOCore
@@ -60,7 +61,7 @@ struct CameraServerController {
             let lastActive = [lastFrame, camera.lastSeenAt].compactMap { $0 }.max()
             return Listing(
                 id: camera.id, name: camera.name, description: camera.location, kind: camera.kind.rawValue,
-                lastActive: lastActive.map(JSONResponse.timestamp), hasImage: newest != nil
+                lastActive: lastActive.map(JSONText.timestamp), hasImage: newest != nil
             )
         }
         return try JSONResponse.make(cameras)

@@ -75,8 +75,8 @@ struct CommandJSON: Encodable {
         value = command.value
         reason = command.reason
         state = command.state.rawValue
-        createdAt = JSONResponse.timestamp(command.createdAt)
-        deliveredAt = command.deliveredAt.map(JSONResponse.timestamp)
+        createdAt = JSONText.timestamp(command.createdAt)
+        deliveredAt = command.deliveredAt.map(JSONText.timestamp)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -44,7 +44,7 @@ struct FrameUploadController {
             UploadReply(
                 cameraID: camera.id, task: analysis?.task.rawValue, result: analysis.map(ResultJSON.init), frame: .init(frame),
                 processingTime: ((ContinuousClock.now - started).inSeconds * 1000).rounded() / 1000,
-                timestamp: JSONResponse.timestamp(Date())
+                timestamp: JSONText.timestamp(Date())
             )
         )
     }

@@ -127,7 +127,7 @@ struct HealthController {
         return try JSONResponse.make(
             Health(
                 status: "healthy",
-                timestamp: JSONResponse.timestamp(Date()),
+                timestamp: JSONText.timestamp(Date()),
                 uptimeSeconds: (hub.uptime * 100).rounded() / 100,
                 registeredCameras: cameras.count,
                 activeCameras: active.count,

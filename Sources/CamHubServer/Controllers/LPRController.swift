@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubLPR
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -39,7 +40,7 @@ struct LPRController {
         guard let presented = Access.bearerToken(request) else {
             throw APIError.unauthorized("this LPR server needs its token as Authorization: Bearer")
         }
-        guard AdminToken(token: token).matches(presented) else { throw APIError.unauthorized("invalid LPR token") }
+        guard LPRToken(token).matches(presented) else { throw APIError.unauthorized("invalid LPR token") }
     }
 
     /// Runs an ingest call, turning missing fields into the seed's 400.
@@ -55,7 +56,7 @@ struct LPRController {
     }
 
     @Sendable func test(_ request: Request, context: HubRequestContext) async throws -> Response {
-        Self.json(["success": true, "message": "LPR server is running", "timestamp": JSONResponse.timestamp(Date()), "socketio": true])
+        Self.json(["success": true, "message": "LPR server is running", "timestamp": JSONText.timestamp(Date()), "socketio": true])
     }
 
     @Sendable func register(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -119,8 +120,8 @@ struct LPRController {
             [
                 "camera_id": camera.id, "checkpoint_id": camera.metadata["checkpoint_id"] ?? camera.location, "name": camera.name,
                 "status": hub.status(of: camera, now: now).rawValue, "source": camera.source,
-                "last_seen": camera.lastSeenAt.map(JSONResponse.timestamp) ?? NSNull(),
-                "registered_at": JSONResponse.timestamp(camera.createdAt),
+                "last_seen": camera.lastSeenAt.map(JSONText.timestamp) ?? NSNull(),
+                "registered_at": JSONText.timestamp(camera.createdAt),
             ]
         }
         return Self.json(["success": true, "cameras": cameras, "count": cameras.count])

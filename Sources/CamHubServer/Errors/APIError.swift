@@ -23,8 +23,7 @@ public struct APIError: Error, HTTPResponseError {
 
     /// A 422 naming every bad field.
     static func validation(_ problems: [FieldProblem]) -> APIError {
-        let message = problems.map { ($0.field.map { "\($0): " } ?? "") + $0.message }.joined(separator: "; ")
-        return APIError(.unprocessableContent, code: "invalid", message, problems: problems)
+        APIError(.unprocessableContent, code: "invalid", ValidationFailure(problems).message, problems: problems)
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
@@ -58,7 +57,7 @@ public struct APIError: Error, HTTPResponseError {
         let status: HTTPResponse.Status =
             switch error.code {
             case .notFound: .notFound
-            case .badRequest: .badRequest
+            case .badRequest, .badJSON: .badRequest
             case .invalid: .unprocessableContent
             case .conflict: .conflict
             case .unauthorized: .unauthorized

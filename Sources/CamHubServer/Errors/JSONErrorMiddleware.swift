@@ -12,6 +12,8 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             return try await next(request, context)
         } catch let error as APIError {
             throw error
+        } catch let failure as ValidationFailure {
+            throw APIError.validation(failure.problems)
         } catch where OutOfSpace.matches(error) {
             // Expected while the disk is full; the request changed nothing and the hub goes on.
             context.logger.warning("request refused: the disk is full", metadata: ["path": "\(request.uri.path)"])

@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 import HummingbirdWebSocket
 import Logging
 import NIOCore

@@ -1,18 +1,19 @@
-import CamHubCore
-import Foundation
+public import Foundation
 import Synchronization
 
 /// Hub events for the web page (stored detections, analysis results), fanned out to every live
 /// socket. Each subscriber keeps at most `bufferSize` events; a slow one loses the oldest.
-final class LiveEvents: Sendable {
-    static let bufferSize = 100
+public final class LiveEvents: Sendable {
+    public static let bufferSize = 100
+    public init() {}
+
     private let subscribers = Mutex<[UUID: AsyncStream<String>.Continuation]>([:])
 
     /// True while someone listens, so an event nobody would receive need not be built.
-    var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
+    public var hasSubscribers: Bool { subscribers.withLock { !$0.isEmpty } }
 
     /// A stream of event JSON texts, ending when the caller stops iterating it.
-    func subscribe() -> AsyncStream<String> {
+    public func subscribe() -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(Self.bufferSize))
         let id = UUID()
         subscribers.withLock { $0[id] = continuation }
@@ -23,7 +24,7 @@ final class LiveEvents: Sendable {
     }
 
     /// Sends `{"type": type, "data": <json>}` to every subscriber.
-    func publish(_ type: String, _ json: String) {
+    public func publish(_ type: String, _ json: String) {
         let text = #"{"type":"# + JSONText.string(type) + #","data":"# + json + "}"
         for continuation in subscribers.withLock({ Array($0.values) }) {
             continuation.yield(text)
@@ -31,7 +32,7 @@ final class LiveEvents: Sendable {
     }
 
     /// Ends every stream, at shutdown.
-    func finishAll() {
+    public func finishAll() {
         for continuation in subscribers.withLock({ Array($0.values) }) {
             continuation.finish()
         }

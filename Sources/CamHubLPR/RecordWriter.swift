@@ -1,5 +1,5 @@
-import CamHubCore
-import ServiceLifecycle
+public import CamHubCore
+public import ServiceLifecycle
 import Synchronization
 
 /// Group commit for records: callers hand over a detection or a health report; the writer service
@@ -9,8 +9,8 @@ import Synchronization
 ///
 /// The queue is bounded: when `capacity` records are waiting, `enqueue` waits for room, which
 /// slows the sender instead of growing memory.
-final class RecordWriter: Service, Sendable {
-    enum Item: Sendable {
+public final class RecordWriter: Service, Sendable {
+    public enum Item: Sendable {
         case detection(DetectionRecord)
         case health(HealthReport)
     }
@@ -29,14 +29,14 @@ final class RecordWriter: Service, Sendable {
     let capacity: Int
     private let state = Mutex(State())
 
-    init(repository: any RecordRepository, maxBatch: Int = 2000, capacity: Int = 10_000) {
+    public init(repository: any RecordRepository, maxBatch: Int = 2000, capacity: Int = 10_000) {
         self.repository = repository
         self.maxBatch = maxBatch
         self.capacity = capacity
     }
 
     /// Stores the record; returns once it is committed.
-    func store(_ item: Item) async throws {
+    public func store(_ item: Item) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
             // Non-blocking form of `enqueue`: a full queue is still accepted here, since the caller
             // is already waiting for its own record.
@@ -78,7 +78,7 @@ final class RecordWriter: Service, Sendable {
         return accepted
     }
 
-    func run() async throws {
+    public func run() async throws {
         // A writer may be run again after a shutdown (tests build several applications on one hub).
         state.withLock { $0.stopped = false }
         await withGracefulShutdownHandler {

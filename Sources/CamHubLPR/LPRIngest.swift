@@ -1,5 +1,5 @@
-import CamHubCore
-import Foundation
+public import CamHubCore
+public import Foundation
 import Synchronization
 
 /// Seed 002's one code path for validation and storage, shared by the Socket.IO events and the
@@ -8,16 +8,16 @@ import Synchronization
 /// A record is answered only after it is committed (`RecordWriter`). The reporting camera is put in
 /// the registry (kind `edge`, its checkpoint as location) the first time it is seen, and its
 /// last-seen time is refreshed at most every `touchInterval`.
-final class LPRIngest: Sendable {
-    let cameras: any CameraRepository
-    let writer: RecordWriter
-    let blobs: BlobStore
-    let events: LiveEvents
+public final class LPRIngest: Sendable {
+    public let cameras: any CameraRepository
+    public let writer: RecordWriter
+    public let blobs: BlobStore
+    public let events: LiveEvents
     private let lastTouched = Mutex<[CameraID: Date]>([:])
     static let touchInterval: TimeInterval = 10
     static let required = ["camera_id", "checkpoint_id", "timestamp"]
 
-    init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents) {
+    public init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents) {
         self.cameras = cameras
         self.writer = writer
         self.blobs = blobs
@@ -25,29 +25,33 @@ final class LPRIngest: Sendable {
     }
 
     /// Tells the web page's live sockets about a stored detection.
-    func announce(_ record: DetectionRecord) {
+    public func announce(_ record: DetectionRecord) {
         if events.hasSubscribers { events.publish("detection", RecordJSON.detection(record)) }
     }
 
     /// Required fields that are missing: a 400 over REST, `{success: false, error}` over Socket.IO.
-    struct MissingFields: Error {
-        let names: [String]
-        var message: String { "Missing required fields: " + names.joined(separator: ", ") }
+    public struct MissingFields: Error {
+        public let names: [String]
+        public var message: String { "Missing required fields: " + names.joined(separator: ", ") }
     }
 
-    struct Origin: Sendable {
+    public struct Origin: Sendable {
         /// `socket.io` or `rest`.
-        let transport: String
+        public let transport: String
+
+        public init(transport: String) {
+            self.transport = transport
+        }
     }
 
     // MARK: Camera registration
 
-    struct Registered {
-        let cameraID: CameraID
-        let checkpointID: String
+    public struct Registered: Sendable {
+        public let cameraID: CameraID
+        public let checkpointID: String
     }
 
-    func register(_ body: JSONObject, origin: Origin) async throws -> Registered {
+    public func register(_ body: JSONObject, origin: Origin) async throws -> Registered {
         let missing = body.missing(["camera_id", "checkpoint_id"])
         guard missing.isEmpty else { throw MissingFields(names: missing) }
         let (cameraID, checkpointID) = try identity(body)
@@ -60,7 +64,7 @@ final class LPRIngest: Sendable {
     // MARK: Detections
 
     /// Validates and stores a detection; returns once it is committed.
-    func detection(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
+    public func detection(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
         let record = try await detectionRecord(body, origin: origin, now: now)
         try await writer.store(.detection(record))
         return record
@@ -119,7 +123,7 @@ final class LPRIngest: Sendable {
     // MARK: Health
 
     /// Validates and stores a health report; returns once it is committed.
-    func health(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
+    public func health(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
         let report = try await healthReport(body, origin: origin, now: now)
         try await writer.store(.health(report))
         return report

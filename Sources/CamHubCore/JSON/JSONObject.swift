@@ -1,29 +1,21 @@
-import CamHubCore
-import Foundation
-import Hummingbird
-import NIOCore
+public import Foundation
 
-/// A request's JSON object body, read field by field.
+/// A JSON object body (a request's, or a Socket.IO event's argument), read field by field.
 ///
-/// Every getter records what is wrong instead of stopping at the first problem, so one 422 names
-/// every bad field at once, as seed 000's original server (FastAPI) does. Call `check()` after
-/// reading to throw them.
-final class JSONObject {
+/// Every getter records what is wrong instead of stopping at the first problem, so one answer
+/// names every bad field at once, as seed 000's original server (FastAPI) does. Call `check()`
+/// after reading to throw them as a `ValidationFailure`. No HTTP here: the server maps the errors.
+public final class JSONObject {
     private let fields: [String: Any]
-    private(set) var problems: [FieldProblem] = []
-
-    /// Reads at most `limit` bytes of body: 413 past it, 400 for broken JSON, 422 for a non-object.
-    static func read(_ request: Request, limit: Int) async throws -> JSONObject {
-        try JSONObject(parsing: try await request.collectBody(limit: limit))
-    }
+    public private(set) var problems: [FieldProblem] = []
 
     /// An object that arrived another way (a Socket.IO event argument).
-    init(fields: [String: Any]) {
+    public init(fields: [String: Any]) {
         self.fields = fields
     }
 
     /// The names among `names` that are absent, null or empty strings.
-    func missing(_ names: [String]) -> [String] {
+    public func missing(_ names: [String]) -> [String] {
         names.filter { name in
             guard let value = fields[name], type(of: value) != NSNull.self else { return true }
             return (value as? String)?.isEmpty == true
@@ -31,7 +23,7 @@ final class JSONObject {
     }
 
     /// A list of JSON objects, kept as it is (no per-element conversion).
-    func objects(_ name: String, maxCount: Int) -> [Any]? {
+    public func objects(_ name: String, maxCount: Int) -> [Any]? {
         guard let raw = present(name, required: false) else { return nil }
         guard let list = raw as? [Any], list.allSatisfy({ $0 is [String: Any] }) else {
             return problem(name, "must be a list of objects", "type_error.list")
@@ -41,31 +33,32 @@ final class JSONObject {
     }
 
     /// A JSON object, kept as it is.
-    func object(_ name: String) -> [String: Any]? {
+    public func object(_ name: String) -> [String: Any]? {
         guard let raw = present(name, required: false) else { return nil }
         guard let object = raw as? [String: Any] else { return problem(name, "must be an object", "type_error.dict") }
         return object
     }
 
-    init(parsing buffer: ByteBuffer) throws {
+    /// Parses a body: `bad_json` for broken JSON, a `ValidationFailure` for anything but an object.
+    public init(parsing data: Data) throws {
         let value: Any
         do {
-            value = try JSONSerialization.jsonObject(with: Data(buffer: buffer), options: [.fragmentsAllowed])
+            value = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw APIError(.badRequest, code: "bad_json", "body is not valid JSON")
+            throw CamHubError.badJSON("body is not valid JSON")
         }
         guard let object = value as? [String: Any] else {
-            throw APIError.validation([FieldProblem(field: nil, message: "body must be a JSON object", kind: "type_error.dict")])
+            throw ValidationFailure([FieldProblem(field: nil, message: "body must be a JSON object", kind: "type_error.dict")])
         }
         fields = object
     }
 
-    /// Throws a 422 naming every problem recorded so far.
-    func check() throws {
-        if !problems.isEmpty { throw APIError.validation(problems) }
+    /// Throws a `ValidationFailure` naming every problem recorded so far.
+    public func check() throws(ValidationFailure) {
+        if !problems.isEmpty { throw ValidationFailure(problems) }
     }
 
-    func string(_ name: String, required: Bool = false, length: ClosedRange<Int>? = nil) -> String? {
+    public func string(_ name: String, required: Bool = false, length: ClosedRange<Int>? = nil) -> String? {
         guard let raw = present(name, required: required) else { return nil }
         guard let text = raw as? String else { return problem(name, "must be a string", "type_error.str") }
         if let length, !length.contains(text.count) {
@@ -74,7 +67,7 @@ final class JSONObject {
         return text
     }
 
-    func choice(_ name: String, in allowed: [String], required: Bool = false) -> String? {
+    public func choice(_ name: String, in allowed: [String], required: Bool = false) -> String? {
         guard let text = string(name, required: required) else { return nil }
         guard allowed.contains(text) else {
             return problem(name, "must be one of \(allowed.joined(separator: ", ")), got '\(text)'", "value_error.enum")
@@ -82,7 +75,7 @@ final class JSONObject {
         return text
     }
 
-    func integer(_ name: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
+    public func integer(_ name: String, required: Bool = false, range: ClosedRange<Int>? = nil) -> Int? {
         guard let raw = present(name, required: required) else { return nil }
         guard let number = Self.integer(raw) else { return problem(name, "must be an integer", "type_error.integer") }
         if let range, !range.contains(number) {
@@ -91,14 +84,14 @@ final class JSONObject {
         return number
     }
 
-    func number(_ name: String, required: Bool = false) -> Double? {
+    public func number(_ name: String, required: Bool = false) -> Double? {
         guard let raw = present(name, required: required) else { return nil }
         guard let number = raw as? NSNumber, !Self.isBool(number) else { return problem(name, "must be a number", "type_error.float") }
         return number.doubleValue
     }
 
     /// A `[width, height]` pair, each within `range`.
-    func size(_ name: String, range: ClosedRange<Int>) -> (width: Int, height: Int)? {
+    public func size(_ name: String, range: ClosedRange<Int>) -> (width: Int, height: Int)? {
         guard let raw = present(name, required: false) else { return nil }
         guard let list = raw as? [Any], list.count == 2, let width = Self.integer(list[0]), let height = Self.integer(list[1]) else {
             return problem(name, "must be [width, height]", "type_error.list")
@@ -109,7 +102,7 @@ final class JSONObject {
         return (width, height)
     }
 
-    func strings(_ name: String, maxCount: Int, maxLength: Int) -> [String]? {
+    public func strings(_ name: String, maxCount: Int, maxLength: Int) -> [String]? {
         guard let raw = present(name, required: false) else { return nil }
         guard let list = raw as? [Any], let texts = list as? [String] else { return problem(name, "must be a list of strings", "type_error.list") }
         guard texts.count <= maxCount, texts.allSatisfy({ (1...maxLength).contains($0.count) }) else {
@@ -119,7 +112,7 @@ final class JSONObject {
     }
 
     /// An object of scalar values, kept as strings.
-    func stringMap(_ name: String, maxCount: Int) -> [String: String]? {
+    public func stringMap(_ name: String, maxCount: Int) -> [String: String]? {
         guard let raw = present(name, required: false) else { return nil }
         guard let object = raw as? [String: Any], object.count <= maxCount else {
             return problem(name, "must be an object of at most \(maxCount) entries", "type_error.dict")
@@ -136,12 +129,12 @@ final class JSONObject {
     }
 
     /// The raw JSON value of a field, for values whose type depends on another field.
-    func raw(_ name: String, required: Bool = false) -> Any? {
+    public func raw(_ name: String, required: Bool = false) -> Any? {
         present(name, required: required)
     }
 
     /// Records a problem with a field that a caller checked itself.
-    func reject(_ name: String, _ message: String, kind: String = "value_error") {
+    public func reject(_ name: String, _ message: String, kind: String = "value_error") {
         problems.append(FieldProblem(field: name, message: message, kind: kind))
     }
 
@@ -158,22 +151,14 @@ final class JSONObject {
         return nil
     }
 
-    static func integer(_ value: Any) -> Int? {
+    public static func integer(_ value: Any) -> Int? {
         guard let number = value as? NSNumber, !isBool(number) else { return nil }
         let double = number.doubleValue
         guard double.rounded() == double, abs(double) < 1e15 else { return nil }
         return number.intValue
     }
 
-    static func isBool(_ number: NSNumber) -> Bool {
+    public static func isBool(_ number: NSNumber) -> Bool {
         JSONText.isBool(number)
     }
-}
-
-/// One thing wrong with a request body.
-struct FieldProblem: Sendable, Equatable {
-    /// The body field, or nil for the body as a whole.
-    let field: String?
-    let message: String
-    let kind: String
 }

@@ -1,6 +1,5 @@
-@testable import CamHubServer
+@testable import CamHubPush
 import NIOCore
-import NIOWebSocket
 import Testing
 
 @Suite("Seed 003 push protocol parser")
@@ -161,30 +160,5 @@ struct SplitMix64: RandomNumberGenerator {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE5_E4B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-}
-
-@Suite("WebSocket unmasking")
-struct WebSocketUnmaskTests {
-    @Test func wordWiseUnmaskingMatchesSwiftNIOForEveryLengthAndKey() {
-        var generator = SplitMix64(seed: 7)
-        for length in 0..<70 {
-            let key = WebSocketMaskingKey((0..<4).map { _ in UInt8.random(in: 0...255, using: &generator) })!
-            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            var reference = ByteBuffer(bytes: bytes)
-            reference.webSocketUnmask(key)
-            var fast = ByteBuffer(bytes: bytes)
-            fast.unmaskWebSocketPayload(key)
-            #expect(fast == reference, "length \(length)")
-            #expect(length == 0 || fast != ByteBuffer(bytes: bytes) || key == WebSocketMaskingKey([0, 0, 0, 0])!)
-        }
-        // A buffer read from the middle of a larger one keeps its phase at its own first byte.
-        var shared = ByteBuffer(bytes: Array(0..<40))
-        shared.moveReaderIndex(forwardBy: 3)
-        var reference = shared
-        let key = WebSocketMaskingKey([1, 2, 3, 4])!
-        reference.webSocketUnmask(key)
-        shared.unmaskWebSocketPayload(key)
-        #expect(shared == reference)
     }
 }

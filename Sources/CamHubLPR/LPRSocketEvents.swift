@@ -1,7 +1,7 @@
 import CamHubCore
-import CamHubSocketIO
+public import CamHubSocketIO
 import Foundation
-import Logging
+public import Logging
 import Synchronization
 
 /// The seed 002 Socket.IO events on the default namespace.
@@ -14,31 +14,31 @@ import Synchronization
 ///
 /// Every answer is also the acknowledgement when the client asked for one. A registered camera's
 /// socket going away is announced as `camera_status` `offline` to everyone.
-final class LPRSocketEvents: SocketIOEventHandler {
+public final class LPRSocketEvents: SocketIOEventHandler {
     let lpr: LPRIngest
-    let token: String?
+    let token: LPRToken?
     let logger: Logger
     private let camerasBySocket = Mutex<[String: Set<CameraID>]>([:])
     static let origin = LPRIngest.Origin(transport: "socket.io")
 
-    init(lpr: LPRIngest, token: String?, logger: Logger) {
+    public init(lpr: LPRIngest, token: String?, logger: Logger) {
         self.lpr = lpr
-        self.token = token
+        self.token = token.map(LPRToken.init)
         self.logger = logger
     }
 
-    func connect(_ client: SocketIOClient, auth: String?) async throws {
+    public func connect(_ client: SocketIOClient, auth: String?) async throws {
         guard let token else { return }
         let presented = auth.flatMap { $0.data(using: .utf8) }
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["token"] as? String
             ?? client.query["token"]
-        guard let presented, AdminToken(token: token).matches(presented) else {
+        guard let presented, token.matches(presented) else {
             logger.notice("Socket.IO client refused: missing or wrong lpr token", metadata: ["remote": "\(client.remoteAddress ?? "-")"])
             throw SocketIORefusal(presented == nil ? "Not authorized: an lpr token is required" : "Not authorized: invalid token")
         }
     }
 
-    func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
+    public func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
         let body = JSONObject(fields: arguments.first as? [String: Any] ?? [:])
         switch name {
         case "camera_register":
@@ -75,7 +75,7 @@ final class LPRSocketEvents: SocketIOEventHandler {
                 }
             }
         case "ping":
-            answer(client, "pong", RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONResponse.timestamp(Date())]), ack)
+            answer(client, "pong", RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONText.timestamp(Date())]), ack)
         case "join_dashboard":
             client.join("dashboard")
             ack.reply(RecordJSON.text(["success": true, "room": "dashboard"]))
@@ -130,7 +130,9 @@ final class LPRSocketEvents: SocketIOEventHandler {
         switch error {
         case let missing as LPRIngest.MissingFields:
             return ["success": false, "error": missing.message, "missing_fields": missing.names]
-        case let error as APIError:
+        case let failure as ValidationFailure:
+            return ["success": false, "error": failure.message]
+        case let error as CamHubError where error.code != .storage && error.code != .insufficientStorage:
             return ["success": false, "error": error.message]
         case let error where OutOfSpace.matches(error):
             // The same answer as REST's 507, so an edge device can tell "retry later" from "bad".
@@ -142,7 +144,7 @@ final class LPRSocketEvents: SocketIOEventHandler {
         }
     }
 
-    func disconnect(_ client: SocketIOClient) async {
+    public func disconnect(_ client: SocketIOClient) async {
         let cameras = camerasBySocket.withLock { $0.removeValue(forKey: client.sessionID) } ?? []
         for camera in cameras.sorted() {
             client.broadcastToAll("camera_status", RecordJSON.text(["camera_id": camera, "status": "offline"]))

@@ -1,19 +1,23 @@
 import CamHubCore
 import Crypto
-import Foundation
+public import Foundation
 
 /// Images that came with records (annotated frames, plate crops), kept in `<data-dir>/blobs`
 /// under the SHA-256 of their bytes, so the same image is stored once. Only JPEG and PNG are kept;
 /// anything else, including invalid base64, counts as absent.
-struct BlobStore: Sendable {
-    let directory: URL
+public struct BlobStore: Sendable {
+    public let directory: URL
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
 
     /// The largest image kept, decoded.
-    static let maxBytes = 8 * 1024 * 1024
+    public static let maxBytes = 8 * 1024 * 1024
 
     /// Decodes `base64` (optionally a `data:image/...;base64,` URL), stores it, and returns its
     /// name (`<hash>.jpg` or `<hash>.png`); nil when it is not a valid image.
-    func store(base64 text: String) throws -> String? {
+    public func store(base64 text: String) throws -> String? {
         let payload = text.hasPrefix("data:") ? String(text.drop { $0 != "," }.dropFirst()) : text
         guard payload.utf8.count <= Self.maxBytes * 4 / 3 + 4,
             let bytes = Data(base64Encoded: payload, options: .ignoreUnknownCharacters), let kind = Self.kind(of: bytes)
@@ -27,12 +31,12 @@ struct BlobStore: Sendable {
     }
 
     /// The stored bytes of a blob name, nil for a name that is not ours or not there.
-    func read(_ name: String) -> Data? {
+    public func read(_ name: String) -> Data? {
         guard Self.isValidName(name) else { return nil }
         return FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
     }
 
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         let parts = name.split(separator: ".")
         return parts.count == 2 && ["jpg", "png"].contains(parts[1]) && parts[0].count == 64
             && parts[0].allSatisfy { $0.isHexDigit && !$0.isUppercase }

@@ -24,7 +24,7 @@ public struct PushTokens: Sendable {
         {
             return PushTokens(secret: secret)
         }
-        let secret = CameraKeys.generate()
+        let secret = RandomToken.hex256()
         try PrivateFile.write(Data((secret + "\n").utf8), to: url)
         return PushTokens(secret: secret)
     }
