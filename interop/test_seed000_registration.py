@@ -105,21 +105,28 @@ def test_the_demo_flow_with_its_error_cases(hub):
     for client in (front, back):
         entry = cameras[client.camera_id]
         assert entry["name"] == client.name and entry["location"] == client.location
+        # The original's CameraStatusResponse, field for field (it sets last_heartbeat at registration).
+        assert entry["camera_id"] == client.camera_id
         for key in ["status", "registered_at", "last_heartbeat", "frame_count", "uptime_seconds"]:
             assert key in entry
-        assert entry["last_heartbeat"] is None
+        assert entry["last_heartbeat"] == entry["registered_at"]
+        assert isinstance(entry["frame_count"], int) and isinstance(entry["uptime_seconds"], float)
     front.send_heartbeat()
     health = requests.get(f"{hub.base}/health").json()
+    assert health["status"] == "healthy" and health["pipeline_loaded"] is True and "timestamp" in health
+    assert {"cpu_percent", "memory_percent", "temperature_celsius"} <= set(health["system_info"])
     assert health["registered_cameras"] == 3  # the two cameras and the built-in test pattern
     assert health["active_cameras"] == 2  # the front camera's heartbeat and the test pattern's frames
 
     # The original demo calls start/stop without a key; loopback is trusted by default.
     stop = requests.post(f"{hub.base}/cameras/{back.camera_id}/stop")
-    assert stop.status_code == 200 and set(stop.json()) == {"status", "message"}
+    assert stop.status_code == 200 and stop.json() == {"status": "success", "message": f"Camera {back.camera_id} stopped"}
     assert requests.get(f"{hub.base}/cameras").json()[back.camera_id]["status"] == "stopped"
-    assert requests.post(f"{hub.base}/cameras/{back.camera_id}/start").status_code == 200
+    start = requests.post(f"{hub.base}/cameras/{back.camera_id}/start")
+    assert start.status_code == 200 and start.json() == {"status": "success", "message": f"Camera {back.camera_id} started"}
     status = requests.get(f"{hub.base}/cameras/{front.camera_id}/status", params={"api_key": front.api_key})
     assert status.status_code == 200 and status.json()["camera_id"] == front.camera_id
+    assert {"name", "location", "status", "registered_at", "last_heartbeat", "frame_count", "uptime_seconds"} <= set(status.json())
 
     # Error cases: a malformed registration, a wrong key, an unknown camera.
     bad = requests.post(f"{hub.base}/register", json={"name": "x", "source_type": "vhs", "fps": 500})
@@ -127,8 +134,12 @@ def test_the_demo_flow_with_its_error_cases(hub):
     assert {tuple(d["loc"]) for d in bad.json()["detail"]} >= {("body", "location"), ("body", "source_type"), ("body", "fps")}
     wrong_key = requests.post(front.endpoints["heartbeat"], json={"camera_id": front.camera_id, "api_key": "nope", "status": "active"})
     assert wrong_key.status_code == 401 and wrong_key.json()["error"]["code"] == "unauthorized"
-    assert requests.post(f"{hub.base}/cameras/unknown/heartbeat", json={"api_key": "x"}).status_code == 404
-    assert requests.get(f"{hub.base}/cameras/unknown/status").status_code == 404
+    assert wrong_key.json()["detail"] == "Invalid camera credentials"
+    # Credentials are checked before the id, as in the original: an unknown camera is a 401 too.
+    unknown = requests.post(f"{hub.base}/cameras/unknown/heartbeat", json={"camera_id": "unknown", "api_key": "x"})
+    assert unknown.status_code == 401 and unknown.json()["detail"] == "Invalid camera credentials"
+    missing = requests.get(f"{hub.base}/cameras/unknown/status")
+    assert missing.status_code == 404 and isinstance(missing.json()["detail"], str)
     assert requests.post(f"{hub.base}/register", data="{oops", headers={"content-type": "application/json"}).status_code == 400
 
 
@@ -182,6 +193,8 @@ def test_management_off_loopback_trust_needs_a_key_or_the_admin_token(start_hub)
     client = CameraClient("Dock", "East", "usb", hub.base)
     assert client.register()  # self-registration stays open by design
     assert requests.post(f"{hub.base}/cameras/{client.camera_id}/stop").status_code == 401
+    # The status is as open as the listing, so the original demo reads it from anywhere.
+    assert requests.get(f"{hub.base}/cameras/{client.camera_id}/status").status_code == 200
     assert requests.post(f"{hub.base}/cameras/{client.camera_id}/commands", json={"type": "adjust_fps", "value": 5}).status_code == 401
     token = (hub.data_dir / "admin.token").read_text().strip()
     assert oct((hub.data_dir / "admin.token").stat().st_mode & 0o777) == "0o600"

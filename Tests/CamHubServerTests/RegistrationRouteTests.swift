@@ -147,8 +147,13 @@ struct RegistrationRouteTests {
             try await client.execute(uri: "/cameras/\(id)/heartbeat", method: .post, headers: Self.jsonHeaders, body: Self.json(beat.merging(["api_key": "wrong"]) { $1 })) {
                 #expect($0.status == .unauthorized)
             }
-            try await client.execute(uri: "/cameras/nope/heartbeat", method: .post, headers: Self.jsonHeaders, body: Self.json(beat)) {
-                #expect($0.status == .notFound)
+            // Credentials are checked first, as in seed 000: an unknown camera is a 401 too, with
+            // FastAPI's `detail` beside camhub's error.
+            try await client.execute(uri: "/cameras/nope/heartbeat", method: .post, headers: Self.jsonHeaders, body: Self.json(beat)) { response in
+                let body = try response.json
+                #expect(response.status == .unauthorized)
+                #expect(body["detail"] as? String == "Invalid camera credentials")
+                #expect((body["error"] as? [String: Any])?["code"] as? String == "unauthorized")
             }
             // Queue two commands as the operator; the second heartbeat must not see them again.
             for command in [["type": "adjust_fps", "value": 10, "reason": "High CPU usage"] as [String: Any], ["type": "set_task", "value": "vqa"]] {
@@ -222,14 +227,21 @@ struct RegistrationRouteTests {
                 #expect($0.status == .unauthorized, "a camera cannot queue commands for itself")
             }
             for path in ["status", "commands"] {
-                try await client.execute(uri: "/cameras/\(id)/\(path)", method: .get) { #expect($0.status == .unauthorized) }
+                // The status is as open as the listing; the command queue is not.
+                try await client.execute(uri: "/cameras/\(id)/\(path)", method: .get) { #expect($0.status == (path == "status" ? .ok : .unauthorized)) }
                 try await client.execute(uri: "/cameras/\(id)/\(path)?api_key=wrong", method: .get) { #expect($0.status == .unauthorized) }
                 try await client.execute(uri: "/cameras/\(id)/\(path)", method: .get, headers: Self.admin) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/cameras/nope/status", method: .get) { response in
+                let body = try response.json
+                #expect(response.status == .notFound)
+                #expect(body["detail"] is String)
             }
             try await client.execute(uri: "/cameras/\(id)/stop", method: .post) { #expect($0.status == .unauthorized) }
             try await client.execute(uri: "/cameras/\(id)/stop?api_key=\(key)", method: .post) { response in
                 #expect(response.status == .ok)
-                try #expect((response.json)["status"] as? String == "stopped")
+                try #expect((response.json)["status"] as? String == "success")
+                try #expect((response.json)["message"] as? String == "Camera \(id) stopped")
             }
         }
     }

@@ -52,6 +52,10 @@ public struct Camera: Sendable, Equatable {
     /// They are never returned by the API nor logged.
     public var sealedCredentials: String?
 
+    /// Seed 000's `last_heartbeat`: the last time the camera was heard from, or its registration
+    /// (the original sets both at once).
+    public var lastHeartbeat: Date { lastSeenAt ?? createdAt }
+
     public init(
         id: CameraID, name: String, location: String = "", kind: CameraKind, source: String,
         state: CameraState = .registered, capabilities: [String] = [], metadata: [String: String] = [:],

@@ -53,6 +53,20 @@ public final class SystemUsage: Sendable {
         return ((total - available) / total * 1000).rounded() / 10
     }
 
+    /// The first thermal zone's temperature in °C (`/sys/class/thermal/thermal_zone*/temp`, in
+    /// millidegrees), as seed 000 reports a Raspberry Pi's; nil where the machine has none.
+    public static func temperatureCelsius(thermalFolder: String = "/sys/class/thermal") -> Double? {
+        guard let zones = try? FileManager.default.contentsOfDirectory(atPath: thermalFolder) else { return nil }
+        for zone in zones.filter({ $0.hasPrefix("thermal_zone") }).sorted() {
+            if let text = try? String(contentsOfFile: "\(thermalFolder)/\(zone)/temp", encoding: .utf8),
+                let millidegrees = Double(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
+                return (millidegrees / 100).rounded() / 10
+            }
+        }
+        return nil
+    }
+
     /// This process's resident set size in bytes.
     public static func residentBytes() -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

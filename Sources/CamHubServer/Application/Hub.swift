@@ -101,6 +101,15 @@ public struct Hub: Sendable {
         return camera
     }
 
+    /// A camera that proved itself with its key. An unknown id is answered like a wrong key (401
+    /// "Invalid camera credentials"), as seed 000 does, so the answer tells nobody which ids exist.
+    func authenticatedCamera(_ id: CameraID, key: String?) async throws -> Camera {
+        guard let key else { throw APIError.unauthorized("this call needs the camera's api_key") }
+        guard let camera = try await cameras.camera(id: id) else { throw APIError.unauthorized(Access.invalidCredentials) }
+        try access.requireCamera(camera, key: key)
+        return camera
+    }
+
     /// The feed of a camera that is in the registry, or a `not_found` error.
     public func feed(forRegisteredCamera id: CameraID) async throws -> CameraFeed {
         frames.feed(for: try await camera(id).id)

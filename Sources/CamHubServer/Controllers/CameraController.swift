@@ -17,13 +17,14 @@ struct CameraController {
 
     /// One camera in the seed 000 listing shape.
     struct Listing: Encodable {
+        let cameraID: CameraID
         let name: String
         let location: String
         let kind: String
         let source: String
         let status: String
         let registeredAt: String
-        let lastHeartbeat: String?
+        let lastHeartbeat: String
         let frameCount: UInt64
         let uptimeSeconds: Double
         let fps: Double
@@ -31,26 +32,11 @@ struct CameraController {
 
         enum CodingKeys: String, CodingKey {
             case name, location, kind, source, status, fps, viewers
+            case cameraID = "camera_id"
             case registeredAt = "registered_at"
             case lastHeartbeat = "last_heartbeat"
             case frameCount = "frame_count"
             case uptimeSeconds = "uptime_seconds"
-        }
-
-        /// Written out so `last_heartbeat` is `null` rather than absent, as seed 000 clients expect.
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(name, forKey: .name)
-            try c.encode(location, forKey: .location)
-            try c.encode(kind, forKey: .kind)
-            try c.encode(source, forKey: .source)
-            try c.encode(status, forKey: .status)
-            try c.encode(registeredAt, forKey: .registeredAt)
-            try c.encode(lastHeartbeat, forKey: .lastHeartbeat)
-            try c.encode(frameCount, forKey: .frameCount)
-            try c.encode(uptimeSeconds, forKey: .uptimeSeconds)
-            try c.encode(fps, forKey: .fps)
-            try c.encode(viewers, forKey: .viewers)
         }
     }
 
@@ -61,13 +47,14 @@ struct CameraController {
         for camera in try await hub.cameras.list() {
             let stats = hub.frames.existingFeed(for: camera.id)?.statistics()
             listing[camera.id] = Listing(
+                cameraID: camera.id,
                 name: camera.name,
                 location: camera.location,
                 kind: camera.kind.rawValue,
                 source: camera.source,
                 status: hub.status(of: camera, now: now).rawValue,
                 registeredAt: JSONText.timestamp(camera.createdAt),
-                lastHeartbeat: camera.lastSeenAt.map(JSONText.timestamp),
+                lastHeartbeat: JSONText.timestamp(camera.lastHeartbeat),
                 frameCount: max(UInt64(camera.reportedFrameCount), stats?.framesIn ?? 0),
                 uptimeSeconds: now.timeIntervalSince(camera.createdAt),
                 fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,

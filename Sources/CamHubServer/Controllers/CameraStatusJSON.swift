@@ -70,7 +70,7 @@ struct CameraStatusJSON: Encodable {
         try c.encode(camera.kind.rawValue, forKey: .kind)
         try c.encode(hub.status(of: camera, now: now).rawValue, forKey: .status)
         try c.encode(JSONText.timestamp(camera.createdAt), forKey: .registeredAt)
-        try c.encode(camera.lastSeenAt.map(JSONText.timestamp), forKey: .lastHeartbeat)
+        try c.encode(JSONText.timestamp(camera.lastHeartbeat), forKey: .lastHeartbeat)
         try c.encode(max(UInt64(camera.reportedFrameCount), stats?.framesIn ?? 0), forKey: .frameCount)
         try c.encode(now.timeIntervalSince(camera.createdAt), forKey: .uptimeSeconds)
         try c.encode(camera.lastError, forKey: .lastError)

@@ -19,9 +19,8 @@ struct FrameUploadController {
     /// Seed 000's upload: `{camera_id, api_key, frame_data (base64 JPEG), timestamp, frame_number, task, question}`.
     @Sendable func upload(_ request: Request, context: HubRequestContext) async throws -> Response {
         let started = ContinuousClock.now
-        let camera = try await hub.camera(try context.parameters.require("id"))
         let body = try await JSONObject.read(request, limit: hub.configuration.server.maxBodyBytes)
-        try hub.access.requireCamera(camera, key: Access.presentedKey(request, body: body))
+        let camera = try await hub.authenticatedCamera(try context.parameters.require("id"), key: Access.presentedKey(request, body: body))
         let encoded = body.string("frame_data", required: true)
         let task = body.choice("task", in: AnalysisTask.allCases.map(\.rawValue))
         let question = body.string("question", length: 0...500)
@@ -51,8 +50,7 @@ struct FrameUploadController {
 
     /// `POST /cameras/{id}/frames`: the body is the JPEG itself, with the key as a bearer token.
     @Sendable func rawFrame(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
-        try hub.access.requireCamera(camera, key: Access.presentedKey(request))
+        let camera = try await hub.authenticatedCamera(try context.parameters.require("id"), key: Access.presentedKey(request))
         try requireRunning(camera)
         let buffer = try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame")
         let frame = try publish(Array(buffer: buffer), for: camera)

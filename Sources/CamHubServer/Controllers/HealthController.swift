@@ -95,16 +95,30 @@ struct HealthController {
         struct SystemInfo: Encodable {
             let cpuPercent: Double
             let memoryPercent: Double
+            let temperatureCelsius: Double?
             let processResidentBytes: Int
 
             enum CodingKeys: String, CodingKey {
                 case cpuPercent = "cpu_percent"
                 case memoryPercent = "memory_percent"
+                case temperatureCelsius = "temperature_celsius"
                 case processResidentBytes = "process_resident_bytes"
+            }
+
+            /// Written out so `temperature_celsius` is `null` rather than absent, as in seed 000.
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(cpuPercent, forKey: .cpuPercent)
+                try c.encode(memoryPercent, forKey: .memoryPercent)
+                try c.encode(temperatureCelsius, forKey: .temperatureCelsius)
+                try c.encode(processResidentBytes, forKey: .processResidentBytes)
             }
         }
 
         let status: String
+        /// Seed 000's: its model pipeline is loaded. camhub has no pipeline to load; it answers
+        /// true once it serves (a missing vision model is reported by the analysis routes).
+        let pipelineLoaded = true
         let timestamp: String
         let uptimeSeconds: Double
         let registeredCameras: Int
@@ -113,6 +127,7 @@ struct HealthController {
 
         enum CodingKeys: String, CodingKey {
             case status, timestamp
+            case pipelineLoaded = "pipeline_loaded"
             case uptimeSeconds = "uptime_seconds"
             case registeredCameras = "registered_cameras"
             case activeCameras = "active_cameras"
@@ -134,6 +149,7 @@ struct HealthController {
                 systemInfo: .init(
                     cpuPercent: hub.systemUsage.cpuPercent(),
                     memoryPercent: SystemUsage.memoryPercent(),
+                    temperatureCelsius: SystemUsage.temperatureCelsius(),
                     processResidentBytes: SystemUsage.residentBytes()
                 )
             )

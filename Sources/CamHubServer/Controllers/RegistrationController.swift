@@ -108,9 +108,8 @@ struct RegistrationController {
     // MARK: Heartbeat
 
     @Sendable func heartbeat(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         let body = try await JSONObject.read(request, limit: hub.configuration.server.maxBodyBytes)
-        try hub.access.requireCamera(camera, key: Access.presentedKey(request, body: body))
+        let camera = try await hub.authenticatedCamera(try context.parameters.require("id"), key: Access.presentedKey(request, body: body))
         let reported = body.string("status", length: 0...32)
         let frameCount = body.integer("frame_count", range: 0...Int(Int32.max) * 1000)
         let errorMessage = body.string("error_message", length: 0...1000)
@@ -140,8 +139,9 @@ struct RegistrationController {
     // MARK: Management
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
+        // As open as the listing, which shows the same facts; a key, when given, must be right.
         let camera = try await hub.camera(try context.parameters.require("id"))
-        try hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        try hub.access.refuseWrongKey(camera, key: Access.presentedKey(request))
         let pending = try await hub.commands.commands(for: camera.id).filter { $0.state == .queued }.count
         return try JSONResponse.make(CameraStatusJSON(camera: camera, hub: hub, pendingCommands: pending))
     }
@@ -160,8 +160,8 @@ struct RegistrationController {
         try await hub.cameras.update(id: camera.id) { camera in
             camera.state = stopped ? .stopped : (camera.lastSeenAt == nil ? .registered : .active)
         }
-        let verb = stopped ? "stopped" : "started"
-        return try JSONResponse.make(["status": verb, "message": "Camera \(camera.id) processing \(verb)"])
+        // Seed 000's answer: `success`, and the camera in the message.
+        return try JSONResponse.make(["status": "success", "message": "Camera \(camera.id) \(stopped ? "stopped" : "started")"])
     }
 }
 

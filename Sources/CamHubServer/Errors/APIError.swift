@@ -45,10 +45,27 @@ public struct APIError: Error, HTTPResponseError {
                 let msg: String
                 let type: String
             }
+            /// FastAPI's `detail`: the list of problems on a 422, the message otherwise, so seed 000
+            /// clients that read `['detail']` find it on every error.
+            enum FastAPIDetail: Encodable {
+                case message(String)
+                case problems([Problem])
+
+                func encode(to encoder: any Encoder) throws {
+                    var c = encoder.singleValueContainer()
+                    switch self {
+                    case .message(let text): try c.encode(text)
+                    case .problems(let list): try c.encode(list)
+                    }
+                }
+            }
             let error: Detail
-            let detail: [Problem]?
+            let detail: FastAPIDetail
         }
-        let detail = problems.isEmpty ? nil : problems.map { Envelope.Problem(loc: ["body"] + ($0.field.map { [$0] } ?? []), msg: $0.message, type: $0.kind) }
+        let detail: Envelope.FastAPIDetail =
+            problems.isEmpty
+            ? .message(message)
+            : .problems(problems.map { Envelope.Problem(loc: ["body"] + ($0.field.map { [$0] } ?? []), msg: $0.message, type: $0.kind) })
         return (try? JSONEncoder().encode(Envelope(error: .init(code: code, message: message), detail: detail))) ?? Data()
     }
 

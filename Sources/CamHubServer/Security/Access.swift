@@ -66,11 +66,23 @@ struct Access: Sendable {
     }
 
     /// A call only the camera itself makes (heartbeat, upload): its key is required.
+    /// Seed 000's message for an unknown camera or a wrong key alike, so a caller learns nothing
+    /// about which ids exist.
+    static let invalidCredentials = "Invalid camera credentials"
+
     func requireCamera(_ camera: Camera, key: String?) throws {
         guard let key else { throw APIError.unauthorized("this call needs the camera's api_key") }
         guard let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) else {
-            throw APIError.unauthorized("invalid api_key for camera '\(camera.id)'")
+            throw APIError.unauthorized(Self.invalidCredentials)
         }
+    }
+
+    /// A read as open as the listing: a key, when given, must be the camera's (or the admin token).
+    func refuseWrongKey(_ camera: Camera, key: String?) throws {
+        guard let key else { return }
+        if let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) { return }
+        if adminToken.matches(key) { return }
+        throw APIError.unauthorized(Self.invalidCredentials)
     }
 
     /// A management call: a key, when given, must be the camera's; otherwise the caller must be an
@@ -78,8 +90,8 @@ struct Access: Sendable {
     func requireCameraOrOperator(_ camera: Camera, key: String?, request: Request, context: HubRequestContext) throws {
         if let key {
             if let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) { return }
-            if adminToken.matches(key) { return }
-            throw APIError.unauthorized("invalid api_key for camera '\(camera.id)'")
+            try refuseWrongKey(camera, key: key)
+            return
         }
         guard isOperator(request, context: context) else {
             throw APIError.unauthorized("this call needs the camera's api_key or the admin token")
