@@ -1,4 +1,5 @@
 import CamHubCore
+import Foundation
 import Testing
 
 @Suite("System usage from /proc")
@@ -24,5 +25,16 @@ struct SystemUsageTests {
         #expect((0...100).contains(SystemUsage.memoryPercent()))
         #expect(SystemUsage.memoryPercent() > 0)
         #expect(SystemUsage.residentBytes() > 1_000_000)
+    }
+
+    @Test func theTemperatureIsTheFirstThermalZonesOrNil() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-thermal-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        #expect(SystemUsage.temperatureCelsius(thermalFolder: folder.path) == nil)
+        for (zone, value) in [("thermal_zone1", "61000\n"), ("thermal_zone0", "48312\n"), ("cooling_device0", "1\n")] {
+            try FileManager.default.createDirectory(at: folder.appendingPathComponent(zone), withIntermediateDirectories: true)
+            try Data(value.utf8).write(to: folder.appendingPathComponent(zone).appendingPathComponent("temp"))
+        }
+        #expect(SystemUsage.temperatureCelsius(thermalFolder: folder.path) == 48.3)
     }
 }
