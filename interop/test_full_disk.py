@@ -46,7 +46,7 @@ def fill(disk: Path) -> Path:
 
 
 def detection(number: int, image: bool = True) -> dict:
-    body = {"camera_id": "gate", "checkpoint_id": "cp1", "timestamp": "2024-12-19T10:00:00Z",
+    body = {"type": "detection_result", "camera_id": "gate", "checkpoint_id": "cp1", "timestamp": "2024-12-19T10:00:00Z",
             "ocr_results": [f"FULL{number}"], "plates_count": 1}
     if image:
         noise = Image.frombytes("RGB", (160, 120), os.urandom(160 * 120 * 3))  # every image new, so stored anew

@@ -101,7 +101,7 @@ def test_the_data_dir_and_its_files_are_private(start_hub, tmp_path):
     os.chmod(data, 0o755)
     os.chmod(data / "camhub.json", 0o644)
     hub = start_hub(args=["--data-dir", str(data)])
-    requests.post(hub.url("/api/detection"), json={"camera_id": "c", "checkpoint_id": "p", "timestamp": "2024-12-19T10:00:00Z"}, timeout=5)
+    requests.post(hub.url("/api/detection"), json={"type": "detection_result", "camera_id": "c", "checkpoint_id": "p", "timestamp": "2024-12-19T10:00:00Z"}, timeout=5)
     assert "the data dir was readable by other users" in hub.output()
     assert stat.S_IMODE(data.stat().st_mode) == 0o700
     modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in data.iterdir()}

@@ -51,6 +51,13 @@ class Recorder:
                 self.events.setdefault(event, []).append(data)
                 self.lock.notify_all()
 
+        # python-socketio hands an event named `connect` (the original server's greeting) to the
+        # connect handler, with its data.
+        @self.sio.event
+        def connect(data=None):
+            if data is not None:
+                any_event("connect_event", data)
+
     def wait(self, event, count=1, timeout=10):
         deadline = time.time() + timeout
         with self.lock:
@@ -63,30 +70,43 @@ class Recorder:
 
 
 def seed_flow(hub, recorder: Recorder):
-    """The seed's own flow: register, detection, health, ping, rooms."""
+    """The seed's own flow: register, detection, health, ping, rooms; each answer with the fields
+    the original LPR server sends."""
     sio = recorder.sio
+    # The original greets every client with a `connect` event of its own.
+    assert recorder.wait("connect_event")["message"] == "Connected to LPR Server"
     sio.emit("join_dashboard")
+    assert recorder.wait("status")["message"] == "Joined dashboard room"
     sio.emit("join_health_room")
+    assert recorder.wait("status", count=2)["message"] == "Joined health monitoring room"
     sio.emit("camera_register", REGISTER)
     registered = recorder.wait("camera_register")
-    assert registered["success"] is True and registered["message"] == "Camera registered successfully"
+    assert registered["success"] is True and registered["message"] == "Camera camera_001 registered successfully"
+    assert {"camera_id": "camera_001", "checkpoint_id": "checkpoint_001"}.items() <= registered.items() and "timestamp" in registered
     sio.emit("lpr_data", DETECTION)
     response = recorder.wait("lpr_response")
     assert response["success"] is True and response["detection_id"]
+    assert response["message"] == "LPR data received successfully"
+    assert {"camera_id": "camera_001", "checkpoint_id": "checkpoint_001"}.items() <= response.items() and "timestamp" in response
     detection = recorder.wait("new_detection")
     assert detection["detection_id"] == response["detection_id"] and detection["plates"] == ["ABC1234"]
     sio.emit("health_status", HEALTH)
     health = recorder.wait("health_response")
-    assert health["success"] is True and health["health_id"]
+    assert health["success"] is True and health["health_id"] and health["message"] == "Health status received successfully"
+    assert {"camera_id": "camera_001", "checkpoint_id": "checkpoint_001"}.items() <= health.items() and "timestamp" in health
     assert recorder.wait("health_update")["status"] == "healthy"
     sio.emit("ping", {"type": "test", "message": "Hello from AI Camera", "timestamp": "2024-12-19T10:00:00Z"})
     pong = recorder.wait("pong")
-    assert pong["success"] is True and pong["message"] == "pong"
+    assert pong["success"] is True and pong["message"] == "pong" and pong["original_message"] == "Hello from AI Camera"
     # An event with an ack id is acknowledged with the same payload.
     ack = sio.call("lpr_data", DETECTION, timeout=10)
     assert ack["success"] is True and ack["detection_id"] != response["detection_id"]
     missing = sio.call("lpr_data", {"camera_id": "camera_001"}, timeout=10)
     assert missing["success"] is False and "checkpoint_id" in missing["error"] and "timestamp" in missing["error"]
+    # ... and, as the original, an `error` event naming the first missing field.
+    assert recorder.wait("error")["message"] == "Missing required field: type"
+    sio.emit("health_status", {**HEALTH, "component": None})
+    assert recorder.wait("error", count=2)["message"] == "Missing required field: component"
     records = requests.get(hub.url("/api/records"), params={"camera_id": "camera_001"}, timeout=5).json()["records"]
     assert {r["detection_id"] for r in records} >= {response["detection_id"], ack["detection_id"]}
     return response["detection_id"]
@@ -125,7 +145,8 @@ def test_a_dashboard_client_sees_another_clients_detections_and_camera_status(hu
         dashboard.sio.emit("join_dashboard")
         dashboard.sio.call("ping", {}, timeout=5)  # the join is processed before the ping's answer
         camera.sio.emit("camera_register", {**REGISTER, "camera_id": "gate_7"})
-        assert dashboard.wait("camera_status") == {"camera_id": "gate_7", "checkpoint_id": "checkpoint_001", "status": "online"}
+        online = dashboard.wait("camera_status")
+        assert {"camera_id": "gate_7", "checkpoint_id": "checkpoint_001", "status": "online"}.items() <= online.items()
         ack = camera.sio.call("lpr_data", {**DETECTION, "camera_id": "gate_7", "ocr_results": ["XYZ999"]}, timeout=10)
         seen = dashboard.wait("new_detection")
         assert seen["detection_id"] == ack["detection_id"] and seen["camera_id"] == "gate_7"
@@ -134,8 +155,9 @@ def test_a_dashboard_client_sees_another_clients_detections_and_camera_status(hu
         assert dashboard.wait("new_detection", count=2)["detection_id"] == rest["detection_id"]
         camera.sio.disconnect()
         offline = dashboard.wait("camera_status", count=2)
-        assert offline == {"camera_id": "gate_7", "status": "offline"}
-        assert "new_detection" not in camera.events  # not in the room
+        assert {"camera_id": "gate_7", "status": "offline"}.items() <= offline.items()
+        # Neither is in the camera's room: the original sends both to the dashboard only.
+        assert "new_detection" not in camera.events and "camera_status" not in camera.events
     finally:
         dashboard.sio.disconnect()
         if camera.sio.connected:
@@ -158,10 +180,11 @@ def test_the_rest_fallback(hub):
     assert stored.status_code == 200 and stored.json()["success"] is True
     assert requests.post(hub.url("/api/health"), json={**HEALTH, "camera_id": "rest_cam"}, timeout=5).json()["success"] is True
 
-    for missing in ["camera_id", "checkpoint_id", "timestamp"]:
+    for missing in ["type", "camera_id", "checkpoint_id", "timestamp"]:
         response = requests.post(hub.url("/api/detection"), json={k: v for k, v in DETECTION.items() if k != missing}, timeout=5)
         assert response.status_code == 400 and response.json()["missing_fields"] == [missing]
-        assert missing in response.json()["error"]["message"]
+        assert missing in response.json()["error"]["message"] and missing in response.json()["message"]
+        assert response.json()["success"] is False
     broken = requests.post(hub.url("/api/detection"), data="{not json", headers={"Content-Type": "application/json"}, timeout=5)
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "bad_json"
     wrong_type = requests.post(hub.url("/api/detection"), json={**DETECTION, "vehicles_count": "many"}, timeout=5)
@@ -176,11 +199,19 @@ def test_the_rest_fallback(hub):
     assert base64.b64encode(requests.get(hub.url(record["cropped_plate_urls"][0]), timeout=5).content).decode() == crop
     assert len(record["cropped_plate_urls"]) == 1  # the invalid one is absent
 
-    cameras = requests.get(hub.url("/api/cameras"), timeout=5).json()["cameras"]
-    assert {"camera_id": "rest_cam", "checkpoint_id": "checkpoint_001"}.items() <= next(c for c in cameras if c["camera_id"] == "rest_cam").items()
+    listing = requests.get(hub.url("/api/cameras"), timeout=5).json()
+    cameras = listing["cameras"]
+    assert listing["total_cameras"] == len(cameras)
+    rest_cam = next(c for c in cameras if c["camera_id"] == "rest_cam")
+    assert {"camera_id": "rest_cam", "checkpoint_id": "checkpoint_001", "detection_count": 1, "health_status": "healthy"}.items() <= rest_cam.items()
+    page = requests.get(hub.url("/api/records"), params={"limit": 1}, timeout=5).json()
+    assert page["returned_count"] == 1 and page["total_count"] >= 1
     # The LPR camera is in the one registry every other API lists.
     assert requests.get(hub.url("/cameras"), timeout=5).json()["rest_cam"]["kind"] == "edge"
-    statistics = requests.get(hub.url("/api/statistics"), timeout=5).json()["statistics"]
+    answer = requests.get(hub.url("/api/statistics"), timeout=5).json()
+    assert answer["success"] is True and answer["data"]["total_records"] >= 1 and answer["data"]["server_status"] == "running"
+    assert {"today_records", "unique_cameras", "active_cameras", "timestamp"} <= set(answer["data"])
+    statistics = answer["statistics"]
     assert statistics["total_detections"] >= 1 and statistics["by_camera"]["rest_cam"] == 1
     assert len(statistics["by_hour"]) == 24 and statistics["by_hour"][-1]["count"] >= 1
     assert statistics["top_plates"][0]["plate"] == "ABC1234"

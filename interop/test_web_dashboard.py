@@ -82,7 +82,7 @@ def test_a_detection_posted_over_rest_shows_up_without_a_reload(start_hub, brows
     hub = start_hub()
     browser.get(hub.base)
     wait_for(lambda: browser.execute_script("return document.getElementById('connection').textContent") == "live", timeout=15)
-    detection = {"camera_id": "gate_3", "checkpoint_id": "north", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["WEB4242"]}
+    detection = {"type": "detection_result", "camera_id": "gate_3", "checkpoint_id": "north", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["WEB4242"]}
     posted = time.time()
     detection_id = requests.post(hub.url("/api/detection"), json=detection, timeout=5).json()["detection_id"]
     item = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, f'[data-live="detections"] [data-detection-id="{detection_id}"]'), timeout=5)
@@ -169,7 +169,7 @@ def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
     Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
     image = base64.b64encode(out.getvalue()).decode()
     for n in range(3):
-        body = {"camera_id": f"lane_{n}", "checkpoint_id": "west", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": [f"REC{n:04d}"]}
+        body = {"type": "detection_result", "camera_id": f"lane_{n}", "checkpoint_id": "west", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": [f"REC{n:04d}"]}
         if n == 0:
             body["annotated_image"] = image
         assert requests.post(hub.url("/api/detection"), json=body, timeout=5).status_code == 200
@@ -190,7 +190,7 @@ def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
     field.clear()
     browser.find_element(By.CSS_SELECTOR, "#records-filter button").click()
     wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 3, timeout=10)
-    new_id = requests.post(hub.url("/api/detection"), json={"camera_id": "lane_9", "checkpoint_id": "west", "timestamp": "t", "ocr_results": ["LIVE999"]}, timeout=5).json()["detection_id"]
+    new_id = requests.post(hub.url("/api/detection"), json={"type": "detection_result", "camera_id": "lane_9", "checkpoint_id": "west", "timestamp": "t", "ocr_results": ["LIVE999"]}, timeout=5).json()["detection_id"]
     wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#records-body tr")[0].get_attribute("data-detection-id") == new_id, timeout=5)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "records.png"))

@@ -15,7 +15,10 @@ public final class LPRIngest: Sendable {
     public let events: LiveEvents
     private let lastTouched = Mutex<[CameraID: Date]>([:])
     static let touchInterval: TimeInterval = 10
-    static let required = ["camera_id", "checkpoint_id", "timestamp"]
+    /// Seed 002's common fields, which every detection and health report carries, as the original
+    /// requires them; a health report also needs its `component` and `status`.
+    static let required = ["type", "camera_id", "checkpoint_id", "timestamp"]
+    static let requiredForHealth = required + ["component", "status"]
 
     public init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents) {
         self.cameras = cameras
@@ -72,7 +75,7 @@ public final class LPRIngest: Sendable {
 
     /// Validates a detection, keeps its images and registers its camera: everything but storing it.
     func detectionRecord(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
-        let (cameraID, checkpointID, timestamp) = try commonFields(body)
+        let (cameraID, checkpointID, timestamp) = try commonFields(body, required: Self.required)
         let vehiclesCount = body.integer("vehicles_count", range: 0...10_000)
         let platesCount = body.integer("plates_count", range: 0...10_000)
         let ocr = ocrResults(body)
@@ -131,7 +134,7 @@ public final class LPRIngest: Sendable {
 
     /// Validates a health report and registers its camera: everything but storing it.
     func healthReport(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> HealthReport {
-        let (cameraID, checkpointID, timestamp) = try commonFields(body)
+        let (cameraID, checkpointID, timestamp) = try commonFields(body, required: Self.requiredForHealth)
         let component = body.string("component", length: 0...64) ?? "camera"
         let status = body.string("status", length: 0...32) ?? "unknown"
         let message = body.string("message", length: 0...2000) ?? ""
@@ -149,8 +152,8 @@ public final class LPRIngest: Sendable {
 
     /// The fields every detection and health report carries (seed 002's "common fields"): missing
     /// ones throw `MissingFields`; `type` is optional. The rest of the body is checked by the caller.
-    private func commonFields(_ body: JSONObject) throws -> (CameraID, String, String) {
-        let missing = body.missing(Self.required)
+    private func commonFields(_ body: JSONObject, required: [String]) throws -> (CameraID, String, String) {
+        let missing = body.missing(required)
         guard missing.isEmpty else { throw MissingFields(names: missing) }
         let (cameraID, checkpointID) = try identity(body)
         guard let timestamp = body.string("timestamp", length: 1...64) else { try body.check(); throw MissingFields(names: ["timestamp"]) }

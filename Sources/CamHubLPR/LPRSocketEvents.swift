@@ -6,14 +6,18 @@ import Synchronization
 
 /// The seed 002 Socket.IO events on the default namespace.
 ///
-/// - `camera_register` → `camera_register` `{success, message, camera_id, checkpoint_id}`
-/// - `lpr_data` → `lpr_response` `{success, detection_id}`, and `new_detection` to `dashboard`
-/// - `health_status` → `health_response` `{success, health_id}`, and `health_update` to `health_monitoring`
-/// - `ping` → `pong` `{success: true, message: "pong"}`
-/// - `join_dashboard`, `join_health_room`
+/// - on connection, a `connect` event `{success, message, timestamp}`
+/// - `camera_register` → `camera_register`, and `camera_status` `online` to `dashboard`
+/// - `lpr_data` → `lpr_response`, and `new_detection` to `dashboard`
+/// - `health_status` → `health_response`, and `health_update` to `health_monitoring`
+/// - `ping` → `pong` (with the ping's `original_message`)
+/// - `join_dashboard`, `join_health_room` → `status`
+/// - a bad event also gets an `error` event `{message: "Missing required field: ..."}`, which the
+///   original clients listen for
 ///
-/// Every answer is also the acknowledgement when the client asked for one. A registered camera's
-/// socket going away is announced as `camera_status` `offline` to everyone.
+/// The answers' shapes are in `LPRAnswers`. Every answer is also the acknowledgement when the
+/// client asked for one. A registered camera's socket going away is announced to `dashboard` as
+/// `camera_status` `offline`.
 public final class LPRSocketEvents: SocketIOEventHandler {
     let lpr: LPRIngest
     let token: LPRToken?
@@ -38,6 +42,10 @@ public final class LPRSocketEvents: SocketIOEventHandler {
         }
     }
 
+    public func connected(_ client: SocketIOClient) async {
+        client.emit("connect", RecordJSON.text(LPRAnswers.connected()))
+    }
+
     public func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
         let body = JSONObject(fields: arguments.first as? [String: Any] ?? [:])
         switch name {
@@ -46,19 +54,19 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             do {
                 let registered = try await lpr.register(body, origin: Self.origin)
                 camerasBySocket.withLock { _ = $0[client.sessionID, default: []].insert(registered.cameraID) }
-                client.broadcastToAll("camera_status", RecordJSON.text(["camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID, "status": "online"]))
-                reply = [
-                    "success": true, "message": "Camera registered successfully", "camera_id": registered.cameraID,
-                    "checkpoint_id": registered.checkpointID,
-                ]
+                client.broadcast(
+                    "camera_status", RecordJSON.text(LPRAnswers.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true)),
+                    toRoom: "dashboard"
+                )
+                reply = LPRAnswers.registered(registered)
             } catch {
-                reply = failure(error, event: name)
+                reply = failure(error, event: name, client: client)
             }
             answer(client, "camera_register", RecordJSON.text(reply), ack)
         case "lpr_data":
             await store(answering: "lpr_response", client: client, ack: ack) {
                 let record = try await lpr.detectionRecord(body, origin: Self.origin)
-                return Stored(item: .detection(record), reply: ["success": true, "detection_id": record.id, "message": "Detection stored"]) { [lpr] in
+                return Stored(item: .detection(record), reply: LPRAnswers.detectionStored(record)) { [lpr] in
                     lpr.announce(record)
                     if client.members(of: "dashboard") > 0 {
                         client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
@@ -68,22 +76,20 @@ public final class LPRSocketEvents: SocketIOEventHandler {
         case "health_status":
             await store(answering: "health_response", client: client, ack: ack) {
                 let report = try await lpr.healthReport(body, origin: Self.origin)
-                return Stored(item: .health(report), reply: ["success": true, "health_id": report.id, "message": "Health status stored"]) {
+                return Stored(item: .health(report), reply: LPRAnswers.healthStored(report)) {
                     if client.members(of: "health_monitoring") > 0 {
                         client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
                     }
                 }
             }
         case "ping":
-            answer(client, "pong", RecordJSON.text(["success": true, "message": "pong", "timestamp": JSONText.timestamp(Date())]), ack)
-        case "join_dashboard":
-            client.join("dashboard")
-            ack.reply(RecordJSON.text(["success": true, "room": "dashboard"]))
-        case "join_health_room":
-            client.join("health_monitoring")
-            ack.reply(RecordJSON.text(["success": true, "room": "health_monitoring"]))
+            answer(client, "pong", RecordJSON.text(LPRAnswers.pong(to: arguments.first as? [String: Any] ?? [:])), ack)
+        case "join_dashboard", "join_health_room":
+            let room = name == "join_dashboard" ? "dashboard" : "health_monitoring"
+            client.join(room)
+            answer(client, "status", RecordJSON.text(LPRAnswers.joined(room)), ack)
         default:
-            answer(client, "error", RecordJSON.text(["success": false, "error": "unknown event '\(name)'"]), ack)
+            answer(client, "error", RecordJSON.text(LPRAnswers.failure("unknown event '\(name)'")), ack)
         }
     }
 
@@ -111,11 +117,11 @@ public final class LPRSocketEvents: SocketIOEventHandler {
                     answer(client, event, stored.reply, ack)
                     stored.announce()
                 case .failure(let error):
-                    answer(client, event, RecordJSON.text(failure(error, event: event)), ack)
+                    answer(client, event, RecordJSON.text(failure(error, event: event, client: client)), ack)
                 }
             }
         } catch {
-            answer(client, event, RecordJSON.text(failure(error, event: event)), ack)
+            answer(client, event, RecordJSON.text(failure(error, event: event, client: client)), ack)
         }
     }
 
@@ -125,29 +131,33 @@ public final class LPRSocketEvents: SocketIOEventHandler {
         ack.reply(reply)
     }
 
-    /// `{success: false, error}` for a failed event; missing fields are named.
-    private func failure(_ error: any Error, event: String) -> [String: Any] {
+    /// The answer to a failed event (`{success: false, error, message}`, missing fields named), after
+    /// the `error` event the original clients listen for.
+    private func failure(_ error: any Error, event: String, client: SocketIOClient) -> [String: Any] {
+        let answer: [String: Any]
         switch error {
         case let missing as LPRIngest.MissingFields:
-            return ["success": false, "error": missing.message, "missing_fields": missing.names]
+            answer = LPRAnswers.failure(missing.message, missing: missing.names)
         case let failure as ValidationFailure:
-            return ["success": false, "error": failure.message]
-        case let error as CamHubError where error.code != .storage && error.code != .insufficientStorage:
-            return ["success": false, "error": error.message]
+            answer = LPRAnswers.failure(failure.message)
         case let error where OutOfSpace.matches(error):
-            // The same answer as REST's 507, so an edge device can tell "retry later" from "bad".
+            // The same as REST's 507, so an edge device can tell "retry later" from "bad".
             logger.warning("Socket.IO event refused: the disk is full", metadata: ["event": "\(event)"])
-            return ["success": false, "error": OutOfSpace.message, "code": CamHubError.Code.insufficientStorage.rawValue]
+            answer = LPRAnswers.failure(OutOfSpace.message, code: CamHubError.Code.insufficientStorage.rawValue)
+        case let error as CamHubError where error.code != .storage:
+            answer = LPRAnswers.failure(error.message)
         default:
             logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
-            return ["success": false, "error": "the record could not be stored"]
+            answer = LPRAnswers.failure("the record could not be stored")
         }
+        client.emit("error", RecordJSON.text(LPRAnswers.errorEvent(error, message: answer["message"] as? String ?? "error")))
+        return answer
     }
 
     public func disconnect(_ client: SocketIOClient) async {
         let cameras = camerasBySocket.withLock { $0.removeValue(forKey: client.sessionID) } ?? []
         for camera in cameras.sorted() {
-            client.broadcastToAll("camera_status", RecordJSON.text(["camera_id": camera, "status": "offline"]))
+            client.broadcast("camera_status", RecordJSON.text(LPRAnswers.cameraStatus(camera, checkpointID: nil, online: false)), toRoom: "dashboard")
         }
     }
 }

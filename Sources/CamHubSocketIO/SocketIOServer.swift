@@ -7,6 +7,8 @@ public protocol SocketIOEventHandler: Sendable {
     /// A client asks to connect; `auth` is the JSON text of its CONNECT payload. Throw a
     /// `SocketIORefusal` to answer CONNECT_ERROR with its message.
     func connect(_ client: SocketIOClient, auth: String?) async throws
+    /// The client is connected: its CONNECT answer has been sent, so events sent now reach it.
+    func connected(_ client: SocketIOClient) async
     /// An event with its arguments (parsed JSON). The handler calls `ack` exactly once, now or
     /// later, with the acknowledgement's argument; it is sent only when the client asked for one.
     /// Events of one client are handed over in order; the handler may finish them later.
@@ -78,10 +80,6 @@ public struct SocketIOClient: Sendable {
         server.members(of: room)
     }
 
-    /// Sends `event` to every connected socket.
-    public func broadcastToAll(_ event: String, _ json: String) {
-        server.emitToAll(event, json)
-    }
 }
 
 /// Engine.IO v4 sessions and Socket.IO v5 sockets on the default namespace, with rooms.
@@ -239,6 +237,7 @@ public final class SocketIOServer: Sendable {
         }
         registry.withLock { $0.entries[session.id]?.socketID = socketID }
         answer(SocketIOPacket(.connect, payload: #"{"sid":"\#(socketID)"}"#))
+        await handler.connected(client(entry, sessionID: session.id, socketID: socketID))
     }
 
     // MARK: Rooms and emitting

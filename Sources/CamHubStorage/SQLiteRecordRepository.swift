@@ -48,6 +48,24 @@ public struct SQLiteRecordRepository: RecordRepository {
     }
 
     public func detections(_ query: DetectionQuery) async throws -> [DetectionRecord] {
+        let (from, filter, order, matching) = Self.selection(query)
+        var arguments = matching
+        _ = arguments.append(contentsOf: [query.limit, query.offset])
+        let sql = "SELECT d.* FROM \(from) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?"
+        let bound = arguments
+        return try await database.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: bound).map(Self.detection(from:))
+        }
+    }
+
+    public func countDetections(_ query: DetectionQuery) async throws -> Int {
+        let (from, filter, _, arguments) = Self.selection(query)
+        let sql = "SELECT COUNT(*) FROM \(from) \(filter)"
+        return try await database.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// The tables, WHERE clause, order and arguments a query's filters (not its page) select.
+    private static func selection(_ query: DetectionQuery) -> (from: String, filter: String, order: String, arguments: StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
         let from: String
@@ -68,12 +86,7 @@ public struct SQLiteRecordRepository: RecordRepository {
         if let camera = query.cameraID { conditions.append("d.camera_id = ?"); _ = arguments.append(contentsOf: [camera]) }
         if let checkpoint = query.checkpointID { conditions.append("d.checkpoint_id = ?"); _ = arguments.append(contentsOf: [checkpoint]) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
-        _ = arguments.append(contentsOf: [query.limit, query.offset])
-        let sql = "SELECT d.* FROM \(from) \(filter) ORDER BY \(order) LIMIT ? OFFSET ?"
-        let bound = arguments
-        return try await database.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: bound).map(Self.detection(from:))
-        }
+        return (from, filter, order, arguments)
     }
 
     public func healthReports(cameraID: CameraID?, limit: Int) async throws -> [HealthReport] {

@@ -12,6 +12,7 @@ private struct FullDiskRecords: RecordRepository {
     let backing = MemoryRecordRepository()
     func add(detections: [DetectionRecord], healthReports: [HealthReport]) async throws { throw POSIXError(.ENOSPC) }
     func detections(_ query: DetectionQuery) async throws -> [DetectionRecord] { await backing.detections(query) }
+    func countDetections(_ query: DetectionQuery) async throws -> Int { await backing.countDetections(query) }
     func healthReports(cameraID: CameraID?, limit: Int) async throws -> [HealthReport] { await backing.healthReports(cameraID: cameraID, limit: limit) }
     func statistics(now: Date, topPlates: Int) async throws -> RecordStatistics { await backing.statistics(now: now, topPlates: topPlates) }
 }

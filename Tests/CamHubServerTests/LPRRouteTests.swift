@@ -13,7 +13,7 @@ struct LPRRouteTests {
     static let json = RegistrationRouteTests.json
     static let headers: HTTPFields = [.contentType: "application/json"]
     static var detection: [String: Any] {
-        ["camera_id": "cam_9", "checkpoint_id": "cp_1", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["ab 123"], "plate_detections": [["text": "AB 123"], ["text": "zz9"]]]
+        ["type": "detection_result", "camera_id": "cam_9", "checkpoint_id": "cp_1", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["ab 123"], "plate_detections": [["text": "AB 123"], ["text": "zz9"]]]
     }
 
     @Test func aDetectionIsStoredWithItsPlatesAndTheCameraRegistered() async throws {
@@ -38,11 +38,22 @@ struct LPRRouteTests {
         var partial = Self.detection
         partial["camera_id"] = nil
         partial["timestamp"] = ""
+        partial["type"] = nil
         let body = Self.json(partial)
+        // A health report also needs its component and status, as in the original.
+        let health = Self.json(["type": "health_check", "camera_id": "cam_9", "checkpoint_id": "cp_1", "timestamp": "t"])
         try await test.application().test(.router) { client in
             try await client.execute(uri: "/api/detection", method: .post, headers: Self.headers, body: body) { response in
+                let answer = try response.json
                 #expect(response.status == .badRequest)
-                try #expect(response.json["missing_fields"] as? [String] == ["camera_id", "timestamp"])
+                #expect(answer["missing_fields"] as? [String] == ["type", "camera_id", "timestamp"])
+                #expect(answer["success"] as? Bool == false)
+                #expect(answer["message"] as? String == "Missing required fields: type, camera_id, timestamp")
+            }
+            try await client.execute(uri: "/api/health", method: .post, headers: Self.headers, body: health) { response in
+                let answer = try response.json
+                #expect(response.status == .badRequest)
+                #expect(answer["missing_fields"] as? [String] == ["component", "status"])
             }
         }
         #expect(try await test.hub.records.detections(DetectionQuery()).isEmpty)

@@ -3,13 +3,17 @@ import Foundation
 import Synchronization
 import Testing
 
-/// A handler that refuses the token "bad", answers `echo` with its first argument and joins
-/// `join`'s room, and records disconnects.
+/// A handler that refuses the token "bad", greets a connected client with `welcome`, answers
+/// `echo` with its first argument and joins `join`'s room, and records disconnects.
 final class RecordingHandler: SocketIOEventHandler {
     let disconnects = Mutex(0)
 
     func connect(_ client: SocketIOClient, auth: String?) async throws {
         if auth?.contains("bad") == true { throw SocketIORefusal("Not authorized") }
+    }
+
+    func connected(_ client: SocketIOClient) async {
+        client.emit("welcome", "true")
     }
 
     func event(_ name: String, arguments: [Any], from client: SocketIOClient, ack: SocketIOAck) async {
@@ -48,9 +52,11 @@ struct ServerTests {
         #expect(open == #"0{"sid":"\#(session.id)","upgrades":["websocket"],"pingInterval":25000,"pingTimeout":20000,"maxPayload":1000000}"#)
 
         try await server.receive(packets("40"), on: session)
+        // The CONNECT answer first, then what the handler sends a connected client.
         let connected = try await session.poll()
-        #expect(connected.count == 1)
+        #expect(connected.count == 2)
         #expect(connected[0].hasPrefix(#"40{"sid":""#))
+        #expect(connected.last == #"42["welcome",true]"#)
 
         try await server.receive(packets(#"421["echo",{"a":1}]"#), on: session)
         #expect(try await session.poll() == [#"42["echoed",{"a":1}]"#, #"431[{"a":1}]"#])

@@ -72,6 +72,19 @@ struct RecordRepositoryContractTests {
     }
 
     @Test(arguments: RecordBackend.allCases)
+    func theCountFollowsTheFiltersNotThePage(backend: RecordBackend) async throws {
+        let repository = try backend.make()
+        try await repository.add(
+            detections: (1...5).map { Self.detection($0, camera: $0 <= 3 ? "cam-1" : "cam-2", plates: ["P\($0 % 2)"], at: TimeInterval($0)) },
+            healthReports: []
+        )
+        #expect(try await repository.countDetections(DetectionQuery(limit: 2)) == 5)
+        #expect(try await repository.countDetections(DetectionQuery(limit: 1, offset: 3, cameraID: "cam-1")) == 3)
+        #expect(try await repository.countDetections(DetectionQuery(plate: "p1")) == 3)
+        #expect(try await repository.countDetections(DetectionQuery(cameraID: "cam-2", plate: "P1")) == 1)
+    }
+
+    @Test(arguments: RecordBackend.allCases)
     func aBatchIsAllOrNothing(backend: RecordBackend) async throws {
         let repository = try backend.make()
         try await repository.add(detections: [Self.detection(1)], healthReports: [])

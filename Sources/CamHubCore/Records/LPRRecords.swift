@@ -136,6 +136,8 @@ public protocol RecordRepository: Sendable {
     /// Stores the records in one transaction: all of them or none.
     func add(detections: [DetectionRecord], healthReports: [HealthReport]) async throws
     func detections(_ query: DetectionQuery) async throws -> [DetectionRecord]
+    /// How many detections the query's filters select, whatever its limit and offset.
+    func countDetections(_ query: DetectionQuery) async throws -> Int
     func healthReports(cameraID: CameraID?, limit: Int) async throws -> [HealthReport]
     func statistics(now: Date, topPlates: Int) async throws -> RecordStatistics
 }

@@ -17,15 +17,23 @@ public actor MemoryRecordRepository: RecordRepository {
     }
 
     public func detections(_ query: DetectionQuery) -> [DetectionRecord] {
+        Array(matching(query).dropFirst(query.offset).prefix(query.limit))
+    }
+
+    public func countDetections(_ query: DetectionQuery) -> Int {
+        matching(query).count
+    }
+
+    /// Newest first, every record the query's filters select.
+    private func matching(_ query: DetectionQuery) -> [DetectionRecord] {
         let plate = query.plate?.uppercased()
-        let matching = detections.reversed().filter { record in
+        return detections.reversed().filter { record in
             (query.cameraID.map { $0 == record.cameraID } ?? true)
                 && (query.checkpointID.map { $0 == record.checkpointID } ?? true)
                 && (plate.map { record.plates.contains($0) } ?? true)
                 && (query.since.map { record.receivedAt >= $0 } ?? true)
                 && (query.until.map { record.receivedAt <= $0 } ?? true)
         }
-        return Array(matching.dropFirst(query.offset).prefix(query.limit))
     }
 
     public func healthReports(cameraID: CameraID?, limit: Int) -> [HealthReport] {

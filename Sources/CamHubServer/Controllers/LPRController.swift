@@ -48,10 +48,10 @@ struct LPRController {
         do {
             return Self.json(try await work())
         } catch let missing as LPRIngest.MissingFields {
-            return Self.json(
-                ["success": false, "error": ["code": "missing_fields", "message": missing.message], "missing_fields": missing.names],
-                status: .badRequest
-            )
+            // The seed's answer (success, message, missing_fields), with camhub's error object.
+            var answer = LPRAnswers.failure(missing.message, missing: missing.names)
+            answer["error"] = ["code": "missing_fields", "message": missing.message]
+            return Self.json(answer, status: .badRequest)
         }
     }
 
@@ -64,8 +64,9 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let registered = try await hub.lpr.register(body, origin: Self.origin)
-            hub.socketIO.emitToAll("camera_status", RecordJSON.text(["camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID, "status": "online"]))
-            return ["success": true, "message": "Camera registered successfully", "camera_id": registered.cameraID, "checkpoint_id": registered.checkpointID]
+            let status = LPRAnswers.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true)
+            hub.socketIO.emit("camera_status", RecordJSON.text(status), toRoom: "dashboard")
+            return LPRAnswers.registered(registered)
         }
     }
 
@@ -78,7 +79,7 @@ struct LPRController {
             if hub.socketIO.members(of: "dashboard") > 0 {
                 hub.socketIO.emit("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
             }
-            return ["success": true, "detection_id": record.id, "message": "Detection stored"]
+            return LPRAnswers.detectionStored(record)
         }
     }
 
@@ -90,7 +91,7 @@ struct LPRController {
             if hub.socketIO.members(of: "health_monitoring") > 0 {
                 hub.socketIO.emit("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
             }
-            return ["success": true, "health_id": report.id, "message": "Health status stored"]
+            return LPRAnswers.healthStored(report)
         }
     }
 
@@ -101,8 +102,18 @@ struct LPRController {
         func keyed(_ counts: [RecordStatistics.Count]) -> [String: Int] {
             Dictionary(counts.map { ($0.key, $0.count) }, uniquingKeysWith: +)
         }
+        let now = Date()
+        let startOfDay = Calendar.current.startOfDay(for: now)
+        let today = try await hub.records.countDetections(DetectionQuery(since: startOfDay))
+        let edgeCameras = try await hub.cameras.list().filter { $0.kind == .edge }
         return Self.json([
             "success": true,
+            // The original's summary, under its names.
+            "data": [
+                "total_records": stats.totalDetections, "today_records": today, "unique_cameras": stats.byCamera.count,
+                "active_cameras": edgeCameras.filter { hub.status(of: $0, now: now) == .active }.count,
+                "connected_clients": hub.socketIO.sessionCount, "server_status": "running", "timestamp": JSONText.timestamp(now),
+            ] as [String: Any],
             "statistics": [
                 "total_detections": stats.totalDetections, "total_plates": stats.totalPlates,
                 "total_health_reports": stats.totalHealthReports, "detections_last_24h": stats.detectionsLast24Hours,
@@ -116,15 +127,24 @@ struct LPRController {
     @Sendable func cameras(_ request: Request, context: HubRequestContext) async throws -> Response {
         try requireAccess(request, context)
         let now = Date()
-        let cameras = try await hub.cameras.list().filter { $0.kind == .edge }.map { camera -> [String: Any] in
-            [
+        let detectionsByCamera = Dictionary(
+            try await hub.records.statistics(now: now, topPlates: 1).byCamera.map { ($0.key, $0.count) }, uniquingKeysWith: +
+        )
+        var cameras: [[String: Any]] = []
+        for camera in try await hub.cameras.list() where camera.kind == .edge {
+            let health = try await hub.records.healthReports(cameraID: camera.id, limit: 1).first
+            cameras.append([
                 "camera_id": camera.id, "checkpoint_id": camera.metadata["checkpoint_id"] ?? camera.location, "name": camera.name,
                 "status": hub.status(of: camera, now: now).rawValue, "source": camera.source,
                 "last_seen": camera.lastSeenAt.map(JSONText.timestamp) ?? NSNull(),
                 "registered_at": JSONText.timestamp(camera.createdAt),
-            ]
+                "detection_count": detectionsByCamera[camera.id] ?? 0,
+                "health_status": health?.status ?? NSNull(),
+            ])
         }
-        return Self.json(["success": true, "cameras": cameras, "count": cameras.count])
+        return Self.json([
+            "success": true, "cameras": cameras, "count": cameras.count, "total_cameras": cameras.count, "timestamp": JSONText.timestamp(now),
+        ])
     }
 
     @Sendable func records(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -138,9 +158,11 @@ struct LPRController {
             since: try Self.date(request, "since"), until: try Self.date(request, "until")
         )
         let records = try await hub.records.detections(query)
+        let total = try await hub.records.countDetections(query)
         return Self.json([
             "success": true, "records": records.map { JSONText.Raw(text: RecordJSON.detection($0)) }, "count": records.count,
-            "limit": query.limit, "offset": query.offset,
+            "total_count": total, "returned_count": records.count, "limit": query.limit, "offset": query.offset,
+            "timestamp": JSONText.timestamp(Date()),
         ])
     }
 
