@@ -3,6 +3,7 @@ binary protocol exactly as the original client does, and read them back over HTT
 MJPEG and the browser WebSocket."""
 import asyncio
 import base64
+import hashlib
 import io
 import signal
 import struct
@@ -65,6 +66,12 @@ def test_the_original_client_sends_one_piece_per_message(hub):
     assert requests.get(hub.url(f"/cameras/{camera_id}/snapshot.jpg"), timeout=5).content == frames[-1]
     listed = {c["id"]: c for c in requests.get(hub.url("/list"), timeout=5).json()}
     assert listed[camera_id]["hasImage"] is True and listed[camera_id]["name"] == "Door"
+    # The original's CameraInformation fields, and its route under /camera/ too.
+    assert {"id", "name", "description", "preview"} <= set(listed[camera_id])
+    preview = requests.get(hub.url(listed[camera_id]["preview"]), timeout=5)
+    assert preview.status_code == 200 and Image.open(io.BytesIO(preview.content)).size == (160, 120)
+    assert {c["id"] for c in requests.get(hub.url("/camera/list"), timeout=5).json()} == set(listed)
+    assert requests.get(hub.url(f"/camera/get-image?cameraId={camera_id}"), timeout=5).content == frames[-1]
     reader = MJPEGReader(hub.port, f"/cameras/{camera_id}/stream.mjpeg")
     # The stream starts with the newest frame; push one more and it follows.
     assert reader.next_part()[1] == frames[-1]
@@ -150,7 +157,15 @@ def test_a_truncated_stream_loses_nothing_that_was_complete(hub):
     assert requests.get(hub.url("/health"), timeout=5).status_code == 200
 
 
-def test_stream_image_sends_one_event_per_frame(hub):
+def image_update(event) -> bytes:
+    """The JPEG of an event as the original server sends it: `image-update`, a data URL."""
+    assert event.event == "image-update"
+    assert event.data.startswith("data:image/jpg;base64,")
+    return base64.b64decode(event.data.split(",", 1)[1])
+
+
+@pytest.mark.parametrize("prefix", ["", "/camera"])
+def test_stream_image_sends_one_event_per_frame(hub, prefix):
     camera_id, token = create_camera(hub)
     frames = [jpeg((200, 0, i * 40)) for i in range(4)]
     ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
@@ -158,16 +173,16 @@ def test_stream_image_sends_one_event_per_frame(hub):
     ws.send_binary(struct.pack("<I", len(token)) + token.encode())
     ws.send_binary(struct.pack("<I", len(frames[0])) + frames[0])
     wait_for(lambda: newest_image(hub, camera_id) == frames[0])
-    response = requests.get(hub.url(f"/stream-image?cameraId={camera_id}"), stream=True, timeout=10)
+    response = requests.get(hub.url(f"{prefix}/stream-image?cameraId={camera_id}"), stream=True, timeout=10)
     assert response.headers["Content-Type"].startswith("text/event-stream")
     events = sseclient.SSEClient(response).events()
     received = []
     first = next(events)
-    received.append((int(first.id), base64.b64decode(first.data)))
+    received.append((int(first.id), image_update(first)))
     for data in frames[1:]:
         ws.send_binary(struct.pack("<I", len(data)) + data)
         event = next(events)
-        received.append((int(event.id), base64.b64decode(event.data)))
+        received.append((int(event.id), image_update(event)))
     response.close()
     ws.close()
     assert [data for _, data in received] == frames
@@ -175,11 +190,12 @@ def test_stream_image_sends_one_event_per_frame(hub):
     assert sequences == sorted(sequences) and len(set(sequences)) == 4
 
 
-def test_update_image_takes_a_multipart_form(hub):
+@pytest.mark.parametrize("prefix", ["", "/camera"])
+def test_update_image_takes_a_multipart_form(hub, prefix):
     camera_id, token = create_camera(hub)
     image = jpeg((9, 9, 9))
     response = requests.post(
-        hub.url("/update-image"), files={"image": ("frame.jpg", image, "image/jpeg")},
+        hub.url(f"{prefix}/update-image"), files={"image": ("frame.jpg", image, "image/jpeg")},
         data={"cameraId": str(camera_id), "token": token}, timeout=5,
     )
     assert response.status_code == 200, response.text
@@ -231,7 +247,8 @@ def test_a_browser_websocket_gets_each_new_frame(hub):
 
 
 def test_the_seed_helpers(hub):
-    assert requests.get(hub.url("/hello"), timeout=5).json() == {"message": "Hello World!"}
+    for prefix in ["", "/camera"]:
+        assert requests.get(hub.url(f"{prefix}/hello"), timeout=5).json() == {"message": "Hello World!"}
     mocked = requests.get(hub.url("/mocked-image"), timeout=5)
     assert mocked.headers["Content-Type"] == "image/jpeg" and Image.open(io.BytesIO(mocked.content)).size == (640, 480)
     local = requests.get(hub.url("/image"), timeout=5)
@@ -274,3 +291,26 @@ def test_bad_camera_bodies_get_json_errors(hub):
     duplicate = requests.post(hub.url("/cameras"), json={"id": 8, "name": "again"}, timeout=5)
     assert duplicate.status_code == 409 and duplicate.json()["error"]["code"] == "conflict"
     assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+
+def test_tokens_the_original_server_issued_work_with_its_secret(start_hub):
+    hub = start_hub(env={"CAMERA_TOKEN_SECRET": "the-original-secret"})
+    camera_id, own_token = create_camera(hub, name="Field camera", camera_id=41)
+    # The original's TokenHelper: lowercase hex SHA-256 of the id's decimal text, then the secret.
+    legacy = hashlib.sha256(f"{camera_id}the-original-secret".encode()).hexdigest()
+    for token in (legacy, own_token):
+        frame = jpeg((10, 200, 10 + len(token) % 200))
+        ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+        ws.send_binary(struct.pack("<I", camera_id))
+        ws.send_binary(struct.pack("<I", len(token)) + token.encode())
+        ws.send_binary(struct.pack("<I", len(frame)) + frame)
+        wait_for(lambda: newest_image(hub, camera_id) == frame)
+        ws.close()
+    # A token for another id, or from another secret, is still refused.
+    wrong = hashlib.sha256(f"{camera_id}another-secret".encode()).hexdigest()
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(wrong)) + wrong.encode())
+    assert close_code(ws)[0] == 1008
+    # GET /config shows the secret as ***.
+    assert requests.get(hub.url("/config"), timeout=5).json()["push"]["legacy_secret"] == "***"

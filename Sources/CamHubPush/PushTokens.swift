@@ -10,23 +10,27 @@ import Foundation
 public struct PushTokens: Sendable {
     public static let fileName = "push.secret"
     private let key: SymmetricKey
+    /// The original server's `CAMERA_TOKEN_SECRET`, so cameras in the field keep their tokens.
+    private let legacySecret: String?
 
-    public init(secret: String) {
+    public init(secret: String, legacySecret: String? = nil) {
         key = SymmetricKey(data: Data(secret.utf8))
+        self.legacySecret = legacySecret
     }
 
     /// The configured secret, or the one kept in the data dir, made on first use.
     public static func load(configuration: HubConfiguration, paths: HubPaths) throws -> PushTokens {
-        if let secret = configuration.push.secret { return PushTokens(secret: secret) }
+        let legacy = configuration.push.legacySecret
+        if let secret = configuration.push.secret { return PushTokens(secret: secret, legacySecret: legacy) }
         let url = paths.dataDirectory.appendingPathComponent(fileName)
         if let data = FileManager.default.contents(atPath: url.path),
             let secret = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), secret.utf8.count >= 16
         {
-            return PushTokens(secret: secret)
+            return PushTokens(secret: secret, legacySecret: legacy)
         }
         let secret = RandomToken.hex256()
         try PrivateFile.write(Data((secret + "\n").utf8), to: url)
-        return PushTokens(secret: secret)
+        return PushTokens(secret: secret, legacySecret: legacy)
     }
 
     /// The token of camera `id`.
@@ -35,10 +39,19 @@ public struct PushTokens: Sendable {
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    /// True when `token` is camera `id`'s token. Upper- or lowercase hex is accepted.
+    /// True when `token` is camera `id`'s token, or (with a legacy secret) the token the original
+    /// server issued. Upper- or lowercase hex is accepted.
     public func matches(_ token: String, for id: UInt32) -> Bool {
         guard let code = Self.hexBytes(token) else { return false }
-        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(String(id).utf8), using: key)
+        if HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(String(id).utf8), using: key) { return true }
+        guard let legacySecret else { return false }
+        return ConstantTime.equal(Self.legacyToken(for: id, secret: legacySecret), token.lowercased())
+    }
+
+    /// The original server's token: the lowercase hex SHA-256 of the id's decimal text followed by
+    /// its secret.
+    public static func legacyToken(for id: UInt32, secret: String) -> String {
+        SHA256.hash(data: Data((String(id) + secret).utf8)).map { String(format: "%02x", $0) }.joined()
     }
 
     /// The seed 003 id of a registry camera: a canonical positive decimal that fits in a uint32.

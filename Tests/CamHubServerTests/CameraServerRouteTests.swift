@@ -185,7 +185,7 @@ struct CameraServerRouteTests {
 /// Event streams are written as the frames arrive, so they need a real socket.
 @Suite("Seed 003 event stream")
 struct EventStreamTests {
-    @Test func eachNewFrameIsOneEventWithItsSequenceAndBase64JPEG() async throws {
+    @Test func eachNewFrameIsOneImageUpdateEventWithItsSequenceAndADataURL() async throws {
         let test = try await TestHub()
         let first = test.publish(marker: 1)
         let feed = test.hub.frames.feed(for: "testpattern")
@@ -201,7 +201,10 @@ struct EventStreamTests {
             let received = try await response
             #expect(received.headers[.contentType] == "text/event-stream")
             let text = String(buffer: received.body)
-            let expected = [first, second].map { "id: \($0.sequence)\ndata: \(Data($0.jpeg).base64EncodedString())\n\n" }.joined()
+            // The original's event: named image-update, the JPEG as a data URL.
+            let expected = [first, second].map {
+                "event: image-update\nid: \($0.sequence)\ndata: data:image/jpg;base64,\(Data($0.jpeg).base64EncodedString())\n\n"
+            }.joined()
             #expect(text == expected)
         }
     }

@@ -115,6 +115,7 @@ public enum ConfigurationLoader {
         if let token = environment["CAMHUB_REGISTRATION_TOKEN"] { configuration.registration.token = token }
         if let token = environment["CAMHUB_LPR_TOKEN"] { configuration.lpr.token = token }
         if let secret = environment["CAMHUB_PUSH_SECRET"] { configuration.push.secret = secret }
+        if let secret = environment["CAMERA_TOKEN_SECRET"] ?? environment["CAMHUB_PUSH_LEGACY_SECRET"] { configuration.push.legacySecret = secret }
         if let url = environment["CAMHUB_VLM_URL"] { configuration.vlm.url = url }
         if let model = environment["CAMHUB_VLM_MODEL"] { configuration.vlm.model = model }
         if let key = environment["CAMHUB_VLM_API_KEY"] { configuration.vlm.apiKey = key }

@@ -42,6 +42,9 @@ extension HubConfiguration {
         if let secret = push.secret {
             try check(secret.utf8.count >= 16, "push.secret", "must be at least 16 characters when set")
         }
+        if let secret = push.legacySecret {
+            try check(!secret.isEmpty, "push.legacy_secret", "must not be empty when set")
+        }
         if let token = lpr.token {
             try check(token.count >= 8, "lpr.token", "must be at least 8 characters when set")
         }

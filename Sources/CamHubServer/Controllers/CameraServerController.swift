@@ -7,18 +7,24 @@ import NIOCore
 
 /// Seed 003 (Camera Server) HTTP paths. Its cameras are ordinary registry cameras, so every
 /// camera is listed and readable here, and frames posted here reach every delivery path.
+///
+/// The original serves them under `/camera/` (its ASP.NET controller's route), where its frontend
+/// calls them; the seed's document lists them at the root. Both are served.
 struct CameraServerController {
     let hub: Hub
+    static let prefixes = ["", "camera/"]
 
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
-        routes.get("hello", use: hello)
-        routes.get("list", use: list)
-        routes.get("get-image", use: getImage)
-        routes.get("stream-image", use: streamImage)
-        routes.post("update-image", use: updateImage)
-        routes.get("mocked-image", use: mockedImage)
-        routes.get("image", use: localImage)
+        for prefix in Self.prefixes {
+            routes.get("\(prefix)hello", use: hello)
+            routes.get("\(prefix)list", use: list)
+            routes.get("\(prefix)get-image", use: getImage)
+            routes.get("\(prefix)stream-image", use: streamImage)
+            routes.post("\(prefix)update-image", use: updateImage)
+            routes.get("\(prefix)mocked-image", use: mockedImage)
+            routes.get("\(prefix)image", use: localImage)
+        }
         return routes
     }
 
@@ -26,17 +32,20 @@ struct CameraServerController {
         try JSONResponse.make(["message": "Hello World!"])
     }
 
-    /// One camera in `/list`. Seed 003 ids are integers, so a numeric id is written as a number.
+    /// One camera in `/list`: the original's `CameraInformation` (`id`, `name`, `description`,
+    /// `preview`) and camhub's own fields. Seed 003 ids are integers, so a numeric id is written as
+    /// a number. `preview` is a small picture's URL, for an `<img src>`; null without a frame.
     struct Listing: Encodable {
         let id: CameraID
         let name: String
         let description: String
+        let preview: String?
         let kind: String
         let lastActive: String?
         let hasImage: Bool
 
         enum CodingKeys: String, CodingKey {
-            case id, name, description, kind, lastActive, hasImage
+            case id, name, description, preview, kind, lastActive, hasImage
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -48,6 +57,7 @@ struct CameraServerController {
             }
             try c.encode(name, forKey: .name)
             try c.encode(description, forKey: .description)
+            try c.encode(preview, forKey: .preview)
             try c.encode(kind, forKey: .kind)
             try c.encode(lastActive, forKey: .lastActive)
             try c.encode(hasImage, forKey: .hasImage)
@@ -60,7 +70,8 @@ struct CameraServerController {
             let lastFrame = newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) }
             let lastActive = [lastFrame, camera.lastSeenAt].compactMap { $0 }.max()
             return Listing(
-                id: camera.id, name: camera.name, description: camera.location, kind: camera.kind.rawValue,
+                id: camera.id, name: camera.name, description: camera.location,
+                preview: newest.map { _ in "/cameras/\(camera.id)/snapshot.jpg?size=160x120" }, kind: camera.kind.rawValue,
                 lastActive: lastActive.map(JSONText.timestamp), hasImage: newest != nil
             )
         }

@@ -90,6 +90,7 @@ struct ConfigController {
         if shown.vlm.apiKey != nil { shown.vlm.apiKey = secret }
         if shown.registration.token != nil { shown.registration.token = secret }
         if shown.push.secret != nil { shown.push.secret = secret }
+        if shown.push.legacySecret != nil { shown.push.legacySecret = secret }
         if shown.lpr.token != nil { shown.lpr.token = secret }
         for index in shown.cameras.indices {
             shown.cameras[index].source = SourceAddress.redacted(shown.cameras[index].source)
@@ -102,6 +103,7 @@ struct ConfigController {
         if file.vlm.apiKey == secret { file.vlm.apiKey = current.vlm.apiKey }
         if file.registration.token == secret { file.registration.token = current.registration.token }
         if file.push.secret == secret { file.push.secret = current.push.secret }
+        if file.push.legacySecret == secret { file.push.legacySecret = current.push.legacySecret }
         if file.lpr.token == secret { file.lpr.token = current.lpr.token }
         // A camera URL sent back with its password shown as `***` keeps the current password.
         let currentSources = Dictionary(current.cameras.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })

@@ -5,8 +5,9 @@ import Hummingbird
 import NIOCore
 import ServiceLifecycle
 
-/// A camera as `text/event-stream` (seed 003's `/stream-image`): one event per new frame, `id:`
-/// the frame's sequence and `data:` the JPEG in base64.
+/// A camera as `text/event-stream` (seed 003's `/stream-image`): one `image-update` event per new
+/// frame, as the original server sends it and its frontend listens for it: `id:` the frame's
+/// sequence, `data:` the JPEG as a `data:image/jpg;base64,` URL, ready for an `<img src>`.
 ///
 /// Newest-only: while a write waits on a slow reader, newer frames replace each other. The event
 /// text is built once per frame and shared by every reader. On graceful shutdown the stream ends
@@ -48,7 +49,7 @@ enum EventStreamResponse {
             frame.derived(Event.self) { frame in
                 var buffer = ByteBuffer()
                 buffer.reserveCapacity(frame.byteCount * 4 / 3 + 64)
-                buffer.writeString("id: \(frame.sequence)\ndata: ")
+                buffer.writeString("event: image-update\nid: \(frame.sequence)\ndata: data:image/jpg;base64,")
                 buffer.writeString(Data(frame.jpeg).base64EncodedString())
                 buffer.writeString("\n\n")
                 return buffer
