@@ -5,6 +5,7 @@ import asyncio
 import base64
 import hashlib
 import io
+import json
 import signal
 import struct
 import subprocess
@@ -314,3 +315,59 @@ def test_tokens_the_original_server_issued_work_with_its_secret(start_hub):
     assert close_code(ws)[0] == 1008
     # GET /config shows the secret as ***.
     assert requests.get(hub.url("/config"), timeout=5).json()["push"]["legacy_secret"] == "***"
+
+
+def push_socket(hub, camera_id, token):
+    """A camera's push socket, as the original client opens it, with its first frame sent."""
+    ws = websocket.create_connection(ws_url(hub, "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode())
+    return ws
+
+
+def test_the_original_frontend_watches_through_video_output_stream(hub):
+    camera_id, token = create_camera(hub)
+    camera = push_socket(hub, camera_id, token)
+    first = jpeg((1, 2, 3))
+    camera.send_binary(struct.pack("<I", len(first)) + first)
+    wait_for(lambda: newest_image(hub, camera_id) == first)
+
+    # camera-frontend's initializeConnection: int32 LE length and the JSON, in one message.
+    viewer = websocket.create_connection(ws_url(hub, "/video-output-stream"), timeout=8)
+    greeting = json.dumps({"token": "fake token", "cameraId": camera_id}).encode()
+    viewer.send_binary(struct.pack("<i", len(greeting)) + greeting)
+    assert viewer.recv() == first
+    second = jpeg((200, 100, 0))
+    camera.send_binary(struct.pack("<I", len(second)) + second)
+    assert viewer.recv() == second
+    # Its joystick's move message (int32 LE type 1, then two float32 BE) reaches the camera.
+    move = struct.pack("<i", 1) + struct.pack(">ff", 0.25, -0.5)
+    viewer.send_binary(move)
+    assert camera.recv() == move
+    viewer.close()
+
+    # An older frontend sends the id alone.
+    older = websocket.create_connection(ws_url(hub, "/video-output-stream"), timeout=8)
+    older.send_binary(struct.pack("<i", camera_id))
+    assert older.recv() == second
+    older.close()
+    camera.close()
+
+    unknown = websocket.create_connection(ws_url(hub, "/video-output-stream"), timeout=8)
+    unknown.send_binary(struct.pack("<i", 999999))
+    assert close_code(unknown) == (1008, "No camera with id 999999 exists")
+
+
+def test_a_new_push_socket_replaces_the_old_one(hub):
+    camera_id, token = create_camera(hub)
+    old = push_socket(hub, camera_id, token)
+    frame = jpeg((5, 5, 5))
+    old.send_binary(struct.pack("<I", len(frame)) + frame)
+    wait_for(lambda: newest_image(hub, camera_id) == frame)
+    new = push_socket(hub, camera_id, token)
+    code, reason = close_code(old)
+    assert code == 1000 and "replaced by a newer push socket" in reason
+    newer = jpeg((6, 6, 6))
+    new.send_binary(struct.pack("<I", len(newer)) + newer)
+    wait_for(lambda: newest_image(hub, camera_id) == newer)
+    new.close()

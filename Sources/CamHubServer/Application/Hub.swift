@@ -33,6 +33,8 @@ public struct Hub: Sendable {
     /// Seed 003 camera tokens.
     let pushTokens: PushTokens
     let pushStatistics = PushIngestStatistics()
+    /// Each seed 003 camera's push socket, for replacing it and for viewers' messages to it.
+    let pushConnections = PushConnections()
     /// Seed 002: the shared validation and storage, and the Socket.IO server in front of it.
     let lpr: LPRIngest
     let socketIO: SocketIOServer

@@ -2,7 +2,7 @@ import CamHubCore
 import Hummingbird
 import HummingbirdWebSocket
 
-/// The WebSocket routes: the seed 003 push ingest, the browser frame delivery, and Socket.IO's
+/// The WebSocket routes: the seed 003 push ingest and its viewers' socket, the browser frame delivery, and Socket.IO's
 /// WebSocket transport (served by `SocketIOController`).
 ///
 /// An upgrade request is first matched against `upgrades`. A plain GET to the same path (or an
@@ -17,6 +17,9 @@ struct WebSocketController {
         routes.ws("video-input-stream") { inbound, outbound, context in
             await WebSocketUnmasker.install(on: context.requestContext.channel, logger: context.logger)
             try await PushIngest(hub: hub).handle(inbound, outbound, context)
+        }
+        routes.ws("video-output-stream") { inbound, outbound, context in
+            try await VideoOutputStream.serve(inbound, outbound, hub: hub, logger: context.logger)
         }
         routes.ws("cameras/{id}/ws") { request, context in
             guard let id = context.parameters.get("id"), try await hub.cameras.camera(id: id) != nil else { return .dontUpgrade }
@@ -42,6 +45,7 @@ struct WebSocketController {
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("video-input-stream", use: needsUpgrade)
+        routes.get("video-output-stream", use: needsUpgrade)
         routes.get("cameras/{id}/ws", use: cameraNeedsUpgrade)
         routes.get("ws/live", use: liveNeedsUpgrade)
         return routes

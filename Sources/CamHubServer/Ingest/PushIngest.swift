@@ -1,5 +1,6 @@
 import CamHubCore
 import CamHubPush
+import Foundation
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -10,7 +11,8 @@ import NIOWebSocket
 /// The socket's messages are one byte stream to `PushStreamParser`. The camera id must be in the
 /// registry and the token must be its HMAC; otherwise the socket is closed with 1008 and a reason.
 /// A piece over its limit closes it with 1009. Each frame goes into the camera's feed, so every
-/// delivery path serves it.
+/// delivery path serves it. A socket that proves its token replaces the camera's older one
+/// (`PushConnections`).
 struct PushIngest {
     let hub: Hub
 
@@ -23,7 +25,7 @@ struct PushIngest {
     func handle(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<HubWebSocketContext>
     ) async throws {
-        var session = Session(hub: hub, logger: context.logger)
+        var session = Session(hub: hub, logger: context.logger, outbound: outbound)
         defer { session.end() }
         do {
             var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
@@ -65,12 +67,15 @@ struct PushIngest {
     struct Session {
         let hub: Hub
         let logger: Logger
+        let outbound: WebSocketOutboundWriter
         var announcedID: UInt32?
         var feed: CameraFeed?
+        var registration: UUID?
 
-        init(hub: Hub, logger: Logger) {
+        init(hub: Hub, logger: Logger, outbound: WebSocketOutboundWriter) {
             self.hub = hub
             self.logger = logger
+            self.outbound = outbound
         }
 
         mutating func handle(_ event: PushStreamParser.Event) async throws {
@@ -89,7 +94,10 @@ struct PushIngest {
                 }
                 feed = hub.frames.feed(for: String(id))
                 hub.pushStatistics.connectionOpened()
-                logger.info("push camera connected", metadata: ["camera": "\(id)"])
+                let (registration, replaced) = hub.pushConnections.register(String(id), outbound: outbound)
+                self.registration = registration
+                logger.info("push camera connected", metadata: ["camera": "\(id)", "replaced_older_socket": "\(replaced != nil)"])
+                try? await replaced?.close(.normalClosure, reason: "replaced by a newer push socket for camera \(id)")
             case .frame(let jpeg):
                 guard let feed else { return }
                 guard let header = JPEGHeader(jpeg) else {
@@ -103,6 +111,7 @@ struct PushIngest {
 
         func end() {
             guard let feed else { return }
+            if let registration { hub.pushConnections.remove(feed.cameraID, id: registration) }
             hub.pushStatistics.connectionClosed()
             logger.info("push camera disconnected", metadata: ["camera": "\(feed.cameraID)"])
         }

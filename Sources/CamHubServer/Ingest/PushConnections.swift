@@ -1,0 +1,48 @@
+import CamHubCore
+import Foundation
+import HummingbirdWebSocket
+import NIOCore
+import Synchronization
+
+/// The push socket each seed 003 camera holds, at most one per camera.
+///
+/// The original's camera client opens a new socket when it reconnects and never closes the old
+/// one (one camera was seen holding 18 at once); a newer socket that proves its token replaces the
+/// older, which is closed with a reason. Viewers' messages to the camera (the original frontend's
+/// move messages) are passed to the socket registered here.
+final class PushConnections: Sendable {
+    private struct Connection: Sendable {
+        let id: UUID
+        let outbound: WebSocketOutboundWriter
+    }
+
+    private let connections = Mutex<[CameraID: Connection]>([:])
+
+    /// Registers `outbound` as the camera's socket; returns its registration and the socket it
+    /// replaced, which the caller closes.
+    func register(_ cameraID: CameraID, outbound: WebSocketOutboundWriter) -> (id: UUID, replaced: WebSocketOutboundWriter?) {
+        let connection = Connection(id: UUID(), outbound: outbound)
+        let replaced = connections.withLock { $0.updateValue(connection, forKey: cameraID) }
+        return (connection.id, replaced?.outbound)
+    }
+
+    /// Forgets the camera's socket, unless a newer one has replaced it already.
+    func remove(_ cameraID: CameraID, id: UUID) {
+        connections.withLock { connections in
+            if connections[cameraID]?.id == id { connections[cameraID] = nil }
+        }
+    }
+
+    var count: Int { connections.withLock { $0.count } }
+
+    /// Sends a binary message to the camera's push socket; false when it holds none.
+    func send(_ bytes: ByteBuffer, to cameraID: CameraID) async -> Bool {
+        guard let connection = connections.withLock({ $0[cameraID] }) else { return false }
+        do {
+            try await connection.outbound.write(.binary(bytes))
+            return true
+        } catch {
+            return false
+        }
+    }
+}
