@@ -74,10 +74,42 @@ def test_put_config_and_sighup_change_cameras_while_another_keeps_streaming(star
     wait_for(lambda: snapshot_ok(hub, "hup"), timeout=10)
 
     # Restarting a camera's source keeps its viewers.
-    assert requests.post(hub.url("/camera/restart"), params={"id": "steady"}, timeout=5).json() == {"restarted": ["steady"]}
+    assert requests.post(hub.url("/camera/restart"), params={"id": "steady"}, timeout=5).json() == {
+        "success": True, "message": "Camera restart successful", "restarted": ["steady"]}
     time.sleep(1.5)
 
     # Through all of it the steady camera's viewer never waited long for a frame (10 fps).
     assert counter.error is None
     assert counter.longest_gap(began) < 1.0, f"the steady viewer waited {counter.longest_gap(began):.2f} s"
     counter.reader.close()
+
+
+# The original USB Camera Server's config.json, as it ships (xecus/usb-camera-server).
+ORIGINAL_CONFIG = {
+    "camera": {"device_index": 0, "device_path": "/dev/video0", "width": 640, "height": 480, "fps": 30, "buffer_size": 2,
+               "jpeg_quality": 80, "auto_reconnect": True, "reconnect_interval": 5, "max_reconnect_attempts": 10},
+    "server": {"host": "0.0.0.0", "port": 8000, "log_level": "info", "log_file": "camera_stream.log",
+               "cors_origins": ["*"], "trusted_hosts": ["*"], "max_frame_age": 5},
+}
+
+
+def test_the_original_servers_config_file_is_taken_as_it_is(start_hub):
+    # As the config file at start (the command line keeps the test's address on loopback).
+    hub = start_hub(config=ORIGINAL_CONFIG, args=["--host", "127.0.0.1"])
+    assert "camera" in requests.get(hub.url("/cameras"), timeout=5).json()
+    camera = requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]
+    assert camera["source"] == "/dev/video0" and camera["fps"] == 30 and camera["max_frame_age"] == 5
+    # The hub serves on although there is no /dev/video0 here; the camera reads as down.
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+    # And in PUT /config, answered in seed 001's shape.
+    other = start_hub()
+    changed = {**ORIGINAL_CONFIG, "camera": {**ORIGINAL_CONFIG["camera"], "fps": 12}}
+    answer = requests.put(other.url("/config"), json=changed, timeout=10)
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert body["success"] is True and isinstance(body["message"], str) and isinstance(body["restart_required"], str)
+    assert "server.host" in body["restart_required_keys"] and body["cameras"]["added"] == ["camera"]
+    assert requests.get(other.url("/config"), params={"source": "file"}, timeout=5).json()["cameras"][0]["fps"] == 12
+    bad = requests.put(other.url("/config"), json={"camera": {"zoom": 3}}, timeout=10)
+    assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "camera.zoom"]

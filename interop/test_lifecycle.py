@@ -117,12 +117,15 @@ def test_data_written_before_a_crash_is_there_after_a_restart(start_hub, tmp_pat
 
 def test_post_server_shutdown_exits_zero_with_viewers_connected(start_hub):
     hub = start_hub()
-    assert requests.get(hub.url("/server/pid"), timeout=5).json()["pid"] == hub.process.pid
+    info = requests.get(hub.url("/server/pid"), timeout=5).json()
+    assert info["pid"] == hub.process.pid
+    assert {"SIGINT", "SIGTERM", "SIGHUP", "SIGUSR1", "SIGUSR2"} <= set(info["signals"])
     live = MJPEGReader(hub.port, "/video_feed")
     live.next_part()
     try:
         response = requests.post(hub.url("/server/shutdown"), timeout=5)
-        assert response.status_code == 202
+        # Seed 001's answer: 200 and its message.
+        assert response.status_code == 200 and response.json()["message"] == "Graceful shutdown initiated"
         assert hub.process.wait(timeout=10) == 0
     finally:
         live.close()

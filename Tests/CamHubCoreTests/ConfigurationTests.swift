@@ -95,3 +95,36 @@ struct ConfigurationTests {
         #expect(loaded.effectiveCameras == [.defaultTestPattern])
     }
 }
+
+@Suite("Seed 001's own config.json")
+struct USBCameraServerConfigTests {
+    /// The original USB Camera Server's config.json, as it ships.
+    static let original = #"""
+        {"camera": {"device_index": 0, "device_path": "/dev/video0", "width": 640, "height": 480, "fps": 30, "buffer_size": 2,
+         "jpeg_quality": 80, "auto_reconnect": true, "reconnect_interval": 5, "max_reconnect_attempts": 10},
+         "server": {"host": "0.0.0.0", "port": 8000, "log_level": "INFO", "log_file": "camera_stream.log", "cors_origins": ["*"],
+         "trusted_hosts": ["*"], "max_frame_age": 5}}
+        """#
+
+    @Test func itIsReadAsCamhubsOneCameraAndServer() throws {
+        let configuration = try ConfigurationLoader.decode(Data(Self.original.utf8))
+        try configuration.validate()
+        #expect(configuration.server.host == "0.0.0.0" && configuration.server.port == 8000)
+        #expect(configuration.server.corsOrigins == ["*"] && configuration.server.trustedHosts == ["*"])
+        #expect(configuration.logging.level == "info" && configuration.logging.file == "camera_stream.log")
+        let camera = try #require(configuration.cameras.first)
+        #expect(configuration.cameras.count == 1)
+        #expect(camera.id == "camera" && camera.source == "/dev/video0")
+        #expect(camera.width == 640 && camera.height == 480 && camera.fps == 30 && camera.jpegQuality == 80)
+        #expect(camera.autoReconnect && camera.reconnectInterval == 5 && camera.maxReconnectAttempts == 10 && camera.maxFrameAge == 5)
+    }
+
+    @Test func aDeviceIndexAloneNamesTheDeviceAndUnknownKeysAreNamed() throws {
+        let byIndex = try ConfigurationLoader.decode(Data(#"{"camera": {"device_index": 2}}"#.utf8))
+        #expect(byIndex.cameras.first?.source == "/dev/video2")
+        #expect(throws: ConfigurationError(key: "camera.zoom", "unknown key in a seed 001 config file")) {
+            try ConfigurationLoader.decode(Data(#"{"camera": {"zoom": 2}}"#.utf8))
+        }
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.decode(Data(#"{"camera": {"fps": "fast"}}"#.utf8)) }
+    }
+}

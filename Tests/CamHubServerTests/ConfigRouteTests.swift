@@ -36,7 +36,9 @@ struct ConfigRouteTests {
                 #expect(cameras["removed"] == ["drop"])
                 #expect(cameras["changed"] == ["tune"])
                 #expect(cameras["unchanged"] == ["keep"])
-                try #expect(response.json["restart_required"] as? [String] == ["server.port"])
+                try #expect(response.json["restart_required_keys"] as? [String] == ["server.port"])
+                try #expect(response.json["restart_required"] as? String == "Restart camhub for: server.port")
+                try #expect(response.json["success"] as? Bool == true)
             }
         }
         #expect(test.hub.configuration.hub.inactiveAfter == 120)

@@ -35,7 +35,10 @@ struct ServerRouteTests {
             }
             #expect(!test.shutdown.wasPulled)
             try await client.execute(uri: "/server/shutdown", method: .post, headers: RegistrationRouteTests.admin) { response in
-                #expect(response.status == .accepted)
+                // Seed 001's answer: 200 and its message.
+                let body = try response.json
+                #expect(response.status == .ok)
+                #expect(body["message"] as? String == "Graceful shutdown initiated")
             }
             let deadline = ContinuousClock.now + .seconds(5)
             while !test.shutdown.wasPulled, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }

@@ -65,8 +65,17 @@ public enum ConfigurationLoader {
         return try decode(data)
     }
 
-    /// Parses config JSON, turning decoding failures into errors that name the key.
+    /// Parses config JSON, turning decoding failures into errors that name the key. A file in seed
+    /// 001's own shape is read too (`USBCameraServerConfig`).
     public static func decode(_ data: Data) throws(ConfigurationError) -> HubConfiguration {
+        var data = data
+        if let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], USBCameraServerConfig.matches(object) {
+            let translated = try USBCameraServerConfig.translate(object)
+            guard let encoded = try? JSONSerialization.data(withJSONObject: translated) else {
+                throw ConfigurationError(key: "(file)", "is not a valid JSON object")
+            }
+            data = encoded
+        }
         do {
             return try JSONDecoder().decode(HubConfiguration.self, from: data)
         } catch let error as ConfigurationError {

@@ -13,13 +13,34 @@ extension Hub {
         "cameras", "hub.max_frame_bytes", "hub.inactive_after", "registration.token", "server.public_url", "server.max_body_bytes",
     ]
 
+    /// The answer to `PUT /config`, `/server/reload-config`: seed 001's `success`, `message` and
+    /// `restart_required` (a sentence there), with camhub's cameras changed and the keys that take
+    /// effect at the next start.
     struct Reconfiguration: Encodable {
         let cameras: LocalCameras.Change
-        let restartRequired: [String]
+        let restartRequiredKeys: [String]
+        let success = true
+        let message = "Configuration reloaded"
+
+        var restartRequired: String {
+            restartRequiredKeys.isEmpty
+                ? "No restart required: every change is applied"
+                : "Restart camhub for: " + restartRequiredKeys.joined(separator: ", ")
+        }
 
         enum CodingKeys: String, CodingKey {
-            case cameras
+            case cameras, success, message
             case restartRequired = "restart_required"
+            case restartRequiredKeys = "restart_required_keys"
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(cameras, forKey: .cameras)
+            try c.encode(success, forKey: .success)
+            try c.encode(message, forKey: .message)
+            try c.encode(restartRequired, forKey: .restartRequired)
+            try c.encode(restartRequiredKeys, forKey: .restartRequiredKeys)
         }
     }
 
@@ -45,7 +66,7 @@ extension Hub {
                 "restart_required": "\(restart)",
             ]
         )
-        return Reconfiguration(cameras: change, restartRequired: restart)
+        return Reconfiguration(cameras: change, restartRequiredKeys: restart)
     }
 
     /// Reads the config file again and applies it.

@@ -75,7 +75,18 @@ struct ConfigController {
         }
         let restarted = hub.localCameras.restart(id)
         context.logger.notice("cameras restarted", metadata: ["cameras": "\(restarted)"])
-        return try JSONResponse.make(["restarted": restarted])
+        return try JSONResponse.make(Restarted(restarted: restarted))
+    }
+
+    /// Seed 001's `{success, message}`, with the cameras restarted.
+    struct Restarted: Encodable {
+        let success = true
+        let message = "Camera restart successful"
+        let restarted: [CameraID]
+
+        enum CodingKeys: String, CodingKey {
+            case success, message, restarted
+        }
     }
 
     static func invalid(_ error: any Error) -> APIError {

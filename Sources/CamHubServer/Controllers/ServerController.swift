@@ -14,15 +14,22 @@ struct ServerController {
         return routes
     }
 
+    /// Seed 001's `/server/pid`: the pid and the signals the process answers, plus camhub's facts.
     struct ProcessInfoJSON: Encodable {
+        static let signals = [
+            "SIGINT": "Graceful shutdown (Ctrl+C)", "SIGTERM": "Graceful shutdown (kill)",
+            "SIGHUP": "Reload configuration and reopen the log file (kill -HUP)", "SIGUSR1": "Output statistics (kill -USR1)",
+            "SIGUSR2": "Restart camera (kill -USR2)",
+        ]
         let pid: Int32
+        let signals = Self.signals
         let uptimeSeconds: Double
         let residentBytes: Int
         let dataDir: String
         let configFile: String
 
         enum CodingKeys: String, CodingKey {
-            case pid
+            case pid, signals
             case uptimeSeconds = "uptime_seconds"
             case residentBytes = "resident_bytes"
             case dataDir = "data_dir"
@@ -50,7 +57,8 @@ struct ServerController {
             try? await Task.sleep(for: .milliseconds(100))
             await shutdown.pull()
         }
-        return try JSONResponse.make(["status": "shutting_down", "message": "camhub is shutting down gracefully"], status: .accepted)
+        // Seed 001's answer (200 and its message), with camhub's status beside it.
+        return try JSONResponse.make(["status": "shutting_down", "message": "Graceful shutdown initiated"])
     }
 
     private func requireOperator(_ request: Request, _ context: HubRequestContext) throws {

@@ -598,7 +598,7 @@ document.getElementById("settings-save").addEventListener("click", async () => {
   const body = await response.json().catch(() => ({}));
   if (response.ok) {
     const cameras = body.cameras;
-    const restart = body.restart_required?.length ? ` Restart camhub for: ${body.restart_required.join(", ")}.` : "";
+    const restart = body.restart_required_keys?.length ? ` Restart camhub for: ${body.restart_required_keys.join(", ")}.` : "";
     showResult(result, true, `Saved and applied: ${cameras.added.length} added, ${cameras.removed.length} removed, ${cameras.changed.length} changed.${restart}`);
     loadSettings().then(() => showResult(result, true, `Saved and applied: ${cameras.added.length} added, ${cameras.removed.length} removed, ${cameras.changed.length} changed.${restart}`));
     return;
