@@ -7,7 +7,7 @@ import pytest
 import requests
 import websocket
 
-from conftest import BINARY, free_port
+from conftest import BINARY, free_port, wait_for
 from mjpeg import MJPEGReader, stalled_viewer
 
 
@@ -129,3 +129,22 @@ def test_post_server_shutdown_exits_zero_with_viewers_connected(start_hub):
         assert hub.process.wait(timeout=10) == 0
     finally:
         live.close()
+
+
+def test_refusals_are_logged_with_the_client_and_the_reason_and_the_access_log_is_optional(start_hub):
+    hub = start_hub(config={"logging": {"access": True}}, env={"CAMHUB_TRUST_LOOPBACK": "false"})
+    assert requests.get(hub.url("/config"), headers={"Authorization": "Bearer wrong-token-123"}, timeout=5).status_code == 401
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+
+    def lines():
+        return hub.output().splitlines()
+    refused = wait_for(lambda: [line for line in lines() if "request refused" in line and "path=/config" in line])
+    assert "client=127.0.0.1" in refused[0] and "status=401" in refused[0] and "reason=" in refused[0]
+    assert "wrong-token-123" not in hub.output()
+    assert wait_for(lambda: [line for line in lines() if " request " in f" {line} " and "path=/health" in line and "status=200" in line])
+
+
+def test_the_access_log_is_off_by_default(hub):
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200
+    time.sleep(0.3)
+    assert not [line for line in hub.output().splitlines() if "path=/health" in line]

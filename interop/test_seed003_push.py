@@ -230,6 +230,11 @@ def test_push_token_command_prints_the_same_token(hub):
     printed = subprocess.run([BINARY, "push-token", "77", "--data-dir", str(hub.data_dir)],
                              capture_output=True, text=True, timeout=30)
     assert printed.returncode == 0 and printed.stdout.strip() == token
+    # A mistyped data dir is refused rather than given a new secret and a token the hub rejects.
+    mistyped = hub.data_dir.parent / "not-the-data-dir"
+    refused = subprocess.run([BINARY, "push-token", "77", "--data-dir", str(mistyped)], capture_output=True, text=True, timeout=30)
+    assert refused.returncode == 2 and "no push secret" in refused.stderr and refused.stdout == ""
+    assert not mistyped.exists()
 
 
 def test_a_browser_websocket_gets_each_new_frame(hub):

@@ -150,7 +150,11 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
             answer = LPRAnswers.failure("the record could not be stored")
         }
-        client.emit("error", RecordJSON.text(LPRAnswers.errorEvent(error, message: answer["message"] as? String ?? "error")))
+        let reason = answer["message"] as? String ?? "error"
+        if error is LPRIngest.MissingFields || error is ValidationFailure {
+            logger.notice("Socket.IO event refused", metadata: ["event": "\(event)", "client": "\(client.remoteAddress ?? "-")", "reason": "\(reason)"])
+        }
+        client.emit("error", RecordJSON.text(LPRAnswers.errorEvent(error, message: reason)))
         return answer
     }
 

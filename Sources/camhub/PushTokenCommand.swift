@@ -2,6 +2,7 @@ import ArgumentParser
 import CamHubCore
 import CamHubPush
 import CamHubServer
+import Foundation
 
 /// `camhub push-token <id>`: prints the token a seed 003 camera sends on `/video-input-stream`.
 struct PushTokenCommand: ParsableCommand {
@@ -24,7 +25,18 @@ struct PushTokenCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (configuration, paths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
-        print(try PushTokens.load(configuration: configuration, paths: paths).token(for: id))
+        // A mistyped --data-dir must not make a new folder with a new secret and print a token the
+        // running hub refuses: with no secret configured, the hub's secret file must be there.
+        let environment = ProcessInfo.processInfo.environment
+        let paths = HubPaths(dataDirectory: dataDirectory, configFile: config, environment: environment)
+        let secretFile = paths.dataDirectory.appendingPathComponent(PushTokens.fileName)
+        let hasSecret = environment["CAMHUB_PUSH_SECRET"] != nil || FileManager.default.fileExists(atPath: secretFile.path)
+            || (try? ConfigurationLoader.read(paths.configFile))?.push.secret != nil
+        guard hasSecret else {
+            FileHandle.standardError.write(Data("camhub: no push secret in \(paths.dataDirectory.path): is --data-dir the hub's data folder?\n".utf8))
+            throw ExitCode(2)
+        }
+        let (configuration, loadedPaths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
+        print(try PushTokens.load(configuration: configuration, paths: loadedPaths).token(for: id))
     }
 }

@@ -142,7 +142,17 @@ struct RouteTests {
     @Test func theWebAppIsServedFromTheBinaryWithNoCDN() async throws {
         let test = try await TestHub()
         try await test.application().test(.router) { client in
-            try await client.execute(uri: "/", method: .get) { response in
+            // A program (no text/html in Accept) gets the originals' root JSON instead.
+            try await client.execute(uri: "/", method: .get, headers: [.accept: "*/*"]) { response in
+                let body = try response.json
+                #expect(body["message"] as? String == "LPR WebSocket Server v3")
+                #expect(body["registered_cameras"] as? Int == 1)
+            }
+            try await client.execute(uri: "/websocket", method: .get) { response in
+                let body = try response.json
+                #expect(body["message"] as? String == "WebSocket endpoint is available")
+            }
+            try await client.execute(uri: "/", method: .get, headers: [.accept: "text/html,application/xhtml+xml,*/*;q=0.8"]) { response in
                 #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
                 let page = String(buffer: response.body)
                 #expect(page.contains(#"src="/app/app.js""#))

@@ -8,6 +8,8 @@ public struct LoggingSettings: Sendable, Equatable {
     public var maxBytes = 10 * 1024 * 1024
     /// Rotated files kept beside it (`camhub.log.1` is the newest).
     public var keep = 5
+    /// Every HTTP request at info: client, method, path, status and duration.
+    public var access = false
 
     public init() {}
 }
@@ -16,7 +18,7 @@ extension LoggingSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case level, file
         case maxBytes = "max_bytes"
-        case keep
+        case keep, access
     }
 
     public init(from decoder: any Decoder) throws {
@@ -26,5 +28,6 @@ extension LoggingSettings: Codable {
         file = try c.value(.file, default: file)
         maxBytes = try c.value(.maxBytes, default: maxBytes)
         keep = try c.value(.keep, default: keep)
+        access = try c.value(.access, default: access)
     }
 }

@@ -96,6 +96,7 @@ public enum HubApplication {
         let server = hub.configuration.server
         let cors = CORSPolicy(origins: server.corsOrigins)
         router.add(middleware: CORSMiddleware(policy: cors))
+        router.add(middleware: RequestLogMiddleware(hub: hub))
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: TrustedHostGuard(patterns: server.trustedHosts))
         router.add(middleware: CrossSiteGuard(cors: cors))
@@ -115,7 +116,7 @@ public enum HubApplication {
         router.addRoutes(SocketIOController(hub: hub).endpoints)
         router.addRoutes(LPRController(hub: hub).endpoints)
         router.addRoutes(AuthController(hub: hub).endpoints)
-        router.addRoutes(try StaticPageController().endpoints)
+        router.addRoutes(try StaticPageController(hub: hub).endpoints)
         return router
     }
 

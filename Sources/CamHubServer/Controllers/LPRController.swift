@@ -28,10 +28,7 @@ struct LPRController {
     }
 
     static func json(_ object: [String: Any], status: HTTPResponse.Status = .ok) -> Response {
-        Response(
-            status: status, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: .init(byteBuffer: ByteBuffer(string: RecordJSON.text(object)))
-        )
+        JSONResponse.object(object, status: status)
     }
 
     private func requireAccess(_ request: Request, _ context: HubRequestContext) throws {
