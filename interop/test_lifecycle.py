@@ -148,3 +148,15 @@ def test_the_access_log_is_off_by_default(hub):
     assert requests.get(hub.url("/health"), timeout=5).status_code == 200
     time.sleep(0.3)
     assert not [line for line in hub.output().splitlines() if "path=/health" in line]
+
+
+def test_sigterm_ends_mjpeg_streams_cleanly(start_hub):
+    """A reader gets the closing chunk, so curl exits 0 rather than 18 (transfer closed early)."""
+    hub = start_hub()
+    reader = subprocess.Popen(["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", hub.url("/video_feed")],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    wait_for(lambda: requests.get(hub.url("/cameras"), timeout=5).json()["testpattern"]["viewers"] >= 1)
+    assert hub.stop(timeout=10) == 0
+    out, err = reader.communicate(timeout=10)
+    assert reader.returncode == 0, err
+    assert out == "200"

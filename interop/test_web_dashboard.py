@@ -54,6 +54,14 @@ def shown(browser, element_id: str) -> bool:
         return False
 
 
+def text_of(browser, selector: str) -> str:
+    """An element's text; "" while the page is re-rendering it (the element went stale)."""
+    try:
+        return browser.find_element(By.CSS_SELECTOR, selector).text
+    except (StaleElementReferenceException, NoSuchElementException):
+        return ""
+
+
 def severe_console_messages(browser) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -104,7 +112,7 @@ def test_the_login_is_required_off_loopback_and_works(start_hub, browser):
 
     browser.find_element(By.ID, "token").send_keys("not-the-token")
     browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
-    wait_for(lambda: "not the admin token" in browser.find_element(By.ID, "login-error").text, timeout=5)
+    wait_for(lambda: "not the admin token" in text_of(browser, "#login-error"), timeout=5)
 
     field = browser.find_element(By.ID, "token")
     field.clear()
@@ -144,9 +152,9 @@ def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_pat
         fps.clear()
         fps.send_keys("3")
         browser.find_element(By.CSS_SELECTOR, '[data-command="adjust_fps"]').click()
-        wait_for(lambda: "queued" in browser.find_element(By.ID, "control-result").text, timeout=5)
+        wait_for(lambda: "queued" in text_of(browser, "#control-result"), timeout=5)
         wait_for(lambda: requests.get(hub.url(f"/cameras/{camera_id}/status"), timeout=5).json()["config"]["fps"] == 3, timeout=15)
-        wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-field="set fps"]').text == "3", timeout=10)
+        wait_for(lambda: text_of(browser, '[data-field="set fps"]') == "3", timeout=10)
         assert severe_console_messages(browser) == []
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "camera-page.png"))
@@ -154,7 +162,7 @@ def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_pat
         # No model is configured: the question gets the clear error, not a made-up answer.
         browser.find_element(By.ID, "ask-question").send_keys("Is anyone there?")
         browser.find_element(By.CSS_SELECTOR, "#ask button").click()
-        wait_for(lambda: "no vision model is configured" in browser.find_element(By.ID, "ask-result").text, timeout=10)
+        wait_for(lambda: "no vision model is configured" in text_of(browser, "#ask-result"), timeout=10)
     finally:
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=15) == 0
@@ -200,7 +208,7 @@ def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
 def test_the_health_page_shows_the_hub_and_its_cameras(start_hub, browser):
     hub = start_hub()
     browser.get(f"{hub.base}/#/health")
-    wait_for(lambda: browser.find_element(By.ID, "health-cpu").text.endswith("%"), timeout=10)
+    wait_for(lambda: text_of(browser, "#health-cpu").endswith("%"), timeout=10)
     row = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#health-cameras tr[data-camera-id="testpattern"]'), timeout=10)[0]
     assert "active" in row.text and "s ago" in row.text
     assert float(browser.find_element(By.ID, "health-in").text) > 5
@@ -219,7 +227,7 @@ def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_value
     field.clear()
     field.send_keys("500")
     browser.find_element(By.ID, "settings-save").click()
-    error = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-error-for="cameras[0].fps"]').text, timeout=5)
+    error = wait_for(lambda: text_of(browser, '[data-error-for="cameras[0].fps"]'), timeout=5)
     assert "between 1 and 60" in error
     assert "invalid" in field.get_attribute("class")
     assert requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]["fps"] == 15
@@ -227,7 +235,7 @@ def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_value
     field.clear()
     field.send_keys("5")
     browser.find_element(By.ID, "settings-save").click()
-    wait_for(lambda: "Saved and applied" in browser.find_element(By.ID, "settings-result").text, timeout=10)
+    wait_for(lambda: "Saved and applied" in text_of(browser, "#settings-result"), timeout=10)
     assert requests.get(hub.url("/config"), timeout=5).json()["cameras"][0]["fps"] == 5
     # The page edits the file: the port given on the command line was not written into it.
     assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["port"] == 8080
@@ -237,12 +245,12 @@ def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_value
     origins.clear()
     origins.send_keys("https://ops.example.com, not an origin")
     browser.find_element(By.ID, "settings-save").click()
-    error = wait_for(lambda: browser.find_element(By.CSS_SELECTOR, '[data-error-for="server.cors_origins"]').text, timeout=5)
+    error = wait_for(lambda: text_of(browser, '[data-error-for="server.cors_origins"]'), timeout=5)
     assert "scheme://host" in error
     origins.clear()
     origins.send_keys("https://ops.example.com, http://10.0.0.5:3000")
     browser.find_element(By.ID, "settings-save").click()
-    wait_for(lambda: "Restart camhub for: server.cors_origins" in browser.find_element(By.ID, "settings-result").text, timeout=10)
+    wait_for(lambda: "Restart camhub for: server.cors_origins" in text_of(browser, "#settings-result"), timeout=10)
     assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["cors_origins"] == ["https://ops.example.com", "http://10.0.0.5:3000"]
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "settings.png"))

@@ -29,6 +29,8 @@ final class MJPEGFanOut: FrameSink {
         let wire: NIOLoopBound<ChannelHandlerContext>
         var progress = ViewerProgress()
         var writing = false
+        /// The closing chunk has been queued: nothing more is written.
+        var ended = false
     }
 
     private struct State {
@@ -108,7 +110,7 @@ final class MJPEGFanOut: FrameSink {
         guard let chunk = MJPEGPart.chunk(frame, size: size) else { return }
         let ready = state.withLock { state in
             state.connections.compactMap { id, connection -> (Int, NIOLoopBound<ChannelHandlerContext>)? in
-                guard !connection.writing, connection.progress.wants(frame.sequence) else { return nil }
+                guard !connection.writing, !connection.ended, connection.progress.wants(frame.sequence) else { return nil }
                 state.connections[id]!.writing = true
                 state.connections[id]!.progress.deliver(frame.sequence)
                 return (id, connection.wire)
@@ -121,7 +123,7 @@ final class MJPEGFanOut: FrameSink {
 
     private func offer(_ frame: Frame, to id: Int) {
         let wire = state.withLock { state -> NIOLoopBound<ChannelHandlerContext>? in
-            guard let connection = state.connections[id], !connection.writing, connection.progress.wants(frame.sequence) else {
+            guard let connection = state.connections[id], !connection.writing, !connection.ended, connection.progress.wants(frame.sequence) else {
                 return nil
             }
             state.connections[id]!.writing = true
@@ -152,9 +154,20 @@ final class MJPEGFanOut: FrameSink {
         }
     }
 
+    /// Ends a connection's response cleanly (at shutdown): the closing chunk after the part in
+    /// flight, so a reader sees a complete stream, then the connection closes.
+    func finish(_ id: Int) {
+        eventLoop.execute { self.end(id) }
+    }
+
     /// Ends a connection's response after whatever part it is being sent, then closes it.
     private func end(_ id: Int) {
-        guard let connection = state.withLock({ $0.connections[id] }) else { return }
+        let connection = state.withLock { state -> Connection? in
+            guard let connection = state.connections[id], !connection.ended else { return nil }
+            state.connections[id]!.ended = true
+            return connection
+        }
+        guard let connection else { return }
         let promise = eventLoop.makePromise(of: Void.self)
         connection.wire.value.writeAndFlush(NIOAny(MJPEGPart.lastChunk), promise: promise)
         promise.futureResult.whenComplete { _ in connection.channel.close(promise: nil) }

@@ -8,8 +8,9 @@ import ServiceLifecycle
 ///
 /// Hummingbird writes the response head; from then on the connection's parts are written by the
 /// camera's `MJPEGFanOut` on the connection's event loop, and this handler only waits for the
-/// connection to close. On graceful shutdown it closes the connection, so a viewer whose socket
-/// has stopped draining cannot hold the server open.
+/// connection to close. On graceful shutdown the stream is ended cleanly (the closing chunk after
+/// the part in flight, then the connection closes), and a viewer whose socket has stopped
+/// draining is cut off after `shutdownGrace`, so it cannot hold the server open.
 enum MJPEGResponse {
     static func stream(_ feed: CameraFeed, size: FrameSize? = nil, channel: any Channel, fanOuts: MJPEGFanOuts) -> Response {
         let body = ResponseBody { _ in
@@ -18,7 +19,8 @@ enum MJPEGResponse {
             await withGracefulShutdownHandler {
                 try? await channel.closeFuture.get()
             } onGracefulShutdown: {
-                channel.close(promise: nil)
+                fanOut.finish(id)
+                channel.eventLoop.scheduleTask(in: EventStreamResponse.shutdownGrace) { channel.close(promise: nil) }
             }
         }
         return Response(
