@@ -21,9 +21,12 @@ extension Hub {
         let restartRequiredKeys: [String]
         let success = true
         let message = "Configuration reloaded"
+        let restartRequired: String
 
-        var restartRequired: String {
-            restartRequiredKeys.isEmpty
+        init(cameras: LocalCameras.Change, restartRequiredKeys: [String]) {
+            self.cameras = cameras
+            self.restartRequiredKeys = restartRequiredKeys
+            restartRequired = restartRequiredKeys.isEmpty
                 ? "No restart required: every change is applied"
                 : "Restart camhub for: " + restartRequiredKeys.joined(separator: ", ")
         }
@@ -32,15 +35,6 @@ extension Hub {
             case cameras, success, message
             case restartRequired = "restart_required"
             case restartRequiredKeys = "restart_required_keys"
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(cameras, forKey: .cameras)
-            try c.encode(success, forKey: .success)
-            try c.encode(message, forKey: .message)
-            try c.encode(restartRequired, forKey: .restartRequired)
-            try c.encode(restartRequiredKeys, forKey: .restartRequiredKeys)
         }
     }
 
