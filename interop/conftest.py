@@ -132,3 +132,19 @@ def busy_hub(start_hub) -> Hub:
     fills the kernel's socket buffers within a second or two and really stalls."""
     camera = {"id": "busy", "name": "Busy", "width": 1920, "height": 1080, "fps": BUSY_FPS, "jpeg_quality": 95}
     return start_hub(config={"cameras": [camera]})
+
+
+@pytest.fixture
+def start_nginx(tmp_path):
+    """Starts nginx in front of hubs on demand (see nginx.py) and stops it at the end of the test."""
+    from nginx import Nginx
+    started: list[Nginx] = []
+
+    def start(upstreams: list[int], location: str = "") -> Nginx:
+        proxy = Nginx(tmp_path / f"nginx{len(started)}", upstreams, location)
+        started.append(proxy)
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()

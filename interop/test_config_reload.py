@@ -57,6 +57,11 @@ def test_put_config_and_sighup_change_cameras_while_another_keeps_streaming(star
     assert reply.status_code == 200, reply.text
     assert reply.json()["cameras"] == {"added": ["fresh"], "removed": ["gone"], "changed": ["tuned"], "unchanged": ["steady"]}
     wait_for(lambda: snapshot_ok(hub, "fresh"), timeout=10)
+    # The removed camera leaves the listing, and its routes answer 404 (not 503 "no frame yet").
+    assert "gone" not in requests.get(hub.url("/cameras"), timeout=5).json()
+    for path in ["/cameras/gone/status", "/cameras/gone/snapshot.jpg", "/cameras/gone/stream.mjpeg"]:
+        gone = requests.get(hub.url(path), timeout=5)
+        assert gone.status_code == 404 and gone.json()["error"]["code"] == "not_found", path
     # Written to the file, so a restart keeps it.
     assert [c["id"] for c in json.loads((hub.data_dir / "camhub.json").read_text())["cameras"]] == ["steady", "tuned", "fresh"]
 

@@ -95,8 +95,11 @@ def test_data_written_before_a_crash_is_there_after_a_restart(start_hub, tmp_pat
     config = {"cameras": [{"id": "door", "name": "Door"}, {"id": "yard", "name": "Yard"}]}
     first = start_hub(config=config)
     assert set(requests.get(first.url("/cameras"), timeout=5).json()) == {"door", "yard"}
+    registered = requests.post(first.url("/register"), json={"name": "Gate", "location": "north", "source_type": "usb"}, timeout=5)
+    gate = registered.json()["camera_id"]
     first.crash()
-    # Restart on the same data dir with a config that no longer names "yard": it stays registered.
+    # Restart on the same data dir with a config that no longer names "yard": the registered camera
+    # is still there, and the camera taken out of the config has left the registry.
     (first.data_dir / "camhub.json").write_text(json.dumps({"cameras": [{"id": "door", "name": "Door"}]}))
     second = subprocess.Popen([BINARY, "serve", "--data-dir", str(first.data_dir), "--port", str(first.port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -109,7 +112,7 @@ def test_data_written_before_a_crash_is_there_after_a_restart(start_hub, tmp_pat
                 break
             except requests.RequestException:
                 time.sleep(0.1)
-        assert cameras is not None and set(cameras) == {"door", "yard"}
+        assert cameras is not None and set(cameras) == {"door", gate}
     finally:
         second.terminate()
         assert second.wait(timeout=10) == 0

@@ -79,6 +79,11 @@ def test_the_seed_client_registers_beats_and_uploads(hub):
     client = CameraClient("Office Camera", "Office Room", "usb", hub.base)
     assert client.register()
     assert client.endpoints["heartbeat"] == f"{hub.base}/cameras/{client.camera_id}/heartbeat"
+    # Every link the original hands out is there, and each one answers.
+    assert {"heartbeat", "upload_frame", "stream", "status", "config"} <= set(client.endpoints)
+    config = requests.get(client.endpoints["config"], timeout=5)
+    assert config.status_code == 200 and config.json()["resolution"] == [640, 480] and config.json()["fps"] == 15
+    assert requests.get(client.endpoints["status"], timeout=5).status_code == 200
     client.frame_count = 450
     assert client.send_heartbeat() == []
     # No vision model is configured: the seed client gets no result (it prints nothing)...

@@ -5,6 +5,7 @@ import base64
 import io
 import json
 import threading
+import struct
 import time
 
 import pytest
@@ -330,3 +331,39 @@ def test_protocol_errors_over_websocket_close_with_the_code_that_says_so(hub, me
     code, _ = close_code(ws)
     assert code == expected
     ws.close()
+
+
+@pytest.mark.parametrize("transports", [["polling"], None], ids=["polling-only", "default"])
+def test_clients_come_back_after_the_hub_restarts(start_hub, transports):
+    """At shutdown camhub sends no Socket.IO disconnect and no Engine.IO close: python-socketio (like
+    socket.io-client) takes those as final and would never reconnect. It ends the transport instead
+    (a noop to the pending poll, a close frame on a WebSocket), and the client reconnects by itself."""
+    hub = start_hub()
+    recorder = Recorder(reconnection_delay=0.2, reconnection_delay_max=0.5)
+    reasons = []
+    recorder.sio.on("disconnect", lambda reason=None: reasons.append(reason))
+    recorder.sio.connect(hub.base, transports=transports)
+    try:
+        wait_for(lambda: recorder.sio.transport() == ("polling" if transports else "websocket"))
+        assert hub.stop() == 0
+        wait_for(lambda: reasons, timeout=10)
+        restarted = start_hub(args=["--data-dir", str(hub.data_dir), "--port", str(hub.port)], port=hub.port)
+        wait_for(lambda: recorder.sio.connected and recorder.sio.sid, timeout=20)
+        assert recorder.sio.call("lpr_data", DETECTION, timeout=10)["success"] is True
+        assert reasons and reasons[0] != "server disconnect", reasons
+    finally:
+        recorder.sio.disconnect()
+
+
+def test_a_socketio_websocket_gets_a_close_frame_and_no_disconnect_packet_at_shutdown(start_hub):
+    hub = start_hub()
+    ws = open_engine_io_websocket(hub)
+    assert hub.stop() == 0
+    messages = []
+    while True:
+        opcode, frame = ws.recv_data_frame(control_frame=True)
+        if opcode == websocket.ABNF.OPCODE_CLOSE:
+            break
+        messages.append(frame.data.decode())
+    assert struct.unpack("!H", frame.data[:2])[0] == 1000
+    assert not any(m.startswith("41") or m == "1" for m in messages), messages

@@ -13,6 +13,8 @@ public final class LPRIngest: Sendable {
     public let writer: RecordWriter
     public let blobs: BlobStore
     public let events: LiveEvents
+    /// Detections refused from stopped cameras are counted here.
+    public let refusals: IngestRefusals
     private let lastTouched = Mutex<[CameraID: Date]>([:])
     static let touchInterval: TimeInterval = 10
     /// Seed 002's common fields, which every detection and health report carries, as the original
@@ -20,8 +22,9 @@ public final class LPRIngest: Sendable {
     static let required = ["type", "camera_id", "checkpoint_id", "timestamp"]
     static let requiredForHealth = required + ["component", "status"]
 
-    public init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents) {
+    public init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents, refusals: IngestRefusals = IngestRefusals()) {
         self.cameras = cameras
+        self.refusals = refusals
         self.writer = writer
         self.blobs = blobs
         self.events = events
@@ -76,6 +79,7 @@ public final class LPRIngest: Sendable {
     /// Validates a detection, keeps its images and registers its camera: everything but storing it.
     func detectionRecord(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
         let (cameraID, checkpointID, timestamp) = try commonFields(body, required: Self.required)
+        try await refuseIfStopped(cameraID)
         let vehiclesCount = body.integer("vehicles_count", range: 0...10_000)
         let platesCount = body.integer("plates_count", range: 0...10_000)
         let ocr = ocrResults(body)
@@ -168,6 +172,13 @@ public final class LPRIngest: Sendable {
         if let cameraID, !CameraIDRules.isValid(cameraID) { body.reject("camera_id", CameraIDRules.requirement) }
         try body.check()
         return (cameraID!, checkpointID!)
+    }
+
+    /// A stopped camera's detections are refused before anything is kept (see `Camera.isStopped`).
+    private func refuseIfStopped(_ cameraID: CameraID) async throws {
+        guard let camera = try await cameras.camera(id: cameraID), camera.isStopped else { return }
+        refusals.record(cameraID, reason: "detection from a stopped camera")
+        try camera.refuseIfStopped("send detections")
     }
 
     /// Puts the camera in the registry, or refreshes its last-seen time when it is due.

@@ -145,13 +145,13 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             logger.warning("Socket.IO event refused: the disk is full", metadata: ["event": "\(event)"])
             answer = LPRAnswers.failure(OutOfSpace.message, code: CamHubError.Code.insufficientStorage.rawValue)
         case let error as CamHubError where error.code != .storage:
-            answer = LPRAnswers.failure(error.message)
+            answer = LPRAnswers.failure(error.message, code: error.code.rawValue)
         default:
             logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
             answer = LPRAnswers.failure("the record could not be stored")
         }
         let reason = answer["message"] as? String ?? "error"
-        if error is LPRIngest.MissingFields || error is ValidationFailure {
+        if error is LPRIngest.MissingFields || error is ValidationFailure || (error as? CamHubError)?.code == .stopped {
             logger.notice("Socket.IO event refused", metadata: ["event": "\(event)", "client": "\(client.remoteAddress ?? "-")", "reason": "\(reason)"])
         }
         client.emit("error", RecordJSON.text(LPRAnswers.errorEvent(error, message: reason)))

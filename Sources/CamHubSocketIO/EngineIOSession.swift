@@ -40,6 +40,8 @@ public final class EngineIOSession: Sendable {
     public var transport: Transport { state.withLock { $0.transport } }
     public var isClosed: Bool { state.withLock { $0.closed } }
     public var isUpgrading: Bool { state.withLock { $0.upgrading } }
+    /// Closed because the hub is shutting down (`close(goingAway: true)`).
+    public var isGoingAway: Bool { state.withLock { $0.goingAway } }
 
     // MARK: Sending
 
@@ -184,9 +186,10 @@ public final class EngineIOSession: Sendable {
     /// Closes the session; a pending poll or writer is woken and ends. Returns false when it was
     /// already closed.
     @discardableResult
-    public func close() -> Bool {
+    public func close(goingAway: Bool = false) -> Bool {
         let (waiters, wasOpen) = state.withLock { state -> ([Waiter], Bool) in
             let wasOpen = !state.closed
+            if wasOpen { state.goingAway = goingAway }
             return (state.close(), wasOpen)
         }
         for waiter in waiters { waiter.resume(returning: nil) }
@@ -204,6 +207,8 @@ extension EngineIOSession {
         var pollWaiter: Waiter?
         var socketWaiter: Waiter?
         var closed = false
+        /// Closed because the hub is shutting down, so the client should come back.
+        var goingAway = false
         var lastPingSentAt: ContinuousClock.Instant
         var awaitingPong = false
 

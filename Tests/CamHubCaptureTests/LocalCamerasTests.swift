@@ -55,6 +55,42 @@ struct SupervisionTests {
         }
     }
 
+    @Test func aStoppedCameraCapturesNothingUntilStartedAndStaysStoppedThroughRestartAndReapply() async throws {
+        var settings = LocalCameraSettings(id: "pausable", name: "Pausable")
+        settings.width = 64
+        settings.height = 48
+        settings.fps = 50
+        let frames = FrameHub()
+        let cameras = LocalCameras(cameras: [settings], frames: frames, logger: .init(label: "test"))
+        // Stopped before the supervisor runs (a camera the registry says is stopped): never started.
+        cameras.setStopped("pausable", true)
+        try await Self.whileRunning(cameras) {
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(cameras.statistics(for: "pausable")?.framesCaptured == 0)
+            #expect(cameras.restart("pausable").isEmpty)
+            #expect(cameras.apply([settings]).unchanged == ["pausable"])
+            var changed = settings
+            changed.fps = 25
+            #expect(cameras.apply([changed]).changed == ["pausable"])
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(cameras.statistics(for: "pausable")?.framesCaptured == 0)
+            #expect(cameras.isStopped("pausable"))
+
+            cameras.setStopped("pausable", false)
+            try await Self.waitUntil { (cameras.statistics(for: "pausable")?.framesCaptured ?? 0) > 2 }
+            #expect(!cameras.isStopped("pausable"))
+
+            cameras.setStopped("pausable", true)
+            try await Task.sleep(for: .milliseconds(200))
+            let afterStop = cameras.statistics(for: "pausable")?.framesCaptured ?? 0
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(cameras.statistics(for: "pausable")?.framesCaptured == afterStop)
+            // Removing it forgets that it was stopped.
+            cameras.apply([])
+            #expect(!cameras.isStopped("pausable"))
+        }
+    }
+
     @Test func anOnDemandCameraRunsOnlyWhileWatched() async throws {
         var settings = LocalCameraSettings(id: "lazy", name: "Lazy")
         settings.width = 64

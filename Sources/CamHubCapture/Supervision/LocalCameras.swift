@@ -29,6 +29,8 @@ public final class LocalCameras: Service, Sendable {
     private struct State {
         var running: [CameraID: Running] = [:]
         var toStart: [Running] = []
+        /// Cameras an operator stopped: their settings are kept, their source is not run.
+        var paused: Set<CameraID> = []
         var wake: CheckedContinuation<Void, Never>?
         var shuttingDown = false
 
@@ -96,8 +98,9 @@ public final class LocalCameras: Service, Sendable {
                 }
                 let fresh = makeRunning(settings)
                 state.running[id] = fresh
-                state.toStart.append(fresh)
+                if !state.paused.contains(id) { state.toStart.append(fresh) }
             }
+            state.paused.formIntersection(wanted.keys)
             return (change, stopped, state.takeWakeIfStarting())
         }
         for (id, stop, removed) in stopped {
@@ -110,11 +113,13 @@ public final class LocalCameras: Service, Sendable {
         )
     }
 
-    /// Restarts one camera's source (or all of them), keeping its feed and viewers.
+    /// Restarts one camera's source (or all of them), keeping its feed and viewers. A stopped
+    /// camera stays stopped.
     @discardableResult
     public func restart(_ id: CameraID? = nil) -> [CameraID] {
-        let current = cameras.filter { id == nil || $0.id == id }
-        let (stops, wake) = state.withLock { state -> ([StopSignal], CheckedContinuation<Void, Never>?) in
+        let (current, stops, wake) = state.withLock { state -> ([LocalCameraSettings], [StopSignal], CheckedContinuation<Void, Never>?) in
+            let current = state.running.values.map(\.settings).filter { (id == nil || $0.id == id) && !state.paused.contains($0.id) }
+                .sorted { $0.id < $1.id }
             var stops: [StopSignal] = []
             for settings in current {
                 if let running = state.running[settings.id] { stops.append(running.stop) }
@@ -122,11 +127,36 @@ public final class LocalCameras: Service, Sendable {
                 state.running[settings.id] = fresh
                 state.toStart.append(fresh)
             }
-            return (stops, state.takeWakeIfStarting())
+            return (current, stops, state.takeWakeIfStarting())
         }
         for stop in stops { stop.fire() }
         wake?.resume()
         return current.map(\.id)
+    }
+
+    /// Stops a camera's source and keeps it stopped (`true`), or runs it again into a fresh feed
+    /// (`false`); see `Camera.isStopped`. Unknown ids and repeated calls change nothing.
+    public func setStopped(_ id: CameraID, _ stopped: Bool) {
+        let (stop, wake) = state.withLock { state -> (StopSignal?, CheckedContinuation<Void, Never>?) in
+            guard let running = state.running[id] else { return (nil, nil) }
+            if stopped {
+                guard state.paused.insert(id).inserted else { return (nil, nil) }
+                state.toStart.removeAll { $0.settings.id == id }
+                return (running.stop, nil)
+            }
+            guard state.paused.remove(id) != nil else { return (nil, nil) }
+            let fresh = makeRunning(running.settings)
+            state.running[id] = fresh
+            state.toStart.append(fresh)
+            return (nil, state.takeWakeIfStarting())
+        }
+        stop?.fire()
+        wake?.resume()
+    }
+
+    /// Whether an operator stopped the camera.
+    public func isStopped(_ id: CameraID) -> Bool {
+        state.withLock { $0.paused.contains(id) }
     }
 
     private func makeRunning(_ settings: LocalCameraSettings) -> Running {

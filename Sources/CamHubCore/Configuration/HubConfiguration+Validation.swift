@@ -21,6 +21,9 @@ extension HubConfiguration {
         for (index, host) in server.trustedHosts.enumerated() {
             try check(OriginRules.isHostPattern(host), "server.trusted_hosts[\(index)]", "must be *, a host name, or *.domain, got '\(host)'")
         }
+        for (index, proxy) in server.trustedProxies.enumerated() {
+            try check(AddressRange(proxy) != nil, "server.trusted_proxies[\(index)]", "must be an IP address or a CIDR range such as 10.0.0.0/8, got '\(proxy)'")
+        }
         try check(
             LoggingSettings.levels.contains(logging.level), "logging.level",
             "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"

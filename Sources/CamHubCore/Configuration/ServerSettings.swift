@@ -16,6 +16,13 @@ public struct ServerSettings: Sendable, Equatable {
     /// Host names the hub answers to (`camhub.example.com`, `*.example.com`); `*` is any. Others get
     /// 400, which also blunts DNS rebinding.
     public var trustedHosts: [String] = ["*"]
+    /// Reverse proxies (addresses or CIDR ranges) whose `Forwarded` and `X-Forwarded-*` headers are
+    /// believed: for the client's address (logs, loopback trust) and for the links handed to
+    /// cameras. Empty: no forwarding header is believed.
+    public var trustedProxies: [String] = []
+
+    /// `trustedProxies`, parsed (validation has checked every entry).
+    public var trustedProxyRanges: [AddressRange] { trustedProxies.compactMap(AddressRange.init) }
 
     public init() {}
 }
@@ -28,6 +35,7 @@ extension ServerSettings: Codable {
         case maxBodyBytes = "max_body_bytes"
         case corsOrigins = "cors_origins"
         case trustedHosts = "trusted_hosts"
+        case trustedProxies = "trusted_proxies"
     }
 
     /// Written out so `public_url` appears as `null` in the first-run file rather than missing.
@@ -40,6 +48,7 @@ extension ServerSettings: Codable {
         try c.encode(maxBodyBytes, forKey: .maxBodyBytes)
         try c.encode(corsOrigins, forKey: .corsOrigins)
         try c.encode(trustedHosts, forKey: .trustedHosts)
+        try c.encode(trustedProxies, forKey: .trustedProxies)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -52,5 +61,6 @@ extension ServerSettings: Codable {
         maxBodyBytes = try c.value(.maxBodyBytes, default: maxBodyBytes)
         corsOrigins = try c.value(.corsOrigins, default: corsOrigins)
         trustedHosts = try c.value(.trustedHosts, default: trustedHosts)
+        trustedProxies = try c.value(.trustedProxies, default: trustedProxies)
     }
 }

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import Synchronization
 
 /// Hub events for the web page (stored detections, analysis results), fanned out to every live

@@ -35,6 +35,8 @@ public struct Hub: Sendable {
     let pushStatistics = PushIngestStatistics()
     /// Each seed 003 camera's push socket, for replacing it and for viewers' messages to it.
     let pushConnections = PushConnections()
+    /// Frames and detections refused from stopped cameras, for the status routes.
+    let refusals = IngestRefusals()
     /// Seed 002: the shared validation and storage, and the Socket.IO server in front of it.
     let lpr: LPRIngest
     let socketIO: SocketIOServer
@@ -66,7 +68,8 @@ public struct Hub: Sendable {
         self.liveEvents = liveEvents
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
-            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs")), events: liveEvents
+            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs")), events: liveEvents,
+            refusals: refusals
         )
         self.lpr = lpr
         self.socketIO = SocketIOServer(
@@ -110,11 +113,6 @@ public struct Hub: Sendable {
         guard let camera = try await cameras.camera(id: id) else { throw APIError.unauthorized(Access.invalidCredentials) }
         try access.requireCamera(camera, key: key)
         return camera
-    }
-
-    /// The feed of a camera that is in the registry, or a `not_found` error.
-    public func feed(forRegisteredCamera id: CameraID) async throws -> CameraFeed {
-        frames.feed(for: try await camera(id).id)
     }
 
     /// A camera's status for the APIs: active while heartbeats or frames arrive; for a local camera,

@@ -72,6 +72,7 @@ public enum HubApplication {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) throws -> some ApplicationProtocol {
         let upgrades = Router(context: HubWebSocketContext.self)
+        upgrades.add(middleware: RequestOriginMiddleware(trusted: hub.configuration.server.trustedProxyRanges))
         upgrades.add(middleware: TrustedHostGuard(patterns: hub.configuration.server.trustedHosts))
         upgrades.addRoutes(WebSocketController(hub: hub).upgrades)
         return Application(
@@ -95,6 +96,7 @@ public enum HubApplication {
         let router = Router(context: HubRequestContext.self)
         let server = hub.configuration.server
         let cors = CORSPolicy(origins: server.corsOrigins)
+        router.add(middleware: RequestOriginMiddleware(trusted: server.trustedProxyRanges))
         router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: RequestLogMiddleware(hub: hub))
         router.add(middleware: JSONErrorMiddleware())
@@ -154,17 +156,25 @@ public enum HubApplication {
     /// Puts every configured camera in the registry, so local cameras are listed and managed like
     /// any other. A camera removed from the config stays registered (its records may refer to it).
     /// The registry, which listings show to anyone, keeps the source without its password.
+    /// Puts the configured cameras in the registry, keeping a stopped one stopped, and takes out
+    /// the local cameras that left the config (their records keep their camera id).
     static func registerLocalCameras(_ cameras: [LocalCameraSettings], in hub: Hub) async throws {
         for settings in cameras {
             let existing = try await hub.cameras.camera(id: settings.id)
+            let stopped = existing?.isStopped == true
             try await hub.cameras.upsert(
                 Camera(
                     id: settings.id, name: settings.name, location: settings.location, kind: .local,
-                    source: SourceAddress.redacted(settings.source), state: .active,
+                    source: SourceAddress.redacted(settings.source), state: stopped ? .stopped : .active,
                     capabilities: existing?.capabilities ?? [], metadata: existing?.metadata ?? [:],
                     createdAt: existing?.createdAt ?? Date(), lastSeenAt: existing?.lastSeenAt
                 )
             )
+            if stopped { hub.localCameras.setStopped(settings.id, true) }
+        }
+        let configured = Set(cameras.map(\.id))
+        for camera in try await hub.cameras.list() where camera.kind == .local && !configured.contains(camera.id) {
+            try await hub.cameras.delete(id: camera.id)
         }
     }
 }

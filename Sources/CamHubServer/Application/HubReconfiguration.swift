@@ -50,8 +50,8 @@ extension Hub {
             try PrivateFile.writeAtomically(try ConfigurationLoader.encode(file), to: paths.configFile)
         }
         configurationStore.current = new
-        try await HubApplication.registerLocalCameras(new.effectiveCameras, in: self)
         let change = localCameras.apply(new.effectiveCameras)
+        try await HubApplication.registerLocalCameras(new.effectiveCameras, in: self)
         let restart = Self.changedKeys(old, new).filter { key in !Self.liveKeys.contains { key == $0 || key.hasPrefix($0 + ".") || key.hasPrefix($0 + "[") } }
         logger.notice(
             "configuration applied",

@@ -23,7 +23,7 @@ struct RequestLogMiddleware: RouterMiddleware {
                 context.logger.notice(
                     "request refused",
                     metadata: [
-                        "client": "\(context.remoteAddress?.ipAddress ?? "-")", "method": "\(request.method)", "path": "\(request.uri.path)",
+                        "client": "\(context.clientAddress ?? "-")", "method": "\(request.method)", "path": "\(request.uri.path)",
                         "status": "\(error.status.code)", "reason": "\(error.message)",
                     ]
                 )
@@ -39,7 +39,7 @@ struct RequestLogMiddleware: RouterMiddleware {
         context.logger.info(
             "request",
             metadata: [
-                "client": "\(context.remoteAddress?.ipAddress ?? "-")", "method": "\(request.method)", "path": "\(request.uri.path)",
+                "client": "\(context.clientAddress ?? "-")", "method": "\(request.method)", "path": "\(request.uri.path)",
                 "status": "\(status)", "ms": "\((milliseconds * 10).rounded() / 10)",
             ]
         )

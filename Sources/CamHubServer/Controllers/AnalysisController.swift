@@ -21,6 +21,7 @@ struct AnalysisController {
         guard hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("asking about a frame needs the admin token")
         }
+        try camera.refuseIfStopped("ask about its frames")
         let body = try await JSONObject.read(request, limit: 16 * 1024)
         let question = body.string("question", required: true, length: 1...500)
         try body.check()

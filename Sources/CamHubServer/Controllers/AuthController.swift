@@ -24,7 +24,7 @@ struct AuthController {
 
     /// Whether this browser may use the app, and how.
     @Sendable func session(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let credential = hub.access.operatorCredential(request, remoteAddress: context.remoteAddress)
+        let credential = hub.access.operatorCredential(request, clientAddress: context.clientAddress)
         return try JSONResponse.make(SessionJSON(authenticated: credential != nil, via: credential?.rawValue))
     }
 
@@ -34,11 +34,11 @@ struct AuthController {
         let token = body.string("token", required: true, length: 1...256)
         try body.check()
         guard hub.access.adminToken.matches(token!) else {
-            context.logger.notice("web login refused", metadata: ["remote": "\(context.remoteAddress?.ipAddress ?? "-")"])
+            context.logger.notice("web login refused", metadata: ["client": "\(context.clientAddress ?? "-")"])
             throw APIError.unauthorized("that is not the admin token")
         }
         let id = hub.access.sessions.create()
-        context.logger.info("web login", metadata: ["remote": "\(context.remoteAddress?.ipAddress ?? "-")"])
+        context.logger.info("web login", metadata: ["client": "\(context.clientAddress ?? "-")"])
         var response = try JSONResponse.make(SessionJSON(authenticated: true, via: "session"))
         response.headers[.setCookie] = Self.cookie(id, maxAge: Int(OperatorSessions.lifetime))
         return response
@@ -48,7 +48,7 @@ struct AuthController {
         if let id = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]) {
             hub.access.sessions.end(id)
         }
-        let credential = hub.access.operatorCredential(request, remoteAddress: context.remoteAddress)
+        let credential = hub.access.operatorCredential(request, clientAddress: context.clientAddress)
         var response = try JSONResponse.make(SessionJSON(authenticated: credential != nil, via: credential?.rawValue))
         response.headers[.setCookie] = Self.cookie("", maxAge: 0)
         return response

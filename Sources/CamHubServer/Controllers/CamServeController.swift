@@ -36,7 +36,7 @@ struct CamServeController {
     }
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
-        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
+        MJPEGResponse.stream(try await hub.liveFeed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -49,7 +49,7 @@ struct CamServeController {
                 width: newest?.width ?? camera.width,
                 height: newest?.height ?? camera.height,
                 fps: (feed.statistics().framesPerSecond * 10).rounded() / 10,
-                isRunning: true,
+                isRunning: !hub.localCameras.isStopped(camera.id),
                 frameAvailable: newest != nil,
                 smframeAvailable: newest != nil
             )
@@ -57,11 +57,11 @@ struct CamServeController {
     }
 
     @Sendable func frame(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try await SnapshotResponse.newest(hub.frames.feed(for: hub.defaultCameraID))
+        try await SnapshotResponse.newest(try await hub.liveFeed(for: hub.defaultCameraID))
     }
 
     /// Seed 004's small frame: the newest frame at 320x320.
     @Sendable func smallFrame(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try await SnapshotResponse.newest(hub.frames.feed(for: hub.defaultCameraID), size: .small)
+        try await SnapshotResponse.newest(try await hub.liveFeed(for: hub.defaultCameraID), size: .small)
     }
 }

@@ -66,13 +66,13 @@ struct CameraController {
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
         let size = try FrameSizeQuery.parse(request)
-        let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
+        let feed = try await hub.liveFeed(for: try context.parameters.require("id"))
         return MJPEGResponse.stream(feed, size: size, channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func snapshot(_ request: Request, context: HubRequestContext) async throws -> Response {
         let size = try FrameSizeQuery.parse(request)
-        let feed = try await hub.feed(forRegisteredCamera: try context.parameters.require("id"))
+        let feed = try await hub.liveFeed(for: try context.parameters.require("id"))
         return try await SnapshotResponse.newest(feed, size: size)
     }
 }

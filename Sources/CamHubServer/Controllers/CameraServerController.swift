@@ -80,16 +80,16 @@ struct CameraServerController {
 
     /// `GET /get-image?cameraId=N`: the newest JPEG, or 404 when the camera has none yet.
     @Sendable func getImage(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try Self.cameraID(request.uri.queryParameters["cameraId"].map(String.init)))
-        guard let frame = hub.frames.existingFeed(for: camera.id)?.newest else {
-            throw APIError(.notFound, code: "no_image", "camera '\(camera.id)' has no image yet")
+        let id = try Self.cameraID(request.uri.queryParameters["cameraId"].map(String.init))
+        guard let frame = try await hub.liveFeed(for: id).newest else {
+            throw APIError(.notFound, code: "no_image", "camera '\(id)' has no image yet")
         }
         return SnapshotResponse.jpeg(frame, body: JPEGBuffer.of(frame))
     }
 
     @Sendable func streamImage(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try Self.cameraID(request.uri.queryParameters["cameraId"].map(String.init)))
-        return EventStreamResponse.stream(hub.frames.feed(for: camera.id), channel: context.channel)
+        let id = try Self.cameraID(request.uri.queryParameters["cameraId"].map(String.init))
+        return EventStreamResponse.stream(try await hub.liveFeed(for: id), channel: context.channel)
     }
 
     /// `POST /update-image`: a multipart form with `image` (a JPEG) and `cameraId`. The caller
@@ -114,9 +114,7 @@ struct CameraServerController {
         }
         let token = form.part("token")?.text ?? request.uri.queryParameters["token"].map(String.init) ?? Access.bearerToken(request)
         let camera = try await cameraToUpdate(id, token: token, request: request, context: context)
-        guard camera.state != .stopped else {
-            throw APIError(.conflict, code: "stopped", "camera '\(camera.id)' is stopped; start it to send frames")
-        }
+        try hub.refuseIngestIfStopped(camera, what: "frames", logger: context.logger)
         let jpeg = Array(image.body)
         guard jpeg.count <= hub.configuration.hub.maxFrameBytes else {
             throw APIError(.contentTooLarge, code: "too_large", "image is larger than \(hub.configuration.hub.maxFrameBytes) bytes")

@@ -11,7 +11,7 @@ struct CameraStatusJSON: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case cameraID = "camera_id"
-        case name, location, kind, status, config, stats, capture
+        case name, location, kind, status, config, stats, capture, refused
         case registeredAt = "registered_at"
         case lastHeartbeat = "last_heartbeat"
         case frameCount = "frame_count"
@@ -94,6 +94,26 @@ struct CameraStatusJSON: Encodable {
         )
         if let capture = hub.localCameras.statistics(for: camera.id, now: now) {
             try c.encode(CaptureStatsJSON(capture, now: now), forKey: .capture)
+        }
+        try c.encode(hub.refusals.summary(for: camera.id).map(Refused.init), forKey: .refused)
+    }
+
+    /// What the hub refused from the camera while it was stopped; null when nothing was.
+    struct Refused: Encodable {
+        let count: Int
+        let lastAt: String
+        let lastReason: String
+
+        init(_ summary: IngestRefusals.Summary) {
+            count = summary.count
+            lastAt = JSONText.timestamp(summary.lastAt)
+            lastReason = summary.lastReason
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case count
+            case lastAt = "last_at"
+            case lastReason = "last_reason"
         }
     }
 }

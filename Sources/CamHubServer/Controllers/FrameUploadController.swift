@@ -27,7 +27,7 @@ struct FrameUploadController {
         _ = body.number("timestamp")
         _ = body.integer("frame_number", range: 0...Int.max)
         try body.check()
-        try requireRunning(camera)
+        try hub.refuseIngestIfStopped(camera, what: "frames", logger: context.logger)
 
         guard let data = Data(base64Encoded: encoded!, options: .ignoreUnknownCharacters) else {
             throw APIError.validation([FieldProblem(field: "frame_data", message: "is not valid base64", kind: "value_error")])
@@ -51,16 +51,10 @@ struct FrameUploadController {
     /// `POST /cameras/{id}/frames`: the body is the JPEG itself, with the key as a bearer token.
     @Sendable func rawFrame(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.authenticatedCamera(try context.parameters.require("id"), key: Access.presentedKey(request))
-        try requireRunning(camera)
+        try hub.refuseIngestIfStopped(camera, what: "frames", logger: context.logger)
         let buffer = try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame")
         let frame = try publish(Array(buffer: buffer), for: camera)
         return try JSONResponse.make(FrameJSON(frame))
-    }
-
-    private func requireRunning(_ camera: Camera) throws {
-        if camera.state == .stopped {
-            throw APIError(.conflict, code: "stopped", "camera '\(camera.id)' is stopped; start it to send frames")
-        }
     }
 
     /// Checks the JPEG and its size, then hands it to the frame hub.

@@ -49,6 +49,10 @@ struct LPRController {
             var answer = LPRAnswers.failure(missing.message, missing: missing.names)
             answer["error"] = ["code": "missing_fields", "message": missing.message]
             return Self.json(answer, status: .badRequest)
+        } catch let error as CamHubError where error.code == .stopped {
+            var answer = LPRAnswers.failure(error.message, code: error.code.rawValue)
+            answer["error"] = ["code": error.code.rawValue, "message": error.message]
+            return Self.json(answer, status: .conflict)
         }
     }
 

@@ -15,6 +15,7 @@ struct RegistrationController {
         routes.post("register", use: register)
         routes.post("cameras/{id}/heartbeat", use: heartbeat)
         routes.get("cameras/{id}/status", use: status)
+        routes.get("cameras/{id}/config", use: config)
         routes.post("cameras/{id}/start", use: start)
         routes.post("cameras/{id}/stop", use: stop)
         return routes
@@ -52,7 +53,7 @@ struct RegistrationController {
         try await hub.cameras.create(camera)
         context.logger.info("camera registered", metadata: ["camera": "\(camera.id)", "name": "\(camera.name)"])
 
-        let base = EndpointURLs.base(request, configuration: hub.configuration)
+        let base = EndpointURLs.base(request, origin: context.origin, configuration: hub.configuration)
         let path = "\(base)/cameras/\(camera.id)"
         return try JSONResponse.make(
             Registered(
@@ -60,6 +61,7 @@ struct RegistrationController {
                 endpoints: [
                     "heartbeat": "\(path)/heartbeat", "upload_frame": "\(path)/upload", "status": "\(path)/status",
                     "frames": "\(path)/frames", "stream": "\(path)/stream.mjpeg", "snapshot": "\(path)/snapshot.jpg",
+                    "config": "\(path)/config",
                 ],
                 config: .init(resolution: [resolution.width, resolution.height], fps: fps, capabilities: capabilities)
             )
@@ -146,6 +148,14 @@ struct RegistrationController {
         return try JSONResponse.make(CameraStatusJSON(camera: camera, hub: hub, pendingCommands: pending))
     }
 
+    /// `GET /cameras/{id}/config`, the `config` link seed 000 hands out: the camera's settings as
+    /// its commands have changed them. As open as the status.
+    @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try hub.access.refuseWrongKey(camera, key: Access.presentedKey(request))
+        return try JSONResponse.make(CameraStatusJSON.Config(settings: camera.settings, capabilities: camera.capabilities))
+    }
+
     @Sendable func start(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await setStopped(false, request: request, context: context)
     }
@@ -157,22 +167,21 @@ struct RegistrationController {
     private func setStopped(_ stopped: Bool, request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
         try hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
-        try await hub.cameras.update(id: camera.id) { camera in
-            camera.state = stopped ? .stopped : (camera.lastSeenAt == nil ? .registered : .active)
-        }
+        try await hub.setStopped(camera.id, stopped, logger: context.logger)
         // Seed 000's answer: `success`, and the camera in the message.
         return try JSONResponse.make(["status": "success", "message": "Camera \(camera.id) \(stopped ? "stopped" : "started")"])
     }
 }
 
-/// Absolute URLs handed to cameras: from `server.public_url`, else from the request's Host.
+/// Absolute URLs handed to cameras: from `server.public_url`, else from what a trusted proxy
+/// forwarded (scheme, host and port), else from the request's Host.
 enum EndpointURLs {
-    static func base(_ request: Request, configuration: HubConfiguration) -> String {
+    static func base(_ request: Request, origin: RequestOrigin, configuration: HubConfiguration) -> String {
         if let url = configuration.server.publicURL {
             return url.hasSuffix("/") ? String(url.dropLast()) : url
         }
-        let host = request.head.authority ?? "\(configuration.server.host):\(configuration.server.port)"
-        return "http://\(host)"
+        let host = origin.authority ?? request.head.authority ?? "\(configuration.server.host):\(configuration.server.port)"
+        return "\(origin.scheme ?? "http")://\(host)"
     }
 }
 

@@ -53,7 +53,7 @@ struct SocketIOController {
         if let error = Self.checkQuery(request, transport: "polling") { return error }
         guard let sid = request.uri.queryParameters["sid"].map(String.init) else {
             let session = server.openSession(
-                transport: .polling, query: Self.query(request), remoteAddress: context.remoteAddress?.ipAddress
+                transport: .polling, query: Self.query(request), remoteAddress: context.clientAddress
             )
             return Self.text(server.openPacket(for: session))
         }
@@ -62,7 +62,7 @@ struct SocketIOController {
             let packets = try await withGracefulShutdownHandler {
                 try await session.poll()
             } onGracefulShutdown: {
-                session.close()
+                session.close(goingAway: true)
             }
             return Self.text(EngineIOPayload.encode(packets))
         } catch let error as EngineIOSession.PollError {
@@ -74,7 +74,10 @@ struct SocketIOController {
                 return Self.engineError(3, "Bad request")
             case .closed:
                 await server.close(session)
-                return Self.text(EngineIOPacket(.close).encoded)
+                // At shutdown a noop, not a close: the clients treat a close (or a Socket.IO
+                // disconnect) as final and would never come back to the restarted hub. Their next
+                // poll fails, and they reconnect.
+                return Self.text(EngineIOPacket(session.isGoingAway ? .noop : .close).encoded)
             }
         }
     }
@@ -134,12 +137,13 @@ struct SocketIOController {
         } else {
             upgrading = false
             session = server.openSession(
-                transport: .websocket, query: query(context.request), remoteAddress: context.requestContext.remoteAddress?.ipAddress
+                transport: .websocket, query: query(context.request), remoteAddress: context.requestContext.clientAddress
             )
             try await outbound.write(.text(server.openPacket(for: session)))
         }
         // At shutdown the session is closed, which ends the writer, which ends the reader: a client
-        // that has stopped reading cannot hold the hub open.
+        // that has stopped reading cannot hold the hub open. The socket gets a plain close frame
+        // (1000), never a Socket.IO disconnect, which clients take as final and never come back.
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -182,7 +186,7 @@ struct SocketIOController {
                 group.cancelAll()
             }
         } onGracefulShutdown: {
-            session.close()
+            session.close(goingAway: true)
         }
     }
 

@@ -48,7 +48,7 @@ struct USBCameraServerController {
     }
 
     @Sendable func videoFeed(_ request: Request, context: HubRequestContext) async throws -> Response {
-        MJPEGResponse.stream(hub.frames.feed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
+        MJPEGResponse.stream(try await hub.liveFeed(for: hub.defaultCameraID), channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 
     @Sendable func status(_ request: Request, context: HubRequestContext) async throws -> Response {
@@ -57,7 +57,7 @@ struct USBCameraServerController {
         let capture = hub.localCameras.statistics(for: camera.id, now: now) ?? CaptureStatistics(startedAt: now)
         return try JSONResponse.make(
             Status(
-                isRunning: capture.phase != .failed && capture.phase != .idle,
+                isRunning: !hub.localCameras.isStopped(camera.id) && capture.phase != .failed && capture.phase != .idle,
                 isConnected: capture.isConnected,
                 queueSize: hub.frames.existingFeed(for: camera.id)?.newest == nil ? 0 : 1,
                 reconnectAttempts: capture.reconnectAttempts,

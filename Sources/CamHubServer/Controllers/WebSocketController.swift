@@ -22,15 +22,15 @@ struct WebSocketController {
             try await VideoOutputStream.serve(inbound, outbound, hub: hub, logger: context.logger)
         }
         routes.ws("cameras/{id}/ws") { request, context in
-            guard let id = context.parameters.get("id"), try await hub.cameras.camera(id: id) != nil else { return .dontUpgrade }
+            guard let id = context.parameters.get("id"), let camera = try await hub.cameras.camera(id: id), !camera.isStopped else { return .dontUpgrade }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             let id = context.requestContext.parameters.get("id") ?? ""
-            try await WebSocketFrames.send(hub.frames.feed(for: id), inbound: inbound, outbound: outbound)
+            try await WebSocketFrames.send(hub.liveFeed(for: id), inbound: inbound, outbound: outbound)
         }
         routes.ws("ws/live") { request, context in
             // The web app's socket: the operator only (loopback trust, the session cookie, or the token).
-            hub.access.isOperator(request, remoteAddress: context.remoteAddress) ? .upgrade([:]) : .dontUpgrade
+            hub.access.isOperator(request, context: context) ? .upgrade([:]) : .dontUpgrade
         } onUpgrade: { inbound, outbound, _ in
             try await LiveSocket.serve(inbound, outbound, hub: hub)
         }

@@ -28,9 +28,12 @@ enum VideoOutputStream {
                 return try await outbound.close(.protocolError, reason: "expected int32 LE length + JSON {token, cameraId}, or an int32 LE camera id")
             }
             let id = String(greeting.cameraID)
-            guard try await hub.cameras.camera(id: id) != nil else {
+            guard let camera = try await hub.cameras.camera(id: id) else {
                 // The original's words for it.
                 return try await outbound.close(.policyViolation, reason: "No camera with id \(greeting.cameraID) exists")
+            }
+            guard !camera.isStopped else {
+                return try await outbound.close(.policyViolation, reason: "camera \(id) is stopped")
             }
             let feed = hub.frames.feed(for: id)
             try await withThrowingTaskGroup(of: Void.self) { group in

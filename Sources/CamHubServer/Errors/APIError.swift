@@ -76,7 +76,7 @@ public struct APIError: Error, HTTPResponseError {
             case .notFound: .notFound
             case .badRequest, .badJSON: .badRequest
             case .invalid: .unprocessableContent
-            case .conflict: .conflict
+            case .conflict, .stopped: .conflict
             case .unauthorized: .unauthorized
             case .tooLarge: .contentTooLarge
             case .unavailable: .serviceUnavailable

@@ -2,6 +2,7 @@ import CamHubCore
 import Foundation
 import HummingbirdWebSocket
 import NIOCore
+import NIOWebSocket
 import Synchronization
 
 /// The push socket each seed 003 camera holds, at most one per camera.
@@ -31,6 +32,12 @@ final class PushConnections: Sendable {
         connections.withLock { connections in
             if connections[cameraID]?.id == id { connections[cameraID] = nil }
         }
+    }
+
+    /// Closes the camera's push socket, if it holds one.
+    func close(_ cameraID: CameraID, code: WebSocketErrorCode, reason: String) async {
+        guard let connection = connections.withLock({ $0.removeValue(forKey: cameraID) }) else { return }
+        try? await connection.outbound.close(code, reason: reason)
     }
 
     var count: Int { connections.withLock { $0.count } }

@@ -85,7 +85,8 @@ struct PushIngest {
                 guard let camera = try await hub.cameras.camera(id: String(id)) else {
                     throw Refusal(code: .policyViolation, reason: "unknown camera id \(id)")
                 }
-                guard camera.state != .stopped else {
+                guard !camera.isStopped else {
+                    hub.refusals.record(camera.id, reason: "push socket from a stopped camera")
                     throw Refusal(code: .policyViolation, reason: "camera \(id) is stopped")
                 }
             case .token(let token):

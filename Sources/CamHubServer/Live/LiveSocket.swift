@@ -96,8 +96,8 @@ enum LiveSocket {
     private static func stream(
         _ id: CameraID, subscription: Subscription, hub: Hub, outbound: WebSocketOutboundWriter
     ) async throws {
-        guard try await hub.cameras.camera(id: id) != nil else { return }
-        try await hub.frames.feed(for: id).withViewer { viewer in
+        guard let feed = try? await hub.liveFeed(for: id) else { return }
+        try await feed.withViewer { viewer in
             guard subscription.attach(viewer) else { return }
             while let frame = await viewer.next() {
                 let wanted = subscription.wanted

@@ -29,19 +29,17 @@ struct Access: Sendable {
         return token.isEmpty ? nil : token
     }
 
-    /// True for a request from 127.0.0.0/8 or ::1.
-    static func isLoopback(_ address: SocketAddress?) -> Bool {
-        guard let ip = address?.ipAddress else { return false }
+    /// True for a client at 127.0.0.0/8 or ::1.
+    static func isLoopback(_ address: String?) -> Bool {
+        guard let ip = address else { return false }
         return ip.hasPrefix("127.") || ip == "::1" || ip.hasPrefix("::ffff:127.")
     }
 
-    /// An operator: trusted loopback, the admin token, or a logged-in browser session.
-    func isOperator(_ request: Request, context: HubRequestContext) -> Bool {
-        isOperator(request, remoteAddress: context.remoteAddress)
-    }
-
-    func isOperator(_ request: Request, remoteAddress: SocketAddress?) -> Bool {
-        operatorCredential(request, remoteAddress: remoteAddress) != nil
+    /// An operator: trusted loopback, the admin token, or a logged-in browser session. The client
+    /// is the one a trusted proxy forwards for, so a remote client behind a proxy on loopback is
+    /// not trusted as loopback.
+    func isOperator(_ request: Request, context: some OriginRequestContext) -> Bool {
+        operatorCredential(request, clientAddress: context.origin.clientAddress) != nil
     }
 
     /// How a request proves it is the operator, or nil.
@@ -49,8 +47,8 @@ struct Access: Sendable {
         case loopback, token, session
     }
 
-    func operatorCredential(_ request: Request, remoteAddress: SocketAddress?) -> Credential? {
-        if trustLoopback, Self.isLoopback(remoteAddress), request.head.authority.map({ HostNames.isLoopbackName(HostNames.hostname(ofAuthority: $0)) }) ?? true {
+    func operatorCredential(_ request: Request, clientAddress: String?) -> Credential? {
+        if trustLoopback, Self.isLoopback(clientAddress), request.head.authority.map({ HostNames.isLoopbackName(HostNames.hostname(ofAuthority: $0)) }) ?? true {
             return .loopback
         }
         if let token = Self.bearerToken(request), adminToken.matches(token) { return .token }

@@ -1,0 +1,42 @@
+import CamHubCore
+import Foundation
+import Logging
+
+/// Stopping and starting a camera, and the checks every path makes (see `Camera.isStopped`).
+extension Hub {
+    /// Stops or starts a camera on every path at once: the registry keeps the state, a local
+    /// camera's source stops, the push socket closes, and the open streams end.
+    @discardableResult
+    func setStopped(_ id: CameraID, _ stopped: Bool, logger: Logger) async throws -> Camera {
+        let camera = try await cameras.update(id: id) { camera in
+            camera.state = stopped ? .stopped : (camera.lastSeenAt == nil ? .registered : .active)
+        }
+        localCameras.setStopped(id, stopped)
+        if stopped {
+            frames.removeFeed(for: id)
+            await pushConnections.close(id, code: .policyViolation, reason: "camera \(id) was stopped")
+        }
+        logger.notice(stopped ? "camera stopped by the operator" : "camera started by the operator", metadata: ["camera": "\(id)"])
+        return camera
+    }
+
+    /// The feed a live route serves: `not_found` for a camera the hub does not know, `stopped`
+    /// for a stopped one.
+    func liveFeed(for id: CameraID) async throws -> CameraFeed {
+        if let camera = try await cameras.camera(id: id) {
+            try camera.refuseIfStopped("watch it")
+        } else if localCameras.output(for: id) == nil {
+            // A configured camera is served even when a full disk kept it out of the registry.
+            throw CamHubError.notFound("camera '\(id)' not found")
+        }
+        return frames.feed(for: id)
+    }
+
+    /// Refuses something live sent by a stopped camera, counting it and saying so at notice.
+    func refuseIngestIfStopped(_ camera: Camera, what: String, logger: Logger) throws {
+        guard camera.isStopped else { return }
+        refusals.record(camera.id, reason: "\(what) from a stopped camera")
+        logger.notice("refused: the camera is stopped", metadata: ["camera": "\(camera.id)", "refused": "\(what)"])
+        try camera.refuseIfStopped("send \(what)")
+    }
+}
