@@ -12,8 +12,10 @@ run: setup-system build-release
 build-release:
 	swift build -c release --product camhub
 
-## Install everything the tests need, then run the Swift tests and the interop suite
-test: setup-test swift-test interop
+## Install everything the tests need, then run the Swift tests and the interop suite, with a
+## throwaway PostgreSQL beside them (started and removed by scripts/with-postgres.sh)
+test: setup-test
+	scripts/with-postgres.sh $(MAKE) swift-test interop
 
 swift-test:
 	swift build --build-tests

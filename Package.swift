@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
@@ -54,13 +55,18 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        // Repositories backed by SQLite (GRDB).
+        // The repositories' backends, one folder each: SQLite (GRDB) and PostgreSQL (postgres-nio),
+        // chosen by `database.url`.
         .target(
             name: "CamHubStorage",
             dependencies: [
                 "CamHubCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strictSwift6
         ),
@@ -162,7 +168,11 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
-        .testTarget(name: "CamHubStorageTests", dependencies: ["CamHubStorage", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubStorageTests",
+            dependencies: ["CamHubStorage", "CamHubCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CamHubServerTests",
             dependencies: [

@@ -5,6 +5,7 @@ import signal
 import socket
 import subprocess
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -98,13 +99,33 @@ class Hub:
         return self.process.returncode
 
 
+POSTGRES_URL = os.environ.get("CAMHUB_TEST_POSTGRES_URL") or None
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def database_url(request):
+    """Runs a test once per backend: a module that touches storage says
+    `pytestmark = pytest.mark.usefixtures("database_url")`, and every hub it starts uses that
+    backend. PostgreSQL gets a schema of its own per test (shared by the test's hubs, so a restart
+    finds its data); it is skipped only when no server is configured (`make test` starts one)."""
+    if request.param == "sqlite":
+        return None
+    if POSTGRES_URL is None:
+        pytest.skip("no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}schema=t_{uuid.uuid4().hex}"
+
+
 @pytest.fixture
-def start_hub(tmp_path):
+def start_hub(tmp_path, request):
     """Starts hubs on demand and stops them (checking a clean exit) at the end of the test."""
     hubs: list[Hub] = []
+    database = request.getfixturevalue("database_url") if "database_url" in request.fixturenames else None
 
     def start(config: dict | None = None, env: dict | None = None, args: list[str] | None = None,
               port: int | None = None, ready: bool = True) -> Hub:
+        if database:
+            env = {"CAMHUB_DATABASE_URL": database, **(env or {})}
         hub = Hub(tmp_path / f"hub{len(hubs)}", config, env, args, port)
         hubs.append(hub)
         return hub.wait_ready() if ready else hub

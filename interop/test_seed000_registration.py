@@ -1,5 +1,6 @@
-"""Seed 000 (EdgeVLM camera registration): the seed's own client code and demo flows, unchanged
-apart from the base URL, against the real binary."""
+"""Seed 000 (EdgeVLM camera registration) against the real binary: a `CameraClient` written from
+the calls the seed's document and the original's `examples/` make (not the original's own file),
+and its demo flows, with only the base URL changed."""
 import base64
 import json
 import os
@@ -7,8 +8,11 @@ import time
 
 import cv2
 import numpy as np
+import pytest
 import requests
 
+# Everything here touches storage: it runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("database_url")
 
 
 def jpeg_frame(seed: int = 0) -> np.ndarray:

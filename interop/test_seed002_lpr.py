@@ -16,6 +16,9 @@ from PIL import Image
 
 from conftest import wait_for
 
+# Everything here touches storage: it runs on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("database_url")
+
 DETECTION = {
     "type": "detection_result",
     "camera_id": "camera_001",

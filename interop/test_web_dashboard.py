@@ -62,6 +62,22 @@ def text_of(browser, selector: str) -> str:
         return ""
 
 
+def row_texts(browser) -> list[str]:
+    """The records table's row texts; [] while the page is re-rendering them."""
+    try:
+        return [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#records-body tr")]
+    except StaleElementReferenceException:
+        return []
+
+
+def first_row_id(browser) -> str | None:
+    try:
+        rows = browser.find_elements(By.CSS_SELECTOR, "#records-body tr")
+        return rows[0].get_attribute("data-detection-id") if rows else None
+    except StaleElementReferenceException:
+        return None
+
+
 def severe_console_messages(browser) -> list[str]:
     return [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -168,6 +184,7 @@ def test_the_camera_pages_controls_change_the_camera(start_hub, browser, tmp_pat
         assert agent.wait(timeout=15) == 0
 
 
+@pytest.mark.usefixtures("database_url")
 def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
     import base64
     import io
@@ -182,24 +199,23 @@ def test_the_records_page_searches_pages_and_updates_live(start_hub, browser):
             body["annotated_image"] = image
         assert requests.post(hub.url("/api/detection"), json=body, timeout=5).status_code == 200
     browser.get(f"{hub.base}/#/records")
-    rows = wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 3 and browser.find_elements(By.CSS_SELECTOR, "#records-body tr"), timeout=10)
-    assert "REC0002" in rows[0].text  # newest first
+    texts = wait_for(lambda: (t := row_texts(browser)) and len(t) == 3 and t, timeout=10)
+    assert "REC0002" in texts[0]  # newest first
     thumbnail = browser.find_element(By.CSS_SELECTOR, "#records-body img")
     assert thumbnail.get_attribute("src").endswith(".jpg")
     assert browser.execute_script("return arguments[0].naturalWidth", thumbnail) == 64
 
     browser.find_element(By.CSS_SELECTOR, '#records-filter input[name="plate"]').send_keys("rec0001")
     browser.find_element(By.CSS_SELECTOR, "#records-filter button").click()
-    wait_for(lambda: [r.text for r in browser.find_elements(By.CSS_SELECTOR, "#records-body tr")] and all(
-        "REC0001" in r.text for r in browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) and len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 1, timeout=10)
+    wait_for(lambda: (texts := row_texts(browser)) and len(texts) == 1 and "REC0001" in texts[0], timeout=10)
 
     # Back to all records: a new detection appears on top without a reload.
     field = browser.find_element(By.CSS_SELECTOR, '#records-filter input[name="plate"]')
     field.clear()
     browser.find_element(By.CSS_SELECTOR, "#records-filter button").click()
-    wait_for(lambda: len(browser.find_elements(By.CSS_SELECTOR, "#records-body tr")) == 3, timeout=10)
+    wait_for(lambda: len(row_texts(browser)) == 3, timeout=10)
     new_id = requests.post(hub.url("/api/detection"), json={"type": "detection_result", "camera_id": "lane_9", "checkpoint_id": "west", "timestamp": "t", "ocr_results": ["LIVE999"]}, timeout=5).json()["detection_id"]
-    wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#records-body tr")[0].get_attribute("data-detection-id") == new_id, timeout=5)
+    wait_for(lambda: first_row_id(browser) == new_id, timeout=5)
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "records.png"))
     assert severe_console_messages(browser) == []

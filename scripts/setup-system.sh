@@ -5,7 +5,7 @@
 set -euo pipefail
 
 runtime=(libturbojpeg0-dev libsqlite3-dev pkg-config linux-libc-dev)
-test=(ffmpeg python3-venv gcc wrk curl chromium chromium-driver nginx)
+test=(ffmpeg python3-venv gcc wrk curl chromium chromium-driver nginx postgresql)
 
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

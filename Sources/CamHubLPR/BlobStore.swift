@@ -1,15 +1,15 @@
-import CamHubCore
+public import CamHubCore
 import Crypto
 public import Foundation
 
-/// Images that came with records (annotated frames, plate crops), kept in `<data-dir>/blobs`
-/// under the SHA-256 of their bytes, so the same image is stored once. Only JPEG and PNG are kept;
-/// anything else, including invalid base64, counts as absent.
+/// Images that came with records (annotated frames, plate crops), named by the SHA-256 of their
+/// bytes, so the same image is stored once, and kept in the hub's `BlobRepository`. Only JPEG and
+/// PNG are kept; anything else, including invalid base64, counts as absent.
 public struct BlobStore: Sendable {
-    public let directory: URL
+    public let repository: any BlobRepository
 
-    public init(directory: URL) {
-        self.directory = directory
+    public init(repository: any BlobRepository) {
+        self.repository = repository
     }
 
     /// The largest image kept, decoded.
@@ -17,23 +17,20 @@ public struct BlobStore: Sendable {
 
     /// Decodes `base64` (optionally a `data:image/...;base64,` URL), stores it, and returns its
     /// name (`<hash>.jpg` or `<hash>.png`); nil when it is not a valid image.
-    public func store(base64 text: String) throws -> String? {
+    public func store(base64 text: String) async throws -> String? {
         let payload = text.hasPrefix("data:") ? String(text.drop { $0 != "," }.dropFirst()) : text
         guard payload.utf8.count <= Self.maxBytes * 4 / 3 + 4,
             let bytes = Data(base64Encoded: payload, options: .ignoreUnknownCharacters), let kind = Self.kind(of: bytes)
         else { return nil }
         let name = SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() + "." + kind
-        let url = directory.appendingPathComponent(name)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            try PrivateFile.writeAtomically(bytes, to: url)
-        }
+        try await repository.put(name, bytes)
         return name
     }
 
     /// The stored bytes of a blob name, nil for a name that is not ours or not there.
-    public func read(_ name: String) -> Data? {
+    public func read(_ name: String) async throws -> Data? {
         guard Self.isValidName(name) else { return nil }
-        return FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
+        return try await repository.get(name)
     }
 
     public static func isValidName(_ name: String) -> Bool {

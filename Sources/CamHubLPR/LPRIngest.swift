@@ -94,14 +94,14 @@ public final class LPRIngest: Sendable {
         let plates = Self.plates(ocr: ocr, detections: plateDetections)
         var cropNames: [String] = []
         for case let crop as String in crops ?? [] {
-            if let name = try blobs.store(base64: crop) { cropNames.append(name) }
+            if let name = try await blobs.store(base64: crop) { cropNames.append(name) }
         }
         let details: [String: Any] = ["vehicle_detections": vehicleDetections, "plate_detections": plateDetections, "ocr_results": ocr]
         let record = DetectionRecord(
             id: UUID().uuidString.lowercased(), cameraID: cameraID, checkpointID: checkpointID, timestamp: timestamp,
             receivedAt: now, vehiclesCount: vehiclesCount ?? 0, platesCount: platesCount ?? plates.count, plates: plates,
             processingTimeMS: processingTime, detailsJSON: Self.json(details),
-            annotatedImage: try annotated.flatMap { try blobs.store(base64: $0) },
+            annotatedImage: annotated == nil ? nil : try await blobs.store(base64: annotated!),
             croppedPlates: cropNames
         )
         try await touch(cameraID, checkpointID: checkpointID, origin: origin)

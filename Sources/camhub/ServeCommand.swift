@@ -24,19 +24,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Config file (default <data-dir>/camhub.json; env CAMHUB_CONFIG). Written with defaults if missing.")
     var config: String?
 
+    @Option(name: .customLong("database-url"), help: "sqlite:[path] or postgres://user:password@host:port/dbname (env CAMHUB_DATABASE_URL).")
+    var databaseURL: String?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env CAMHUB_LOG_LEVEL).")
     var logLevel: String?
 
     func run() async throws {
         // Everything camhub creates (config, database, log, blobs, secrets) is for its own user only.
         umask(0o077)
-        let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel)
+        let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel, databaseURL: databaseURL)
         let (configuration, paths) = try Self.loadConfiguration(dataDirectory: dataDirectory, config: config, overrides: overrides)
         let (logger, logFile) = LogSetup.bootstrap(configuration: configuration, paths: paths)
-        try await HubServer.run(
-            configuration: configuration, paths: paths, environment: ProcessInfo.processInfo.environment, overrides: overrides,
-            logger: logger, logFile: logFile
-        )
+        do {
+            try await HubServer.run(
+                configuration: configuration, paths: paths, environment: ProcessInfo.processInfo.environment, overrides: overrides,
+                logger: logger, logFile: logFile
+            )
+        } catch let failure as HubServer.StartupFailure {
+            FileHandle.standardError.write(Data("camhub: \(failure)\n".utf8))
+            throw ExitCode(2)
+        }
     }
 
     /// The configuration as `serve` sees it; a bad value exits with status 2, naming the key.

@@ -20,6 +20,7 @@ struct TestHub {
     init(
         cameraIDs: [String] = ["testpattern"], vision: (any VisionModel)? = nil,
         records: any RecordRepository = MemoryRecordRepository(), commands: any CommandRepository = MemoryCommandRepository(),
+        blobs: any BlobRepository = MemoryBlobRepository(),
         configure: (inout HubConfiguration) -> Void = { _ in }
     ) async throws {
         var configuration = HubConfiguration()
@@ -38,6 +39,7 @@ struct TestHub {
             commands: commands,
             analyses: MemoryAnalysisRepository(),
             records: records,
+            blobs: blobs,
             vision: vision.map { AnalysisScheduler(model: $0, maxConcurrent: 2) },
             adminToken: AdminToken(token: Self.adminToken),
             dataKey: DataKey(key: SymmetricKey(size: .bits256)),

@@ -5,11 +5,13 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var host: String?
     public var port: Int?
     public var logLevel: String?
+    public var databaseURL: String?
 
-    public init(host: String? = nil, port: Int? = nil, logLevel: String? = nil) {
+    public init(host: String? = nil, port: Int? = nil, logLevel: String? = nil, databaseURL: String? = nil) {
         self.host = host
         self.port = port
         self.logLevel = logLevel
+        self.databaseURL = databaseURL
     }
 }
 
@@ -52,6 +54,7 @@ public enum ConfigurationLoader {
         if let host = overrides.host { configuration.server.host = host }
         if let port = overrides.port { configuration.server.port = port }
         if let level = overrides.logLevel { configuration.logging.level = level }
+        if let url = overrides.databaseURL { configuration.database.url = url }
         try configuration.validate()
         return configuration
     }
@@ -115,6 +118,7 @@ public enum ConfigurationLoader {
             configuration.server.port = value
         }
         if let url = environment["CAMHUB_PUBLIC_URL"] { configuration.server.publicURL = url }
+        if let url = environment["CAMHUB_DATABASE_URL"] { configuration.database.url = url }
         if let trust = environment["CAMHUB_TRUST_LOOPBACK"] {
             guard let value = Bool(trust.lowercased()) else {
                 throw ConfigurationError(key: "CAMHUB_TRUST_LOOPBACK", "expected true or false, got '\(trust)'")

@@ -24,6 +24,11 @@ extension HubConfiguration {
         for (index, proxy) in server.trustedProxies.enumerated() {
             try check(AddressRange(proxy) != nil, "server.trusted_proxies[\(index)]", "must be an IP address or a CIDR range such as 10.0.0.0/8, got '\(proxy)'")
         }
+        do {
+            _ = try DatabaseLocation(parsing: database.url)
+        } catch {
+            throw ConfigurationError(key: "database.url", error.description)
+        }
         try check(
             LoggingSettings.levels.contains(logging.level), "logging.level",
             "must be one of \(LoggingSettings.levels.joined(separator: ", ")), got '\(logging.level)'"

@@ -2,6 +2,7 @@
 /// fields, so the first-run config file and this file say the same thing.
 public struct HubConfiguration: Sendable, Equatable {
     public var server = ServerSettings()
+    public var database = DatabaseSettings()
     public var logging = LoggingSettings()
     public var hub = HubSettings()
     public var registration = RegistrationSettings()
@@ -22,13 +23,14 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, logging, hub, registration, push, lpr, vlm, policy, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cameras
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try ConfigSection<CodingKeys>(decoder)
         self.init()
         server = try c.value(.server, default: server)
+        database = try c.value(.database, default: database)
         logging = try c.value(.logging, default: logging)
         hub = try c.value(.hub, default: hub)
         registration = try c.value(.registration, default: registration)

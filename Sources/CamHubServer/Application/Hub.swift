@@ -49,7 +49,8 @@ public struct Hub: Sendable {
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
-        commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, vision: AnalysisScheduler?,
+        commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
+        vision: AnalysisScheduler?,
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
@@ -68,7 +69,7 @@ public struct Hub: Sendable {
         self.liveEvents = liveEvents
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
-            blobs: BlobStore(directory: paths.dataDirectory.appendingPathComponent("blobs")), events: liveEvents,
+            blobs: BlobStore(repository: blobs), events: liveEvents,
             refusals: refusals
         )
         self.lpr = lpr

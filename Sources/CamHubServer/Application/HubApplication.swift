@@ -2,7 +2,7 @@ import CamHubAnalysis
 public import CamHubCore
 import CamHubPush
 import CamHubCapture
-import CamHubStorage
+public import CamHubStorage
 import Foundation
 public import Hummingbird
 import HummingbirdWebSocket
@@ -12,19 +12,13 @@ public import ServiceLifecycle
 
 /// Builds the whole hub, so the executable and the tests run the same application.
 public enum HubApplication {
-    /// The file name of the SQLite database inside the data dir.
-    public static let databaseFileName = "camhub.sqlite"
-
-    /// Opens the database, registers the configured cameras, and assembles the HTTP application
-    /// with one capture service per local camera.
+    /// Registers the configured cameras in `stores` and assembles the HTTP application with one
+    /// capture service per local camera.
     public static func build(
-        configuration: HubConfiguration, paths: HubPaths, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
-        logger: Logger, logFile: LogFile? = nil, shutdown: ShutdownSwitch = ShutdownSwitch(),
+        configuration: HubConfiguration, paths: HubPaths, stores: HubStores, environment: [String: String] = [:],
+        overrides: ConfigurationOverrides = .init(), logger: Logger, logFile: LogFile? = nil, shutdown: ShutdownSwitch = ShutdownSwitch(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
-        let database = try HubDatabase(url: paths.dataDirectory.appendingPathComponent(databaseFileName)) { message in
-            logger.warning("database: \(message)")
-        }
         let tightened = DataDirectory.tighten(paths.dataDirectory)
         if !tightened.isEmpty {
             logger.notice(
@@ -35,10 +29,13 @@ public enum HubApplication {
         let hub = Hub(
             configuration: configuration, paths: paths,
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
-            cameras: CachedCameraRepository(backing: SQLiteCameraRepository(database: database)),
-            commands: SQLiteCommandRepository(database: database),
-            analyses: SQLiteAnalysisRepository(database: database),
-            records: SQLiteRecordRepository(database: database),
+            // The registry is cached only when this hub is the database's one writer; a shared
+            // database is read each time, so a change made through another hub is seen at once.
+            cameras: stores.isShared ? stores.cameras : CachedCameraRepository(backing: stores.cameras),
+            commands: stores.commands,
+            analyses: stores.analyses,
+            records: stores.records,
+            blobs: stores.blobs,
             vision: visionScheduler(configuration.vlm),
             adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
             dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
@@ -58,16 +55,16 @@ public enum HubApplication {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
         return try application(
-            hub: hub, shutdown: shutdown, services: services, stoppingLast: [DatabaseShutdown(database: database)],
+            hub: hub, shutdown: shutdown, services: services,
             address: .hostname(configuration.server.host, port: configuration.server.port),
             onServerRunning: onServerRunning, logger: logger
         )
     }
 
     /// The HTTP application around a hub: the router, the WebSocket upgrades, and the services.
-    /// Services stop in reverse order, after the server: `stoppingLast` after all the others.
+    /// Services stop in reverse order, after the server.
     public static func application(
-        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [], stoppingLast: [any Service] = [],
+        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [],
         address: BindAddress = .hostname("127.0.0.1", port: 0),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) throws -> some ApplicationProtocol {
@@ -85,7 +82,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: stoppingLast + [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -103,6 +103,7 @@ struct ConfigController {
         if shown.push.secret != nil { shown.push.secret = secret }
         if shown.push.legacySecret != nil { shown.push.legacySecret = secret }
         if shown.lpr.token != nil { shown.lpr.token = secret }
+        shown.database.url = shown.database.url.map(PostgresAddress.redacted)
         for index in shown.cameras.indices {
             shown.cameras[index].source = SourceAddress.redacted(shown.cameras[index].source)
         }
@@ -116,6 +117,9 @@ struct ConfigController {
         if file.push.secret == secret { file.push.secret = current.push.secret }
         if file.push.legacySecret == secret { file.push.legacySecret = current.push.legacySecret }
         if file.lpr.token == secret { file.lpr.token = current.lpr.token }
+        if let url = file.database.url, let currentURL = current.database.url, url == PostgresAddress.redacted(currentURL) {
+            file.database.url = currentURL
+        }
         // A camera URL sent back with its password shown as `***` keeps the current password.
         let currentSources = Dictionary(current.cameras.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })
         for index in file.cameras.indices {

@@ -170,7 +170,7 @@ struct LPRController {
     @Sendable func blob(_ request: Request, context: HubRequestContext) async throws -> Response {
         try requireAccess(request, context)
         let name = try context.parameters.require("name")
-        guard let data = hub.lpr.blobs.read(name) else { throw CamHubError.notFound("no stored image '\(name.prefix(80))'") }
+        guard let data = try await hub.lpr.blobs.read(name) else { throw CamHubError.notFound("no stored image '\(name.prefix(80))'") }
         return Response(
             status: .ok,
             headers: [.contentType: name.hasSuffix(".png") ? "image/png" : "image/jpeg", .cacheControl: "public, max-age=31536000, immutable"],

@@ -79,7 +79,7 @@ public struct APIError: Error, HTTPResponseError {
             case .conflict, .stopped: .conflict
             case .unauthorized: .unauthorized
             case .tooLarge: .contentTooLarge
-            case .unavailable: .serviceUnavailable
+            case .unavailable, .databaseUnavailable: .serviceUnavailable
             case .insufficientStorage: .insufficientStorage
             default: .internalServerError
             }

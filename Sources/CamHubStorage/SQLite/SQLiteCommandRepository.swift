@@ -5,9 +5,9 @@ import GRDB
 /// Queued commands in SQLite. `takeQueued` marks and returns rows in one write transaction, so two
 /// heartbeats racing for the same camera can never both get a command.
 public struct SQLiteCommandRepository: CommandRepository {
-    private let database: HubDatabase
+    private let database: SQLiteDatabase
 
-    public init(database: HubDatabase) {
+    public init(database: SQLiteDatabase) {
         self.database = database
     }
 

@@ -15,7 +15,7 @@ import Synchronization
 /// Should the database still not open for a full disk (its `-shm` file missing, say), it is opened
 /// read-only: the hub serves, stores are refused, and the first write once there is room opens it
 /// for writing again.
-public final class HubDatabase: Sendable {
+public final class SQLiteDatabase: Sendable {
     private struct Connection {
         var writer: any DatabaseWriter
         var readOnly: Bool
@@ -36,7 +36,7 @@ public final class HubDatabase: Sendable {
             connection = Mutex(Connection(writer: try Self.openWritable(url), readOnly: false, lastReopen: .now))
         } catch where Self.isFull(error, at: url) {
             let reader = try Self.openReadOnly(url)
-            guard try reader.read({ try HubMigrations.migrator.hasCompletedMigrations($0) }) else {
+            guard try reader.read({ try SQLiteMigrations.migrator.hasCompletedMigrations($0) }) else {
                 throw CamHubError.insufficientStorage("the disk is full and the database needs migrating: free some space and start again")
             }
             connection = Mutex(Connection(writer: reader, readOnly: true, lastReopen: .now))
@@ -80,7 +80,7 @@ public final class HubDatabase: Sendable {
 
     /// Names of the migrations applied so far, in order.
     public func appliedMigrations() async throws -> [String] {
-        try await read { try HubMigrations.migrator.appliedMigrations($0) }
+        try await read { try SQLiteMigrations.migrator.appliedMigrations($0) }
     }
 
     // MARK: Opening
@@ -101,7 +101,7 @@ public final class HubDatabase: Sendable {
 
     private static func openWritable(_ url: URL) throws -> DatabasePool {
         let pool = try DatabasePool(path: url.path, configuration: configuration(readOnly: false))
-        try HubMigrations.migrator.migrate(pool)
+        try SQLiteMigrations.migrator.migrate(pool)
         return pool
     }
 

@@ -4,13 +4,13 @@ import Foundation
 import Testing
 
 @Suite("SQLite database")
-struct HubDatabaseTests {
+struct SQLiteDatabaseTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)")
     var url: URL { folder.appendingPathComponent("camhub.sqlite") }
     static let migrations = ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records"]
 
     @Test func opensInWALModeWithMigrationsApplied() async throws {
-        let database = try HubDatabase(url: url)
+        let database = try SQLiteDatabase(url: url)
         #expect(try await database.journalMode() == "wal")
         #expect(try await database.appliedMigrations() == Self.migrations)
         #expect(!database.isReadOnly)
@@ -18,17 +18,17 @@ struct HubDatabaseTests {
 
     @Test func camerasSurviveReopening() async throws {
         do {
-            let repository = SQLiteCameraRepository(database: try HubDatabase(url: url))
+            let repository = SQLiteCameraRepository(database: try SQLiteDatabase(url: url))
             try await repository.create(CameraRepositoryContractTests.camera("kept"))
         }
-        let reopened = SQLiteCameraRepository(database: try HubDatabase(url: url))
+        let reopened = SQLiteCameraRepository(database: try SQLiteDatabase(url: url))
         #expect(try await reopened.camera(id: "kept")?.name == "Front door")
-        #expect(try await HubDatabase(url: url).appliedMigrations() == Self.migrations)
+        #expect(try await SQLiteDatabase(url: url).appliedMigrations() == Self.migrations)
     }
 
     @Test func theWALAndItsSharedMemoryStaySoARestartNeedsNoNewSpace() async throws {
         do {
-            let database = try HubDatabase(url: url)
+            let database = try SQLiteDatabase(url: url)
             try await SQLiteCameraRepository(database: database).create(CameraRepositoryContractTests.camera("kept"))
         }
         // Every connection is closed: without PERSIST_WAL SQLite would have deleted both.
@@ -37,7 +37,7 @@ struct HubDatabaseTests {
     }
 
     @Test func aFullDatabaseRefusesWithInsufficientStorageAndRecovers() async throws {
-        let database = try HubDatabase(url: url)
+        let database = try SQLiteDatabase(url: url)
         let repository = SQLiteRecordRepository(database: database)
         // SQLite answers SQLITE_FULL, as on a full disk, once the file may not grow.
         let pages = try await database.read { try Int.fetchOne($0, sql: "PRAGMA page_count") ?? 0 }

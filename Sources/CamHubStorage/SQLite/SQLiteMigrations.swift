@@ -1,7 +1,7 @@
 import GRDB
 
 /// Versioned schema changes, applied in order at start. Never edit a shipped migration; add one.
-enum HubMigrations {
+enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-cameras") { db in

@@ -4,9 +4,9 @@ import GRDB
 
 /// Analysis results (captions and answers) in SQLite.
 public struct SQLiteAnalysisRepository: AnalysisRepository {
-    private let database: HubDatabase
+    private let database: SQLiteDatabase
 
-    public init(database: HubDatabase) {
+    public init(database: SQLiteDatabase) {
         self.database = database
     }
 

@@ -4,9 +4,9 @@ import GRDB
 
 /// The camera registry in SQLite.
 public struct SQLiteCameraRepository: CameraRepository {
-    private let database: HubDatabase
+    private let database: SQLiteDatabase
 
-    public init(database: HubDatabase) {
+    public init(database: SQLiteDatabase) {
         self.database = database
     }
 
@@ -104,18 +104,5 @@ public struct SQLiteCameraRepository: CameraRepository {
             keyHash: row["key_hash"],
             sealedCredentials: row["sealed_credentials"]
         )
-    }
-}
-
-/// JSON text columns: lists and small objects that are always read and written whole.
-enum JSONColumn {
-    static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
     }
 }

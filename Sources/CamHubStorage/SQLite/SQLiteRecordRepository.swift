@@ -5,9 +5,9 @@ import GRDB
 /// Detections and health reports in SQLite. Each detection has one `detection_plates` row per
 /// plate (case-insensitive collation), so a plate lookup is an index seek.
 public struct SQLiteRecordRepository: RecordRepository {
-    private let database: HubDatabase
+    private let database: SQLiteDatabase
 
-    public init(database: HubDatabase) {
+    public init(database: SQLiteDatabase) {
         self.database = database
     }
 

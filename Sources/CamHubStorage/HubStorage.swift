@@ -1,0 +1,86 @@
+public import CamHubCore
+public import Foundation
+public import Logging
+
+/// The repositories a hub runs on, whichever database holds them.
+public struct HubStores: Sendable {
+    public let cameras: any CameraRepository
+    public let commands: any CommandRepository
+    public let analyses: any AnalysisRepository
+    public let records: any RecordRepository
+    /// Images that came with records: files beside SQLite, `bytea` in PostgreSQL.
+    public let blobs: any BlobRepository
+    /// True when other hubs may share the database (PostgreSQL), so nothing read from it may be
+    /// kept in memory as if this hub were the only writer.
+    public let isShared: Bool
+    /// What the database is, for logs: a file path, or `host:port/dbname` (never a password).
+    public let description: String
+
+    public init(
+        cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
+        blobs: any BlobRepository, isShared: Bool, description: String
+    ) {
+        self.cameras = cameras
+        self.commands = commands
+        self.analyses = analyses
+        self.records = records
+        self.blobs = blobs
+        self.isShared = isShared
+        self.description = description
+    }
+
+    /// Everything in memory, for tests and for running without a database.
+    public static func memory() -> HubStores {
+        HubStores(
+            cameras: MemoryCameraRepository(), commands: MemoryCommandRepository(), analyses: MemoryAnalysisRepository(),
+            records: MemoryRecordRepository(), blobs: MemoryBlobRepository(), isShared: false, description: "memory"
+        )
+    }
+}
+
+/// Opens the database `database.url` names, for as long as the hub runs.
+public enum HubStorage {
+    /// Opens (and migrates) the database, runs `body` with its repositories, and closes it once
+    /// `body` returns: SQLite is checkpointed, PostgreSQL's pool is stopped. A database that cannot
+    /// be opened throws before `body` runs (`database_unavailable` for an unreachable server).
+    public static func withOpen<Result: Sendable>(
+        _ location: DatabaseLocation, dataDirectory: URL, logger: Logger, _ body: (HubStores) async throws -> Result
+    ) async throws -> Result {
+        switch location {
+        case .sqlite:
+            let file = location.sqliteFile(in: dataDirectory) ?? dataDirectory.appendingPathComponent("camhub.sqlite")
+            let database = try SQLiteDatabase(url: file) { message in logger.warning("database: \(message)") }
+            let stores = HubStores(
+                cameras: SQLiteCameraRepository(database: database), commands: SQLiteCommandRepository(database: database),
+                analyses: SQLiteAnalysisRepository(database: database), records: SQLiteRecordRepository(database: database),
+                blobs: FileBlobRepository(directory: dataDirectory.appendingPathComponent("blobs")), isShared: false, description: file.path
+            )
+            do {
+                let result = try await body(stores)
+                await database.checkpoint()
+                return result
+            } catch {
+                await database.checkpoint()
+                throw error
+            }
+        case .postgres(let address):
+            let database = try await PostgresDatabase.open(address, logger: logger)
+            let stores = HubStores(
+                cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
+                analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
+                blobs: PostgresBlobRepository(database: database), isShared: true, description: address.description
+            )
+            return try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await database.run() }
+                do {
+                    let result = try await body(stores)
+                    group.cancelAll()
+                    return result
+                } catch {
+                    group.cancelAll()
+                    throw error
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,142 @@
+import Logging
+import PostgresNIO
+
+/// Versioned schema changes for PostgreSQL, applied in order at start. Never edit a shipped
+/// migration; add one.
+///
+/// Every hub that starts runs `migrate`: in one transaction, under an advisory lock, so hubs that
+/// start at the same moment wait for each other, the first applies what is missing, and the
+/// others find nothing left to do.
+enum PostgresMigrations {
+    /// A constant of camhub's own, so the lock is nobody else's.
+    static let lockKey: Int64 = 0x63616D687562 // "camhub"
+
+    static let all: [(name: String, sql: [String])] = [
+        ("v1-schema", [
+            """
+            CREATE TABLE cameras (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                location TEXT NOT NULL DEFAULT '',
+                kind TEXT NOT NULL,
+                source TEXT NOT NULL,
+                state TEXT NOT NULL,
+                capabilities TEXT NOT NULL DEFAULT '[]',
+                metadata TEXT NOT NULL DEFAULT '{}',
+                created_at DOUBLE PRECISION NOT NULL,
+                last_seen_at DOUBLE PRECISION,
+                settings TEXT NOT NULL DEFAULT '{}',
+                reported_frame_count BIGINT NOT NULL DEFAULT 0,
+                last_error TEXT,
+                key_hash TEXT,
+                sealed_credentials TEXT
+            )
+            """,
+            """
+            CREATE TABLE commands (
+                id BIGSERIAL PRIMARY KEY,
+                camera_id TEXT NOT NULL REFERENCES cameras(id) ON DELETE CASCADE,
+                type TEXT NOT NULL,
+                value TEXT NOT NULL,
+                reason TEXT,
+                state TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                delivered_at DOUBLE PRECISION
+            )
+            """,
+            "CREATE INDEX commands_by_camera_state ON commands (camera_id, state, id)",
+            """
+            CREATE TABLE analysis_results (
+                id BIGSERIAL PRIMARY KEY,
+                camera_id TEXT NOT NULL,
+                task TEXT NOT NULL,
+                question TEXT,
+                text TEXT NOT NULL,
+                latency DOUBLE PRECISION NOT NULL,
+                tokens_per_second DOUBLE PRECISION,
+                model TEXT NOT NULL,
+                frame_time DOUBLE PRECISION NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            "CREATE INDEX analysis_results_by_camera ON analysis_results (camera_id, id)",
+            """
+            CREATE TABLE detections (
+                seq BIGSERIAL UNIQUE,
+                id TEXT PRIMARY KEY,
+                camera_id TEXT NOT NULL,
+                checkpoint_id TEXT NOT NULL,
+                timestamp TEXT NOT NULL,
+                received_at DOUBLE PRECISION NOT NULL,
+                vehicles_count INTEGER NOT NULL,
+                plates_count INTEGER NOT NULL,
+                plates TEXT NOT NULL,
+                processing_time_ms DOUBLE PRECISION,
+                details TEXT NOT NULL,
+                annotated_image TEXT,
+                cropped_plates TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX detections_by_time ON detections (received_at, seq)",
+            "CREATE INDEX detections_by_camera ON detections (camera_id, received_at)",
+            "CREATE INDEX detections_by_checkpoint ON detections (checkpoint_id, received_at)",
+            """
+            CREATE TABLE detection_plates (
+                detection_id TEXT NOT NULL REFERENCES detections(id) ON DELETE CASCADE,
+                plate TEXT NOT NULL,
+                received_at DOUBLE PRECISION NOT NULL
+            )
+            """,
+            // Plates are looked up without regard to case, as SQLite's NOCASE column does.
+            "CREATE INDEX detection_plates_by_plate ON detection_plates (lower(plate), received_at)",
+            "CREATE INDEX detection_plates_by_detection ON detection_plates (detection_id)",
+            """
+            CREATE TABLE health_reports (
+                seq BIGSERIAL UNIQUE,
+                id TEXT PRIMARY KEY,
+                camera_id TEXT NOT NULL,
+                checkpoint_id TEXT NOT NULL,
+                timestamp TEXT NOT NULL,
+                received_at DOUBLE PRECISION NOT NULL,
+                component TEXT NOT NULL,
+                status TEXT NOT NULL,
+                message TEXT NOT NULL,
+                details TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX health_reports_by_camera ON health_reports (camera_id, received_at)",
+        ]),
+        ("v2-blobs", [
+            "CREATE TABLE blobs (name TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_at DOUBLE PRECISION NOT NULL)",
+        ]),
+    ]
+
+    /// Applies what is missing, in one transaction under the advisory lock.
+    static func migrate(_ connection: PostgresConnection, schema: String, logger: Logger) async throws {
+        _ = try await connection.query("BEGIN", logger: logger)
+        do {
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "CREATE SCHEMA IF NOT EXISTS \(schema)"), logger: logger)
+            _ = try await connection.query(PostgresQuery(unsafeSQL: "SET LOCAL search_path TO \(schema)"), logger: logger)
+            _ = try await connection.query(
+                "CREATE TABLE IF NOT EXISTS camhub_migrations (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+                logger: logger
+            )
+            var applied: Set<String> = []
+            for try await name in try await connection.query("SELECT name FROM camhub_migrations", logger: logger).decode(String.self) {
+                applied.insert(name)
+            }
+            for migration in all where !applied.contains(migration.name) {
+                for statement in migration.sql {
+                    _ = try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                _ = try await connection.query("INSERT INTO camhub_migrations (name) VALUES (\(migration.name))", logger: logger)
+                logger.notice("database migrated", metadata: ["migration": "\(migration.name)"])
+            }
+            _ = try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+}

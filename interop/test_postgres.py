@@ -1,0 +1,119 @@
+"""camhub on PostgreSQL (`database.url`), against the throwaway server `make test` starts: clear
+start-up errors, the password kept out of sight, migrations once for hubs starting together, one
+registry for hubs sharing the database, and a server that goes away and comes back."""
+import json
+import os
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import pytest
+import requests
+
+from conftest import POSTGRES_URL, wait_for
+from mjpeg import MJPEGReader
+
+pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
+
+
+@pytest.fixture
+def url():
+    """A schema of this test's own in the throwaway server."""
+    return f"{POSTGRES_URL}&schema=t_{os.urandom(8).hex()}"
+
+
+def with_password(url: str, password: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    netloc = f"{parts.username}:{password}@{parts.hostname}:{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def test_a_wrong_password_stops_the_hub_with_exit_2_and_says_why_without_the_password(start_hub, url):
+    wrong = with_password(url, "not-the-password-9f2c")
+    hub = start_hub(env={"CAMHUB_DATABASE_URL": wrong}, ready=False)
+    assert hub.process.wait(timeout=30) == 2
+    hub.crashed = True
+    output = hub.output()
+    assert "camhub: database: could not connect to 127.0.0.1:" in output
+    assert "password authentication failed" in output and "database.url" in output
+    assert "not-the-password-9f2c" not in output
+
+
+def test_an_unreachable_server_and_a_bad_url_stop_the_hub_with_exit_2(start_hub, url):
+    parts = urllib.parse.urlsplit(url)
+    closed = urllib.parse.urlunsplit(parts._replace(netloc=f"{parts.username}:{parts.password}@127.0.0.1:1"))
+    hub = start_hub(env={"CAMHUB_DATABASE_URL": closed}, ready=False)
+    assert hub.process.wait(timeout=30) == 2
+    hub.crashed = True
+    assert "camhub: database: could not connect to 127.0.0.1:1: connection refused" in hub.output()
+    bad = start_hub(env={"CAMHUB_DATABASE_URL": "postgres://nobody@/nodb"}, ready=False)
+    assert bad.process.wait(timeout=30) == 2
+    bad.crashed = True
+    assert "database.url" in bad.output()
+
+
+def test_the_password_is_stars_in_the_config_and_kept_when_sent_back(start_hub, url):
+    password = urllib.parse.urlsplit(url).password
+    hub = start_hub(config={"database": {"url": url}})
+    shown = requests.get(hub.url("/config"), timeout=5).json()
+    assert password not in json.dumps(shown) and ":***@" in shown["database"]["url"]
+    assert password not in requests.get(hub.url("/status"), timeout=5).text
+    shown["hub"]["inactive_after"] = 120
+    assert requests.put(hub.url("/config"), json=shown, timeout=10).status_code == 200
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["database"]["url"] == url
+    assert password not in hub.output()
+
+
+def test_hubs_starting_together_migrate_once_and_share_one_registry(start_hub, url):
+    hubs = [start_hub(env={"CAMHUB_DATABASE_URL": url}, ready=False) for _ in range(3)]
+    for hub in hubs:
+        hub.wait_ready()
+    assert sum(hub.output().count("database migrated") for hub in hubs) == 1
+    first, second, third = hubs
+    registered = requests.post(first.url("/register"), json={"name": "Gate", "location": "north", "source_type": "usb"}, timeout=5).json()
+    camera, key = registered["camera_id"], registered["api_key"]
+    # The others see it at once (no cache in front of a shared registry) and take its key.
+    beat = requests.post(second.url(f"/cameras/{camera}/heartbeat"), json={"camera_id": camera, "api_key": key}, timeout=5)
+    assert beat.status_code == 200, beat.text
+    assert camera in requests.get(third.url("/cameras"), timeout=5).json()
+    # A command queued through one hub is delivered once, through another.
+    queued = requests.post(first.url(f"/cameras/{camera}/commands"), json={"type": "adjust_fps", "value": 5}, timeout=5)
+    assert queued.status_code == 201, queued.text
+    delivered = [requests.post(h.url(f"/cameras/{camera}/heartbeat"), json={"camera_id": camera, "api_key": key}, timeout=5).json()["commands"]
+                 for h in (third, second)]
+    assert [len(c) for c in delivered] == [1, 0]
+    # Stopped through one hub is stopped on every hub.
+    assert requests.post(second.url(f"/cameras/{camera}/stop"), timeout=5).status_code == 200
+    assert requests.get(third.url(f"/cameras/{camera}/status"), timeout=5).json()["status"] == "stopped"
+
+
+def server(action: str) -> None:
+    """Stops (as a crash would) or starts the throwaway server under the test."""
+    binary, data = os.environ["CAMHUB_TEST_POSTGRES_BIN"], os.environ["CAMHUB_TEST_POSTGRES_DATA"]
+    run_as = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    command = [f"{binary}/pg_ctl", "-D", data, "-w"] + (["-m", "immediate", "stop"] if action == "stop" else ["start"])
+    subprocess.run(run_as + command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=60)
+
+
+@pytest.mark.skipif("CAMHUB_TEST_POSTGRES_DATA" not in os.environ, reason="needs the throwaway server of scripts/with-postgres.sh")
+def test_a_server_that_goes_away_gets_503_while_video_flows_and_the_hub_recovers(start_hub, url):
+    hub = start_hub(env={"CAMHUB_DATABASE_URL": url})
+    reader = MJPEGReader(hub.port, "/video_feed")
+    reader.next_part()
+    server("stop")
+    try:
+        answers = [requests.get(hub.url("/cameras"), timeout=15) for _ in range(3)]
+        assert all(a.status_code == 503 and a.json()["error"]["code"] == "database_unavailable" for a in answers), [a.text for a in answers]
+        # Live video needs no database.
+        started = time.monotonic()
+        frames = 0
+        while time.monotonic() - started < 2:
+            reader.next_part()
+            frames += 1
+        assert frames >= 10
+        assert requests.get(hub.url("/health"), timeout=5).status_code in (200, 503)
+    finally:
+        server("start")
+    wait_for(lambda: requests.get(hub.url("/cameras"), timeout=5).status_code == 200, timeout=30)
+    reader.close()
