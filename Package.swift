@@ -144,7 +144,7 @@ let package = Package(
         .executableTarget(
             name: "camhub",
             dependencies: [
-                "CamHubServer", "CamHubCore", "CamHubAgent", "CamHubCapture",
+                "CamHubServer", "CamHubCore", "CamHubAgent", "CamHubCapture", "CamHubStorage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSwift6

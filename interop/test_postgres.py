@@ -69,7 +69,7 @@ def test_hubs_starting_together_migrate_once_and_share_one_registry(start_hub, u
     hubs = [start_hub(env={"CAMHUB_DATABASE_URL": url}, ready=False) for _ in range(3)]
     for hub in hubs:
         hub.wait_ready()
-    assert sum(hub.output().count("database migrated") for hub in hubs) == 1
+    assert sum("database migrated" in hub.output() for hub in hubs) == 1
     first, second, third = hubs
     registered = requests.post(first.url("/register"), json={"name": "Gate", "location": "north", "source_type": "usb"}, timeout=5).json()
     camera, key = registered["camera_id"], registered["api_key"]
@@ -117,3 +117,50 @@ def test_a_server_that_goes_away_gets_503_while_video_flows_and_the_hub_recovers
         server("start")
     wait_for(lambda: requests.get(hub.url("/cameras"), timeout=5).status_code == 200, timeout=30)
     reader.close()
+
+
+def test_hubs_on_one_database_agree_on_secrets_and_serve_each_others_images(start_hub, url, tmp_path):
+    import base64
+    import io
+    import struct
+
+    import websocket
+    from PIL import Image
+
+    from conftest import BINARY
+
+    closed = {"server": {"trust_loopback": False}}
+    first = start_hub(config=closed, env={"CAMHUB_DATABASE_URL": url})
+    second = start_hub(config=closed, env={"CAMHUB_DATABASE_URL": url})
+    token = (first.data_dir / "admin.token").read_text().strip()
+    admin = {"Authorization": f"Bearer {token}"}
+    # The token made by the first hub is the operator's on the second, which made none of its own.
+    assert not (second.data_dir / "admin.token").exists()
+    assert requests.get(second.url("/config"), headers=admin, timeout=5).status_code == 200
+    assert requests.get(second.url("/config"), timeout=5).status_code == 401
+
+    # A push camera created through one hub pushes to the other with the token it was given.
+    created = requests.post(first.url("/cameras"), json={"id": 31, "name": "Door"}, headers=admin, timeout=5).json()
+    ws = websocket.create_connection(second.base.replace("http://", "ws://") + "/video-input-stream", timeout=8)
+    ws.send_binary(struct.pack("<I", 31))
+    ws.send_binary(struct.pack("<I", len(created["push_token"])) + created["push_token"].encode())
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (0, 120, 200)).save(out, "JPEG")
+    ws.send_binary(struct.pack("<I", len(out.getvalue())) + out.getvalue())
+    wait_for(lambda: requests.get(second.url("/get-image?cameraId=31"), timeout=5).status_code == 200)
+    ws.close()
+    # camhub push-token reads the same secret from the database.
+    printed = subprocess.run([BINARY, "push-token", "31", "--data-dir", str(tmp_path / "elsewhere")], env={**os.environ, "CAMHUB_DATABASE_URL": url},
+                             capture_output=True, text=True, timeout=30)
+    assert printed.returncode == 0, printed.stderr
+    assert printed.stdout.strip() == created["push_token"]
+
+    # An image stored with a detection through one hub is served by the other.
+    detection = {"type": "detection_result", "camera_id": "lane_1", "checkpoint_id": "west", "timestamp": "2024-12-19T10:00:00Z",
+                 "ocr_results": ["SHARED1"], "annotated_image": base64.b64encode(out.getvalue()).decode()}
+    stored = requests.post(first.url("/api/detection"), json=detection, timeout=5)
+    assert stored.status_code == 200, stored.text
+    record = requests.get(second.url("/api/records"), params={"plate": "SHARED1"}, headers=admin, timeout=5).json()["records"][0]
+    image = requests.get(second.url(record["annotated_image_url"]), timeout=5)
+    assert image.status_code == 200 and image.content == out.getvalue()
+    assert not (second.data_dir / "blobs").exists()

@@ -18,16 +18,23 @@ public struct PushTokens: Sendable {
         self.legacySecret = legacySecret
     }
 
-    /// The configured secret, or the one kept in the data dir, made on first use.
-    public static func load(configuration: HubConfiguration, paths: HubPaths) throws -> PushTokens {
+    public static let sharedName = "push_secret"
+
+    /// The configured secret, or else the one every hub on a shared database agrees on (proposed by
+    /// the first to start), or else the one kept in the data dir, made on first use.
+    public static func load(
+        configuration: HubConfiguration, paths: HubPaths, shared: (any SharedSecretRepository)? = nil
+    ) async throws -> PushTokens {
         let legacy = configuration.push.legacySecret
         if let secret = configuration.push.secret { return PushTokens(secret: secret, legacySecret: legacy) }
         let url = paths.dataDirectory.appendingPathComponent(fileName)
-        if let data = FileManager.default.contents(atPath: url.path),
-            let secret = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), secret.utf8.count >= 16
-        {
-            return PushTokens(secret: secret, legacySecret: legacy)
+        let local = FileManager.default.contents(atPath: url.path)
+            .flatMap { String(data: $0, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) }
+            .flatMap { $0.utf8.count >= 16 ? $0 : nil }
+        if let shared {
+            return PushTokens(secret: try await shared.secret(sharedName, proposing: local ?? RandomToken.hex256()), legacySecret: legacy)
         }
+        if let local { return PushTokens(secret: local, legacySecret: legacy) }
         let secret = RandomToken.hex256()
         try PrivateFile.write(Data((secret + "\n").utf8), to: url)
         return PushTokens(secret: secret, legacySecret: legacy)

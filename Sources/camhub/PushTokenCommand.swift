@@ -2,10 +2,12 @@ import ArgumentParser
 import CamHubCore
 import CamHubPush
 import CamHubServer
+import CamHubStorage
 import Foundation
+import Logging
 
 /// `camhub push-token <id>`: prints the token a seed 003 camera sends on `/video-input-stream`.
-struct PushTokenCommand: ParsableCommand {
+struct PushTokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "push-token",
         abstract: "Print the token of a camera that pushes frames over the seed 003 WebSocket protocol."
@@ -24,19 +26,40 @@ struct PushTokenCommand: ParsableCommand {
         guard id > 0 else { throw ValidationError("the camera id must be a positive integer") }
     }
 
-    func run() throws {
-        // A mistyped --data-dir must not make a new folder with a new secret and print a token the
-        // running hub refuses: with no secret configured, the hub's secret file must be there.
+    func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         let paths = HubPaths(dataDirectory: dataDirectory, configFile: config, environment: environment)
+        let file = try? ConfigurationLoader.read(paths.configFile)
+        let secretConfigured = environment["CAMHUB_PUSH_SECRET"] != nil || file?.push.secret != nil
+        let database = try? DatabaseLocation(parsing: environment["CAMHUB_DATABASE_URL"] ?? file?.database.url)
+        if !secretConfigured, case .postgres = database {
+            let (configuration, loadedPaths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
+            print(try await sharedToken(configuration, paths: loadedPaths))
+            return
+        }
+        // A mistyped --data-dir must not make a new folder with a new secret and print a token the
+        // running hub refuses: with no secret configured, the hub's secret file must be there.
         let secretFile = paths.dataDirectory.appendingPathComponent(PushTokens.fileName)
-        let hasSecret = environment["CAMHUB_PUSH_SECRET"] != nil || FileManager.default.fileExists(atPath: secretFile.path)
-            || (try? ConfigurationLoader.read(paths.configFile))?.push.secret != nil
-        guard hasSecret else {
+        guard secretConfigured || FileManager.default.fileExists(atPath: secretFile.path) else {
             FileHandle.standardError.write(Data("camhub: no push secret in \(paths.dataDirectory.path): is --data-dir the hub's data folder?\n".utf8))
             throw ExitCode(2)
         }
         let (configuration, loadedPaths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
-        print(try PushTokens.load(configuration: configuration, paths: loadedPaths).token(for: id))
+        print(try await PushTokens.load(configuration: configuration, paths: loadedPaths).token(for: id))
+    }
+
+    /// The token from the secret the hubs on a shared database agreed on; refused when no hub has
+    /// started on it yet.
+    private func sharedToken(_ configuration: HubConfiguration, paths: HubPaths) async throws -> String {
+        var logger = Logger(label: "camhub")
+        logger.logLevel = .error
+        let secret = try await HubStorage.withOpen(configuration.database.location, dataDirectory: paths.dataDirectory, logger: logger) { stores in
+            try await stores.sharedSecrets?.existingSecret(PushTokens.sharedName)
+        }
+        guard let secret else {
+            FileHandle.standardError.write(Data("camhub: no push secret in the database yet: start a hub on it first\n".utf8))
+            throw ExitCode(2)
+        }
+        return PushTokens(secret: secret, legacySecret: configuration.push.legacySecret).token(for: id)
     }
 }

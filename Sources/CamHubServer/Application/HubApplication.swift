@@ -37,9 +37,9 @@ public enum HubApplication {
             records: stores.records,
             blobs: stores.blobs,
             vision: visionScheduler(configuration.vlm),
-            adminToken: try AdminToken.loadOrCreate(in: paths.dataDirectory, logger: logger),
-            dataKey: try DataKey.loadOrCreate(in: paths.dataDirectory),
-            pushTokens: try PushTokens.load(configuration: configuration, paths: paths),
+            adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
+            dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),
+            pushTokens: try await PushTokens.load(configuration: configuration, paths: paths, shared: stores.sharedSecrets),
             logger: logger, logFile: logFile, environment: environment, overrides: overrides
         )
         warnAboutOpenPaths(configuration, logger: logger)

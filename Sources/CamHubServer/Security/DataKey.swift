@@ -12,15 +12,24 @@ struct DataKey: Sendable {
         self.key = key
     }
 
-    /// Loads the key from the data dir, creating it (0600) on first start.
-    static func loadOrCreate(in directory: URL) throws -> DataKey {
+    static let sharedName = "data_key"
+
+    /// Loads the key from the data dir, creating it (0600) on first start. On a shared database the
+    /// key is the one stored there (`data_key`), proposed by the first hub to start, so credentials
+    /// sealed through one hub open on every hub.
+    static func load(in directory: URL, shared: (any SharedSecretRepository)?) async throws -> DataKey {
         let url = directory.appendingPathComponent(fileName)
-        if let data = FileManager.default.contents(atPath: url.path), data.count == 32 {
-            return DataKey(key: SymmetricKey(data: data))
+        let local = FileManager.default.contents(atPath: url.path).flatMap { $0.count == 32 ? $0 : nil }
+        let proposed = local ?? SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }
+        if let shared {
+            let stored = try await shared.secret(sharedName, proposing: proposed.base64EncodedString())
+            guard let key = Data(base64Encoded: stored), key.count == 32 else {
+                throw CamHubError(.storage, "the shared data key in the database is not 32 bytes of base64")
+            }
+            return DataKey(key: SymmetricKey(data: key))
         }
-        let key = SymmetricKey(size: .bits256)
-        try PrivateFile.write(key.withUnsafeBytes { Data($0) }, to: url)
-        return DataKey(key: key)
+        if local == nil { try PrivateFile.write(proposed, to: url) }
+        return DataKey(key: SymmetricKey(data: proposed))
     }
 
     func seal(_ text: String) throws -> String {

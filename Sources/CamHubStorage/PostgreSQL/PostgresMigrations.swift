@@ -109,6 +109,9 @@ enum PostgresMigrations {
         ("v2-blobs", [
             "CREATE TABLE blobs (name TEXT PRIMARY KEY, bytes BYTEA NOT NULL, created_at DOUBLE PRECISION NOT NULL)",
         ]),
+        ("v3-shared-secrets", [
+            "CREATE TABLE hub_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.
