@@ -88,6 +88,15 @@ def test_hubs_starting_together_migrate_once_and_share_one_registry(start_hub, u
     assert requests.get(third.url(f"/cameras/{camera}/status"), timeout=5).json()["status"] == "stopped"
 
 
+def comparable(answer, base: str):
+    """An answer without its `timestamp` fields and with links made relative."""
+    if isinstance(answer, dict):
+        return {k: comparable(v, base) for k, v in answer.items() if k not in ("timestamp", "lastActive")}
+    if isinstance(answer, list):
+        return [comparable(v, base) for v in answer]
+    return answer.replace(base, "") if isinstance(answer, str) else answer
+
+
 def server(action: str) -> None:
     """Stops (as a crash would) or starts the throwaway server under the test."""
     binary, data = os.environ["CAMHUB_TEST_POSTGRES_BIN"], os.environ["CAMHUB_TEST_POSTGRES_DATA"]
@@ -164,3 +173,60 @@ def test_hubs_on_one_database_agree_on_secrets_and_serve_each_others_images(star
     image = requests.get(second.url(record["annotated_image_url"]), timeout=5)
     assert image.status_code == 200 and image.content == out.getvalue()
     assert not (second.data_dir / "blobs").exists()
+
+
+def test_db_copy_moves_a_populated_sqlite_hub_to_postgres_and_the_copy_answers_the_same(start_hub, url, tmp_path):
+    import base64
+    import io
+    import struct
+
+    import websocket
+    from PIL import Image
+
+    from conftest import BINARY
+
+    old = start_hub()
+    registered = requests.post(old.url("/register"), json={"name": "Gate", "location": "north", "source_type": "rtsp",
+                                                            "url": "rtsp://cam/stream", "password": "s3cret"}, timeout=5).json()
+    camera, key = registered["camera_id"], registered["api_key"]
+    assert requests.post(old.url(f"/cameras/{camera}/commands"), json={"type": "adjust_fps", "value": 7}, timeout=5).status_code == 201
+    pushed = requests.post(old.url("/cameras"), json={"id": 44, "name": "Door"}, timeout=5).json()
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (250, 10, 10)).save(out, "JPEG")
+    for n in range(5):
+        body = {"type": "detection_result", "camera_id": "lane_1", "checkpoint_id": "west", "timestamp": f"2024-12-19T10:00:0{n}Z",
+                "ocr_results": [f"COPY{n}"], **({"annotated_image": base64.b64encode(out.getvalue()).decode()} if n == 0 else {})}
+        assert requests.post(old.url("/api/detection"), json=body, timeout=5).status_code == 200
+    health = {"type": "health_check", "camera_id": "lane_1", "checkpoint_id": "west", "timestamp": "t", "component": "camera", "status": "healthy"}
+    assert requests.post(old.url("/api/health"), json=health, timeout=5).status_code == 200
+    before = {path: requests.get(old.url(path), timeout=5).json() for path in ["/api/records?limit=10", "/api/statistics", "/list"]}
+    listing = requests.get(old.url("/cameras"), timeout=5).json()
+    assert old.stop() == 0
+
+    copy = [BINARY, "db", "copy", "--from", f"sqlite:{old.data_dir / 'camhub.sqlite'}", "--to", url]
+    done = subprocess.run(copy, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "copied 4 cameras, 1 commands" in done.stdout and "5 detections" in done.stdout and "1 health reports" in done.stdout
+    assert "camhub: copying:" in done.stderr and "copied the push secret" in done.stderr
+    # A second copy into the now populated target is refused, and says how to insist.
+    again = subprocess.run(copy, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 2 and "--allow-existing" in again.stderr
+
+    new = start_hub(env={"CAMHUB_DATABASE_URL": url})
+    after = {path: requests.get(new.url(path), timeout=5).json() for path in before}
+    # The same answers, apart from the time they were given and the hub's own address.
+    for path in before:
+        assert comparable(after[path], new.base) == comparable(before[path], old.base), path
+    assert set(requests.get(new.url("/cameras"), timeout=5).json()) == set(listing)
+    # The camera's old key works, and its queued command is delivered once.
+    beat = requests.post(new.url(f"/cameras/{camera}/heartbeat"), json={"camera_id": camera, "api_key": key}, timeout=5).json()
+    assert [c["type"] for c in beat["commands"]] == ["adjust_fps"]
+    # The image came along, and the push camera's token still works.
+    record = requests.get(new.url("/api/records"), params={"plate": "COPY0"}, timeout=5).json()["records"][0]
+    assert requests.get(new.url(record["annotated_image_url"]), timeout=5).content == out.getvalue()
+    ws = websocket.create_connection(new.base.replace("http://", "ws://") + "/video-input-stream", timeout=8)
+    ws.send_binary(struct.pack("<I", 44))
+    ws.send_binary(struct.pack("<I", len(pushed["push_token"])) + pushed["push_token"].encode())
+    ws.send_binary(struct.pack("<I", len(out.getvalue())) + out.getvalue())
+    wait_for(lambda: requests.get(new.url("/get-image?cameraId=44"), timeout=5).status_code == 200)
+    ws.close()

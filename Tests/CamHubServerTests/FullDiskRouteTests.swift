@@ -23,6 +23,7 @@ private struct FullDiskCommands: CommandRepository {
     }
     func commands(for cameraID: CameraID) async throws -> [CameraCommand] { [] }
     func takeQueued(for cameraID: CameraID, at time: Date) async throws -> [CameraCommand] { [] }
+    func restore(_ command: CameraCommand) async throws { throw CamHubError.insufficientStorage(OutOfSpace.message) }
 }
 
 @Suite("A full disk: 507 with a JSON error, and the hub keeps serving")

@@ -9,6 +9,8 @@ public protocol CommandRepository: Sendable {
     /// The camera's queued commands, oldest first, marked delivered in the same transaction, so
     /// each is handed out exactly once.
     func takeQueued(for cameraID: CameraID, at time: Date) async throws -> [CameraCommand]
+    /// Puts back a command as it was (its state and times; a new id), for `camhub db copy`.
+    func restore(_ command: CameraCommand) async throws
 }
 
 /// Commands held in memory, for tests and for running without a database.
@@ -28,6 +30,12 @@ public actor MemoryCommandRepository: CommandRepository {
 
     public func commands(for cameraID: CameraID) -> [CameraCommand] {
         stored.filter { $0.cameraID == cameraID }
+    }
+
+    public func restore(_ command: CameraCommand) {
+        var restored = command
+        restored.id = Int64(stored.count + 1)
+        stored.append(restored)
     }
 
     public func takeQueued(for cameraID: CameraID, at time: Date) -> [CameraCommand] {

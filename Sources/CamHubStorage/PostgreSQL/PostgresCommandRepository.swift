@@ -28,6 +28,14 @@ public struct PostgresCommandRepository: CommandRepository {
             """).map(Self.command(from:))
     }
 
+    public func restore(_ command: CameraCommand) async throws {
+        try await database.execute("""
+            INSERT INTO commands (camera_id, type, value, reason, state, created_at, delivered_at)
+            VALUES (\(command.cameraID), \(command.type.rawValue), \(try JSONColumn.encode(command.value)), \(command.reason),
+                \(command.state.rawValue), \(command.createdAt.timeIntervalSince1970), \(command.deliveredAt?.timeIntervalSince1970))
+            """)
+    }
+
     public func takeQueued(for cameraID: CameraID, at time: Date) async throws -> [CameraCommand] {
         try await database.rows("""
             UPDATE commands SET state = \(CommandState.delivered.rawValue), delivered_at = \(time.timeIntervalSince1970)

@@ -32,6 +32,16 @@ public struct SQLiteCommandRepository: CommandRepository {
         }
     }
 
+    public func restore(_ command: CameraCommand) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO commands (camera_id, type, value, reason, state, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [command.cameraID, command.type.rawValue, try JSONColumn.encode(command.value), command.reason, command.state.rawValue,
+                            command.createdAt.timeIntervalSince1970, command.deliveredAt?.timeIntervalSince1970]
+            )
+        }
+    }
+
     public func takeQueued(for cameraID: CameraID, at time: Date) async throws -> [CameraCommand] {
         try await database.write { db in
             let rows = try Row.fetchAll(
