@@ -56,13 +56,15 @@ def wait_for(url: str, timeout: float = 60) -> None:
 class CamHub:
     """A camhub process for a benchmark: its own data dir (or a given one) and a free port."""
 
-    def __init__(self, binary: Path, config: dict | None = None, data: Path | None = None, port: int | None = None):
+    def __init__(self, binary: Path, config: dict | None = None, data: Path | None = None, port: int | None = None,
+                 database_url: str | None = None):
         self.data = data or Path(tempfile.mkdtemp(prefix="camhub-bench-"))
         if config is not None:
             (self.data / "camhub.json").write_text(json.dumps(config))
         self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([str(binary), "serve", "--data-dir", str(self.data), "--port", str(self.port)])
+        env = {**os.environ, **({"CAMHUB_DATABASE_URL": database_url} if database_url else {})}
+        self.process = subprocess.Popen([str(binary), "serve", "--data-dir", str(self.data), "--port", str(self.port)], env=env)
         wait_for(self.base + "/health")
 
     @property
@@ -72,6 +74,14 @@ class CamHub:
     def stop(self) -> None:
         self.process.send_signal(signal.SIGTERM)
         self.process.wait(timeout=30)
+
+
+def postgres_url() -> str:
+    """A schema of its own in the throwaway server of scripts/with-postgres.sh (`make bench` starts one)."""
+    url = os.environ.get("CAMHUB_TEST_POSTGRES_URL")
+    if not url:
+        raise SystemExit("no PostgreSQL: run this under scripts/with-postgres.sh (make bench does)")
+    return f"{url}{'&' if '?' in url else '?'}schema=b_{os.urandom(6).hex()}"
 
 
 def cpu_seconds(pid: int) -> float:

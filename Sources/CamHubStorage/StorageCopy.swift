@@ -16,6 +16,11 @@ public struct StorageCopy: Sendable {
         public var healthReports = 0
         public var blobs = 0
 
+        public init(cameras: Int = 0, commands: Int = 0, analyses: Int = 0, detections: Int = 0, healthReports: Int = 0, blobs: Int = 0) {
+            (self.cameras, self.commands, self.analyses) = (cameras, commands, analyses)
+            (self.detections, self.healthReports, self.blobs) = (detections, healthReports, blobs)
+        }
+
         public var description: String {
             "\(cameras) cameras, \(commands) commands, \(analyses) analyses, \(detections) detections, \(healthReports) health reports, \(blobs) images"
         }
@@ -65,11 +70,15 @@ public struct StorageCopy: Sendable {
             }
         }
         progress(counts)
-        let total = try await source.records.countDetections(DetectionQuery(limit: 1))
-        var offset = 0
-        while offset < total {
-            let page = try await source.records.detections(DetectionQuery(limit: Self.batch, offset: offset))
-            guard !page.isEmpty else { break }
+        // Newest first, a page at a time: each page starts at the last one's oldest time, past the
+        // records of that time already copied, so no page scans what came before it.
+        var until: Date?
+        var copiedAtUntil = 0
+        while true {
+            let page = try await source.records.detections(DetectionQuery(limit: Self.batch, offset: copiedAtUntil, until: until))
+            guard let oldest = page.last?.receivedAt else { break }
+            copiedAtUntil = (oldest == until ? copiedAtUntil : 0) + page.filter { $0.receivedAt == oldest }.count
+            until = oldest
             for name in Set(page.flatMap { [$0.annotatedImage].compactMap { $0 } + $0.croppedPlates }) {
                 if let bytes = try await source.blobs.get(name) {
                     try await target.blobs.put(name, bytes)
@@ -78,7 +87,6 @@ public struct StorageCopy: Sendable {
             }
             try await target.records.add(detections: page, healthReports: [])
             counts.detections += page.count
-            offset += page.count
             progress(counts)
         }
         let reports = try await source.records.healthReports(cameraID: nil, limit: Int.max)
