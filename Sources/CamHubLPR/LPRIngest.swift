@@ -15,7 +15,10 @@ public final class LPRIngest: Sendable {
     public let events: LiveEvents
     /// Detections refused from stopped cameras are counted here.
     public let refusals: IngestRefusals
-    private let lastTouched = Mutex<[CameraID: Date]>([:])
+    /// When each camera was last put in or refreshed in the registry, and whether it was stopped
+    /// then. A stop made through this hub is seen at once (`forget`); one made through another hub
+    /// sharing the database within `touchInterval`.
+    private let touched = Mutex<[CameraID: (at: Date, stopped: Bool)]>([:])
     static let touchInterval: TimeInterval = 10
     /// Seed 002's common fields, which every detection and health report carries, as the original
     /// requires them; a health report also needs its `component` and `status`.
@@ -79,7 +82,6 @@ public final class LPRIngest: Sendable {
     /// Validates a detection, keeps its images and registers its camera: everything but storing it.
     func detectionRecord(_ body: JSONObject, origin: Origin, now: Date = Date()) async throws -> DetectionRecord {
         let (cameraID, checkpointID, timestamp) = try commonFields(body, required: Self.required)
-        try await refuseIfStopped(cameraID)
         let vehiclesCount = body.integer("vehicles_count", range: 0...10_000)
         let platesCount = body.integer("plates_count", range: 0...10_000)
         let ocr = ocrResults(body)
@@ -90,6 +92,11 @@ public final class LPRIngest: Sendable {
         let crops = body.raw("cropped_plates").flatMap { $0 as? [Any] }
         if body.raw("cropped_plates") != nil, crops == nil { body.reject("cropped_plates", "must be a list of base64 strings", kind: "type_error.list") }
         try body.check()
+        // A stopped camera's detections are refused before anything is kept (see `Camera.isStopped`).
+        if try await touch(cameraID, checkpointID: checkpointID, origin: origin) {
+            refusals.record(cameraID, reason: "detection from a stopped camera")
+            throw CamHubError(.stopped, "camera '\(cameraID)' is stopped; start it to send detections")
+        }
 
         let plates = Self.plates(ocr: ocr, detections: plateDetections)
         var cropNames: [String] = []
@@ -104,7 +111,6 @@ public final class LPRIngest: Sendable {
             annotatedImage: annotated == nil ? nil : try await blobs.store(base64: annotated!),
             croppedPlates: cropNames
         )
-        try await touch(cameraID, checkpointID: checkpointID, origin: origin)
         return record
     }
 
@@ -174,22 +180,23 @@ public final class LPRIngest: Sendable {
         return (cameraID!, checkpointID!)
     }
 
-    /// A stopped camera's detections are refused before anything is kept (see `Camera.isStopped`).
-    private func refuseIfStopped(_ cameraID: CameraID) async throws {
-        guard let camera = try await cameras.camera(id: cameraID), camera.isStopped else { return }
-        refusals.record(cameraID, reason: "detection from a stopped camera")
-        try camera.refuseIfStopped("send detections")
+    /// Forgets what was known of a camera, so its next report reads the registry again: called when
+    /// it is stopped or started through this hub.
+    public func forget(_ cameraID: CameraID) {
+        _ = touched.withLock { $0.removeValue(forKey: cameraID) }
     }
 
-    /// Puts the camera in the registry, or refreshes its last-seen time when it is due.
-    private func touch(_ cameraID: CameraID, checkpointID: String, origin: Origin, force: Bool = false) async throws {
+    /// Puts the camera in the registry, or refreshes its last-seen time when it is due (at most every
+    /// `touchInterval`, so a busy camera costs the registry nothing per report). Returns whether the
+    /// camera is stopped.
+    @discardableResult
+    private func touch(_ cameraID: CameraID, checkpointID: String, origin: Origin, force: Bool = false) async throws -> Bool {
         let now = Date()
-        let due = lastTouched.withLock { touched -> Bool in
-            if !force, let last = touched[cameraID], now.timeIntervalSince(last) < Self.touchInterval { return false }
-            touched[cameraID] = now
-            return true
+        let known = touched.withLock { touched -> Bool? in
+            guard !force, let last = touched[cameraID], now.timeIntervalSince(last.at) < Self.touchInterval else { return nil }
+            return last.stopped
         }
-        guard due else { return }
+        if let known { return known }
         if try await cameras.camera(id: cameraID) == nil {
             let camera = Camera(
                 id: cameraID, name: cameraID, location: checkpointID, kind: .edge, source: origin.transport, state: .active,
@@ -197,14 +204,17 @@ public final class LPRIngest: Sendable {
             )
             do {
                 try await cameras.create(camera)
-                return
+                touched.withLock { $0[cameraID] = (now, false) }
+                return false
             } catch let error as CamHubError where error.code == .conflict {}
         }
-        try await cameras.update(id: cameraID) { camera in
+        let camera = try await cameras.update(id: cameraID) { camera in
             camera.lastSeenAt = now
             camera.metadata["checkpoint_id"] = checkpointID
             if camera.kind == .edge { camera.location = checkpointID }
         }
+        touched.withLock { $0[cameraID] = (now, camera.isStopped) }
+        return camera.isStopped
     }
 
     static func json(_ object: Any) -> String {

@@ -146,6 +146,10 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             answer = LPRAnswers.failure(OutOfSpace.message, code: CamHubError.Code.insufficientStorage.rawValue)
         case let error as CamHubError where error.code != .storage:
             answer = LPRAnswers.failure(error.message, code: error.code.rawValue)
+        case is CancellationError:
+            // The client went away with the event in flight: nothing was acknowledged, nothing is wrong here.
+            logger.debug("Socket.IO event dropped: its client went away", metadata: ["event": "\(event)"])
+            answer = LPRAnswers.failure("the connection closed before the record was stored")
         default:
             logger.error("Socket.IO event failed", metadata: ["event": "\(event)", "error": "\(error)"])
             answer = LPRAnswers.failure("the record could not be stored")
