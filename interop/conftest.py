@@ -39,6 +39,8 @@ class Hub:
         """`port` is where the hub is expected to listen; when given, no --port is passed, so the
         config file or the environment must put it there."""
         self.data_dir = data_dir
+        # What the hub was started with beside the process's own environment (a database URL, say).
+        self.env = env or {}
         self.port = port or free_port()
         port_args = [] if port else ["--port", str(self.port)]
         self.base = f"http://127.0.0.1:{self.port}"

@@ -5,10 +5,14 @@ import signal
 import threading
 import time
 
+import pytest
 import requests
 
 from conftest import wait_for
 from mjpeg import MJPEGReader
+
+# The cameras live in the registry: these run on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("database_url")
 
 
 def camera(camera_id, fps=10):

@@ -5,6 +5,7 @@ import asyncio
 import base64
 import hashlib
 import io
+import os
 import json
 import signal
 import struct
@@ -20,6 +21,9 @@ from PIL import Image
 
 from conftest import BINARY, wait_for
 from mjpeg import MJPEGReader
+
+# The cameras live in the registry: these run on SQLite and on PostgreSQL.
+pytestmark = pytest.mark.usefixtures("database_url")
 
 
 def jpeg(color, size=(320, 240)) -> bytes:
@@ -227,8 +231,9 @@ def test_update_image_needs_the_token_when_loopback_is_not_trusted(start_hub):
 
 def test_push_token_command_prints_the_same_token(hub):
     camera_id, token = create_camera(hub, camera_id=77)
+    # Run as the hub is (with its database URL, when it has one).
     printed = subprocess.run([BINARY, "push-token", "77", "--data-dir", str(hub.data_dir)],
-                             capture_output=True, text=True, timeout=30)
+                             capture_output=True, text=True, timeout=30, env={**os.environ, **hub.env})
     assert printed.returncode == 0 and printed.stdout.strip() == token
     # A mistyped data dir is refused rather than given a new secret and a token the hub rejects.
     mistyped = hub.data_dir.parent / "not-the-data-dir"
