@@ -2,8 +2,10 @@
 
 Screenshots are saved in interop/artifacts/ (kept out of git)."""
 import json
+import os
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -12,7 +14,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
-from conftest import wait_for
+from conftest import POSTGRES_URL, wait_for
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CAMERAS = [{"id": f"cam{i}", "name": f"Camera {i}", "width": 320, "height": 240, "fps": 10} for i in range(1, 9)]
@@ -270,3 +272,19 @@ def test_the_settings_page_shows_errors_next_to_the_field_and_applies_good_value
     assert json.loads((hub.data_dir / "camhub.json").read_text())["server"]["cors_origins"] == ["https://ops.example.com", "http://10.0.0.5:3000"]
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "settings.png"))
+
+
+@pytest.mark.skipif(POSTGRES_URL is None, reason="no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
+def test_the_settings_page_shows_the_database_password_as_stars_and_keeps_it(start_hub, browser):
+    url = f"{POSTGRES_URL}&schema=t_{os.urandom(8).hex()}"
+    password = urlsplit(url).password
+    hub = start_hub(config={"database": {"url": url}})
+    browser.get(f"{hub.base}/#/settings")
+    field = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#settings-form input[data-key="database.url"]'), timeout=10)[0]
+    assert ":***@" in field.get_attribute("value") and password not in browser.page_source
+    fps = browser.find_element(By.CSS_SELECTOR, '#settings-form input[data-key="cameras[0].fps"]')
+    fps.clear()
+    fps.send_keys("6")
+    browser.find_element(By.ID, "settings-save").click()
+    wait_for(lambda: "Saved and applied" in text_of(browser, "#settings-result"), timeout=10)
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["database"]["url"] == url
