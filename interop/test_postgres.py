@@ -121,6 +121,10 @@ def test_a_server_that_goes_away_gets_503_while_video_flows_and_the_hub_recovers
             reader.next_part()
             frames += 1
         assert frames >= 10
+        # ... and a viewer who comes now is served too.
+        late = MJPEGReader(hub.port, "/video_feed")
+        assert late.next_part()[1][:2] == b"\xff\xd8"
+        late.close()
         assert requests.get(hub.url("/health"), timeout=5).status_code in (200, 503)
     finally:
         server("start")

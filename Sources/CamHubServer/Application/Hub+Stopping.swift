@@ -24,7 +24,18 @@ extension Hub {
     /// The feed a live route serves: `not_found` for a camera the hub does not know, `stopped`
     /// for a stopped one.
     func liveFeed(for id: CameraID) async throws -> CameraFeed {
-        if let camera = try await cameras.camera(id: id) {
+        let registered: Camera?
+        do {
+            registered = try await cameras.camera(id: id)
+        } catch let error as CamHubError where error.code == .databaseUnavailable {
+            // Live video needs no database: a camera this hub has a feed for, or captures, is
+            // served, unless it was stopped here (stopping a pushed camera removes its feed).
+            guard !localCameras.isStopped(id) else { throw CamHubError(.stopped, "camera '\(id)' is stopped; start it to watch it") }
+            if let feed = frames.existingFeed(for: id) { return feed }
+            if localCameras.output(for: id) != nil { return frames.feed(for: id) }
+            throw error
+        }
+        if let camera = registered {
             try camera.refuseIfStopped("watch it")
         } else if localCameras.output(for: id) == nil {
             // A configured camera is served even when a full disk kept it out of the registry.
