@@ -95,7 +95,7 @@ public final class LPRIngest: Sendable {
         // A stopped camera's detections are refused before anything is kept (see `Camera.isStopped`).
         if try await touch(cameraID, checkpointID: checkpointID, origin: origin) {
             refusals.record(cameraID, reason: "detection from a stopped camera")
-            throw CamHubError(.stopped, "camera '\(cameraID)' is stopped; start it to send detections")
+            throw CamHubError.stopped(cameraID, "send detections")
         }
 
         let plates = Self.plates(ocr: ocr, detections: plateDetections)

@@ -28,9 +28,7 @@ public struct PushTokens: Sendable {
         let legacy = configuration.push.legacySecret
         if let secret = configuration.push.secret { return PushTokens(secret: secret, legacySecret: legacy) }
         let url = paths.dataDirectory.appendingPathComponent(fileName)
-        let local = FileManager.default.contents(atPath: url.path)
-            .flatMap { String(data: $0, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .flatMap { $0.utf8.count >= 16 ? $0 : nil }
+        let local = PrivateFile.readLine(at: url).flatMap { $0.utf8.count >= 16 ? $0 : nil }
         if let shared {
             return PushTokens(secret: try await shared.secret(sharedName, proposing: local ?? RandomToken.hex256()), legacySecret: legacy)
         }

@@ -19,7 +19,14 @@ extension Camera {
     /// Throws `stopped` when the camera is stopped; `doing` finishes "start it to ...".
     public func refuseIfStopped(_ doing: String) throws(CamHubError) {
         guard isStopped else { return }
-        throw CamHubError(.stopped, "camera '\(id)' is stopped; start it to \(doing)")
+        throw .stopped(id, doing)
+    }
+}
+
+extension CamHubError {
+    /// A stopped camera's refusal; `doing` finishes "start it to ...".
+    public static func stopped(_ id: CameraID, _ doing: String) -> CamHubError {
+        CamHubError(.stopped, "camera '\(id)' is stopped; start it to \(doing)")
     }
 }
 

@@ -7,6 +7,15 @@ public import Foundation
 /// (`OutOfSpace`) and answered as such.
 public enum PrivateFile {
     /// Writes `data` in place.
+    /// A secret kept as one line of text (a token, a secret): its text without surrounding
+    /// whitespace; nil when the file is missing, not UTF-8 or empty.
+    public static func readLine(at url: URL) -> String? {
+        guard let data = FileManager.default.contents(atPath: url.path),
+            let text = String(data: data, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty
+        else { return nil }
+        return text
+    }
+
     public static func write(_ data: Data, to url: URL) throws {
         try createDirectory(for: url)
         try write(data, path: url.path, flags: O_TRUNC)

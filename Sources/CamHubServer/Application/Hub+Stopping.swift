@@ -30,7 +30,7 @@ extension Hub {
         } catch let error as CamHubError where error.code == .databaseUnavailable {
             // Live video needs no database: a camera this hub has a feed for, or captures, is
             // served, unless it was stopped here (stopping a pushed camera removes its feed).
-            guard !localCameras.isStopped(id) else { throw CamHubError(.stopped, "camera '\(id)' is stopped; start it to watch it") }
+            guard !localCameras.isStopped(id) else { throw CamHubError.stopped(id, "watch it") }
             if let feed = frames.existingFeed(for: id) { return feed }
             if localCameras.output(for: id) != nil { return frames.feed(for: id) }
             throw error

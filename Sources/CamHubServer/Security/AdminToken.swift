@@ -23,9 +23,7 @@ struct AdminToken: Sendable {
 
     static func load(in directory: URL, shared: (any SharedSecretRepository)?, logger: Logger) async throws -> AdminToken {
         let url = directory.appendingPathComponent(fileName)
-        let local = FileManager.default.contents(atPath: url.path)
-            .flatMap { String(data: $0, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .flatMap { $0.isEmpty ? nil : $0 }
+        let local = PrivateFile.readLine(at: url)
         let token = local ?? CameraKeys.generate()
         let hash = try await shared?.secret(sharedName, proposing: CameraKeys.hash(token)) ?? CameraKeys.hash(token)
         guard hash == CameraKeys.hash(token) else {

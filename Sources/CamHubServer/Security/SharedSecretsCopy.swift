@@ -9,9 +9,7 @@ public enum SharedSecretsCopy {
     /// Copies what the data dir holds; returns a line per secret saying what happened.
     public static func copy(from dataDirectory: URL, to shared: any SharedSecretRepository) async throws -> [String] {
         func file(_ name: String) -> Data? { FileManager.default.contents(atPath: dataDirectory.appendingPathComponent(name).path) }
-        func text(_ name: String) -> String? {
-            file(name).flatMap { String(data: $0, encoding: .utf8)?.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
-        }
+        func text(_ name: String) -> String? { PrivateFile.readLine(at: dataDirectory.appendingPathComponent(name)) }
         var proposals: [(name: String, value: String, what: String)] = []
         if let token = text(AdminToken.fileName) { proposals.append((AdminToken.sharedName, CameraKeys.hash(token), "the admin token")) }
         if let secret = text(PushTokens.fileName) { proposals.append((PushTokens.sharedName, secret, "the push secret")) }

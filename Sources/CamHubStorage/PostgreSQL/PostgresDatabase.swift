@@ -42,7 +42,7 @@ public final class PostgresDatabase: Sendable {
         }
         var configuration = PostgresClient.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password, database: address.database,
-            tls: try tls(address.sslMode)
+            tls: tls(address.sslMode)
         )
         configuration.options.additionalStartupParameters = [("search_path", address.schema)]
         configuration.options.connectTimeout = .seconds(5)
@@ -123,14 +123,13 @@ public final class PostgresDatabase: Sendable {
 
     /// Lost connections and an unreachable server as `database_unavailable`; other errors as they are.
     private func classify(_ error: PSQLError) -> any Error {
-        switch error.code {
-        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed:
-            return CamHubError(.databaseUnavailable, "the database at \(address) is unavailable: \(Self.explain(error))")
-        case .server where Self.sqlState(error)?.hasPrefix("57P") == true || Self.sqlState(error)?.hasPrefix("08") == true:
-            return CamHubError(.databaseUnavailable, "the database at \(address) is unavailable: \(Self.explain(error))")
-        default:
-            return error
+        let lost: Bool = switch error.code {
+        case .connectionError, .serverClosedConnection, .clientClosedConnection, .uncleanShutdown, .poolClosed: true
+        // 57P: the server is shutting down or restarting; 08: a connection exception.
+        case .server: ["57P", "08"].contains { Self.sqlState(error)?.hasPrefix($0) == true }
+        default: false
         }
+        return lost ? CamHubError(.databaseUnavailable, "the database at \(address) is unavailable: \(Self.explain(error))") : error
     }
 
     /// The SQLSTATE of a server error, such as `23505` for a unique violation.
@@ -159,7 +158,7 @@ public final class PostgresDatabase: Sendable {
         return tls
     }
 
-    private static func tls(_ mode: PostgresAddress.SSLMode) throws -> PostgresClient.Configuration.TLS {
+    private static func tls(_ mode: PostgresAddress.SSLMode) -> PostgresClient.Configuration.TLS {
         switch mode {
         case .disable: .disable
         case .allow, .prefer: .prefer(tlsConfiguration(mode))
