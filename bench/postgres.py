@@ -9,7 +9,7 @@ scripts/with-postgres.sh, on loopback, with fsync on):
   SQLite, then moved with `camhub db copy`; `GET /api/records?plate=` is timed over HTTP, and the
   query itself with EXPLAIN ANALYZE through psql.
 
-Usage: scripts/with-postgres.sh bench/postgres.py [--seconds 10] [--records 1000000] [--lookups 300]
+Usage: scripts/with-postgres.sh bench/postgres.py [--seconds 10] [--records 1000000] [--lookups 300] [--no-lookups]
 """
 import argparse
 import os
@@ -70,6 +70,7 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--lookups", type=int, default=300)
     parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
+    parser.add_argument("--no-lookups", action="store_true", help="only the events and heartbeats table")
     args = parser.parse_args()
     loader = build(ROOT / "bench" / "sio_load.c", "sio_load")
 
@@ -88,6 +89,8 @@ def main() -> None:
         print(f"| {backend} | {events['rate']:,.0f} | {events['cpu']:.0f} | {beats['rps']:,.0f} | {beats['p50']:.2f} / {beats['p99']:.2f} ms "
               f"| {beats['cpu']:.0f} | {events['failed'] + beats['errors']} (RSS {rss:.0f} MB) |", flush=True)
 
+    if args.no_lookups:
+        return
     # Plate lookups over a million records on PostgreSQL.
     first = CamHub(args.binary, QUIET)
     data = first.data

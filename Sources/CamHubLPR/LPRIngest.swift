@@ -15,10 +15,9 @@ public final class LPRIngest: Sendable {
     public let events: LiveEvents
     /// Detections refused from stopped cameras are counted here.
     public let refusals: IngestRefusals
-    /// When each camera was last put in or refreshed in the registry, and whether it was stopped
-    /// then. A stop made through this hub is seen at once (`forget`); one made through another hub
-    /// sharing the database within `touchInterval`.
-    private let touched = Mutex<[CameraID: (at: Date, stopped: Bool)]>([:])
+    /// When each camera was last put in or refreshed in the registry. Whether it is stopped is read
+    /// from the registry at each report (its cache answers, and is told of a stop through any hub).
+    private let touched = Mutex<[CameraID: Date]>([:])
     static let touchInterval: TimeInterval = 10
     /// Seed 002's common fields, which every detection and health report carries, as the original
     /// requires them; a health report also needs its `component` and `status`.
@@ -180,23 +179,17 @@ public final class LPRIngest: Sendable {
         return (cameraID!, checkpointID!)
     }
 
-    /// Forgets what was known of a camera, so its next report reads the registry again: called when
-    /// it is stopped or started through this hub.
-    public func forget(_ cameraID: CameraID) {
-        _ = touched.withLock { $0.removeValue(forKey: cameraID) }
-    }
-
     /// Puts the camera in the registry, or refreshes its last-seen time when it is due (at most every
-    /// `touchInterval`, so a busy camera costs the registry nothing per report). Returns whether the
+    /// `touchInterval`, so a busy camera costs the registry no write per report). Returns whether the
     /// camera is stopped.
     @discardableResult
     private func touch(_ cameraID: CameraID, checkpointID: String, origin: Origin, force: Bool = false) async throws -> Bool {
         let now = Date()
-        let known = touched.withLock { touched -> Bool? in
-            guard !force, let last = touched[cameraID], now.timeIntervalSince(last.at) < Self.touchInterval else { return nil }
-            return last.stopped
+        let due = force || touched.withLock { touched in
+            guard let last = touched[cameraID] else { return true }
+            return now.timeIntervalSince(last) >= Self.touchInterval
         }
-        if let known { return known }
+        if !due, let camera = try await cameras.camera(id: cameraID) { return camera.isStopped }
         if try await cameras.camera(id: cameraID) == nil {
             let camera = Camera(
                 id: cameraID, name: cameraID, location: checkpointID, kind: .edge, source: origin.transport, state: .active,
@@ -204,7 +197,7 @@ public final class LPRIngest: Sendable {
             )
             do {
                 try await cameras.create(camera)
-                touched.withLock { $0[cameraID] = (now, false) }
+                touched.withLock { $0[cameraID] = now }
                 return false
             } catch let error as CamHubError where error.code == .conflict {}
         }
@@ -213,7 +206,7 @@ public final class LPRIngest: Sendable {
             camera.metadata["checkpoint_id"] = checkpointID
             if camera.kind == .edge { camera.location = checkpointID }
         }
-        touched.withLock { $0[cameraID] = (now, camera.isStopped) }
+        touched.withLock { $0[cameraID] = now }
         return camera.isStopped
     }
 

@@ -13,6 +13,8 @@ public struct HubStores: Sendable {
     /// Where the secrets every hub must agree on are kept: the shared database; nil when the
     /// database is this hub's own (they are files in the data dir then).
     public let sharedSecrets: (any SharedSecretRepository)?
+    /// The site's hubs and their camera leases: shared on PostgreSQL, this hub alone otherwise.
+    public let cluster: any ClusterRepository
     /// True when other hubs may share the database (PostgreSQL), so nothing read from it may be
     /// kept in memory as if this hub were the only writer.
     public let isShared: Bool
@@ -21,9 +23,11 @@ public struct HubStores: Sendable {
 
     public init(
         cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
-        blobs: any BlobRepository, sharedSecrets: (any SharedSecretRepository)? = nil, isShared: Bool, description: String
+        blobs: any BlobRepository, sharedSecrets: (any SharedSecretRepository)? = nil, cluster: any ClusterRepository = MemoryClusterRepository(),
+        isShared: Bool, description: String
     ) {
         self.sharedSecrets = sharedSecrets
+        self.cluster = cluster
         self.cameras = cameras
         self.commands = commands
         self.analyses = analyses
@@ -72,7 +76,8 @@ public enum HubStorage {
             let stores = HubStores(
                 cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
                 analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
-                blobs: PostgresBlobRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database), isShared: true, description: address.description
+                blobs: PostgresBlobRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
+                cluster: PostgresClusterRepository(database: database), isShared: true, description: address.description
             )
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await database.run() }

@@ -82,9 +82,27 @@ struct RecordRepositoryContractTests {
             let repository = stores.records
             try await repository.add(detections: [Self.detection(1)], healthReports: [])
             await #expect(throws: CamHubError.self) {
-                try await repository.add(detections: [Self.detection(2), Self.detection(1)], healthReports: [])
+                try await repository.add(detections: [Self.detection(2), Self.detection(1)], healthReports: [Self.health(1)])
             }
             #expect(try await repository.detections(DetectionQuery()).map(\.id) == ["d1"])
+            #expect(try await repository.countDetections(DetectionQuery(plate: "ABC1234")) == 1)
+            #expect(try await repository.healthReports(cameraID: nil, limit: 10).isEmpty)
+        }
+    }
+
+    @Test(arguments: Backend.available)
+    func missingValuesStayMissingBesideGivenOnes(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            let repository = stores.records
+            var bare = Self.detection(2, plates: [], at: 1)
+            bare.processingTimeMS = nil
+            bare.annotatedImage = nil
+            var full = Self.detection(1)
+            full.croppedPlates = ["crop-1.jpg", "crop-2.jpg"]
+            try await repository.add(detections: [full, bare], healthReports: [])
+            #expect(try await repository.detections(DetectionQuery()) == [bare, full])
+            try await repository.add(detections: [], healthReports: [Self.health(1)])
+            #expect(try await repository.healthReports(cameraID: nil, limit: 10) == [Self.health(1)])
         }
     }
 

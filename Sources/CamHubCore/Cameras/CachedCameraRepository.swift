@@ -6,8 +6,9 @@ import Synchronization
 /// Every frame upload and heartbeat looks its camera up; answering from memory keeps the database
 /// off that path (the SQLite read, its thread hop and the JSON columns cost more than the rest of a
 /// raw upload). Writes go to the backing store first and then to the cache, so the cache never
-/// holds a change the store refused. It is correct while this hub is the only writer; several hubs
-/// sharing one PostgreSQL will need invalidation through LISTEN/NOTIFY.
+/// holds a change the store refused. It is correct while this hub is the only writer, so it is used
+/// for SQLite only; PostgreSQL's registry has a cache of its own that other hubs' changes correct
+/// (`PostgresCameraCache`).
 public final class CachedCameraRepository: CameraRepository {
     private let backing: any CameraRepository
     private let cache = Mutex<[CameraID: Camera]>([:])

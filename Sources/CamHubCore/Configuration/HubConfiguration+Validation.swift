@@ -24,6 +24,10 @@ extension HubConfiguration {
         for (index, proxy) in server.trustedProxies.enumerated() {
             try check(AddressRange(proxy) != nil, "server.trusted_proxies[\(index)]", "must be an IP address or a CIDR range such as 10.0.0.0/8, got '\(proxy)'")
         }
+        if let url = cluster.advertiseURL {
+            try check(url.hasPrefix("http://") || url.hasPrefix("https://"), "cluster.advertise_url", "must start with http:// or https://")
+        }
+        try check((2...300).contains(cluster.leaseSeconds), "cluster.lease_seconds", "must be between 2 and 300, got \(cluster.leaseSeconds)")
         do {
             _ = try DatabaseLocation(parsing: database.url)
         } catch {

@@ -10,6 +10,7 @@ public struct HubConfiguration: Sendable, Equatable {
     public var lpr = LPRSettings()
     public var vlm = VisionModelSettings()
     public var policy = PolicySettings()
+    public var cluster = ClusterSettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -23,7 +24,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -38,6 +39,7 @@ extension HubConfiguration: Codable {
         lpr = try c.value(.lpr, default: lpr)
         vlm = try c.value(.vlm, default: vlm)
         policy = try c.value(.policy, default: policy)
+        cluster = try c.value(.cluster, default: cluster)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

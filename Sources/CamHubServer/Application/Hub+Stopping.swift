@@ -12,7 +12,6 @@ extension Hub {
             camera.state = stopped ? .stopped : (camera.lastSeenAt == nil ? .registered : .active)
         }
         localCameras.setStopped(id, stopped)
-        lpr.forget(id)
         if stopped {
             frames.removeFeed(for: id)
             await pushConnections.close(id, code: .policyViolation, reason: "camera \(id) was stopped")

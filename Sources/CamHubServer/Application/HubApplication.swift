@@ -29,8 +29,8 @@ public enum HubApplication {
         let hub = Hub(
             configuration: configuration, paths: paths,
             frames: FrameHub(ringCapacity: configuration.hub.ringSize),
-            // The registry is cached only when this hub is the database's one writer; a shared
-            // database is read each time, so a change made through another hub is seen at once.
+            // A shared database's registry caches itself, corrected by the notices of every hub's
+            // changes; this hub's own database is cached here, as this hub is its only writer.
             cameras: stores.isShared ? stores.cameras : CachedCameraRepository(backing: stores.cameras),
             commands: stores.commands,
             analyses: stores.analyses,

@@ -18,11 +18,14 @@ public final class PostgresDatabase: Sendable {
     public let address: PostgresAddress
     let client: PostgresClient
     let logger: Logger
+    /// What the hubs sharing this database tell each other (`LISTEN/NOTIFY`).
+    let notices: PostgresNotices
 
     private init(address: PostgresAddress, client: PostgresClient, logger: Logger) {
         self.address = address
         self.client = client
         self.logger = logger
+        notices = PostgresNotices(schema: address.schema)
     }
 
     /// Connects, migrates, and returns the pool; `run()` must then run for queries to be served.
@@ -50,9 +53,15 @@ public final class PostgresDatabase: Sendable {
         return PostgresDatabase(address: address, client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
     }
 
-    /// Runs the pool; it stops when the calling task is cancelled.
+    /// Runs the pool and the notice listener; they stop when the calling task is cancelled.
     func run() async {
-        await client.run()
+        let configuration = try? Self.connectionConfiguration(address)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            if let configuration {
+                group.addTask { await self.notices.run(configuration: configuration, logger: self.logger) }
+            }
+        }
     }
 
     // MARK: Queries

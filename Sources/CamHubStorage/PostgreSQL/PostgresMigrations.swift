@@ -112,6 +112,60 @@ enum PostgresMigrations {
         ("v3-shared-secrets", [
             "CREATE TABLE hub_secrets (name TEXT PRIMARY KEY, value TEXT NOT NULL, created_at TIMESTAMPTZ NOT NULL DEFAULT now())",
         ]),
+        // Every change to a camera gets a new version from one sequence and tells every listening
+        // hub (`PostgresNotices`), so hubs can cache the registry; a delete takes a version too.
+        // Triggers do both, so a change made outside camhub (psql, a script) is heard as well.
+        // The `seq` columns need no unique index of their own (a sequence gives them), and every
+        // index costs each stored record.
+        ("v4-camera-versions", [
+            "CREATE SEQUENCE camera_versions",
+            "ALTER TABLE cameras ADD COLUMN version BIGINT NOT NULL DEFAULT 0",
+            """
+            CREATE FUNCTION camera_versioned() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                NEW.version := nextval(quote_ident(TG_TABLE_SCHEMA) || '.camera_versions');
+                RETURN NEW;
+            END
+            $$
+            """,
+            "CREATE TRIGGER cameras_versioned BEFORE INSERT OR UPDATE ON cameras FOR EACH ROW EXECUTE FUNCTION camera_versioned()",
+            """
+            CREATE FUNCTION camera_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                IF TG_OP = 'DELETE' THEN
+                    PERFORM pg_notify('camhub.' || TG_TABLE_SCHEMA,
+                        'camera ' || nextval(quote_ident(TG_TABLE_SCHEMA) || '.camera_versions') || ' ' || OLD.id);
+                ELSE
+                    PERFORM pg_notify('camhub.' || TG_TABLE_SCHEMA, 'camera ' || NEW.version || ' ' || NEW.id);
+                END IF;
+                RETURN NULL;
+            END
+            $$
+            """,
+            "CREATE TRIGGER cameras_changed AFTER INSERT OR UPDATE OR DELETE ON cameras FOR EACH ROW EXECUTE FUNCTION camera_changed()",
+            "ALTER TABLE detections DROP CONSTRAINT detections_seq_key",
+            "ALTER TABLE health_reports DROP CONSTRAINT health_reports_seq_key",
+        ]),
+        // The hubs of the site and who captures which camera; times are the database's own.
+        ("v5-cluster", [
+            """
+            CREATE TABLE cluster_nodes (
+                id TEXT PRIMARY KEY,
+                address TEXT NOT NULL,
+                version TEXT NOT NULL,
+                started_at DOUBLE PRECISION NOT NULL,
+                last_seen TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+            """
+            CREATE TABLE camera_leases (
+                camera_id TEXT PRIMARY KEY,
+                node_id TEXT NOT NULL,
+                expires_at TIMESTAMPTZ NOT NULL
+            )
+            """,
+            "CREATE INDEX camera_leases_by_node ON camera_leases (node_id)",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.

@@ -2,60 +2,58 @@ public import CamHubCore
 public import Foundation
 import PostgresNIO
 
-/// Detections and health reports in PostgreSQL. A batch (the record writer's group commit) is a
-/// few multi-row inserts in one transaction; each detection has one `detection_plates` row per
-/// plate, indexed on `lower(plate)`, so a plate lookup is an index scan.
+/// Detections and health reports in PostgreSQL. A batch (the record writer's group commit) is one
+/// statement: each table's rows arrive as one array per column and are inserted with `unnest`,
+/// so a commit is one round trip and the SQL text (and its plan) is the same for every batch.
+/// Each detection has one `detection_plates` row per plate, indexed on `lower(plate)`, so a plate
+/// lookup is an index scan.
 public struct PostgresRecordRepository: RecordRepository {
     private let database: PostgresDatabase
-    /// Rows per INSERT statement, well under PostgreSQL's 65,535 parameters.
-    static let rowsPerStatement = 500
 
     public init(database: PostgresDatabase) {
         self.database = database
     }
 
+    /// One statement, so one implicit transaction: all of the batch or none of it.
+    static let insertBatch = """
+        WITH d AS (
+            INSERT INTO detections (id, camera_id, checkpoint_id, timestamp, received_at, vehicles_count, plates_count, plates,
+                                    processing_time_ms, details, annotated_image, cropped_plates)
+            SELECT id, camera_id, checkpoint_id, timestamp, received_at, vehicles_count, plates_count, plates,
+                   CASE WHEN has_processing_time THEN processing_time_ms END, details,
+                   CASE WHEN has_annotated_image THEN annotated_image END, cropped_plates
+            FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::float8[], $6::int4[], $7::int4[], $8::text[],
+                        $9::bool[], $10::float8[], $11::text[], $12::bool[], $13::text[], $14::text[])
+                AS t(id, camera_id, checkpoint_id, timestamp, received_at, vehicles_count, plates_count, plates,
+                     has_processing_time, processing_time_ms, details, has_annotated_image, annotated_image, cropped_plates)
+        ), p AS (
+            INSERT INTO detection_plates (detection_id, plate, received_at)
+            SELECT * FROM unnest($15::text[], $16::text[], $17::float8[])
+        )
+        INSERT INTO health_reports (id, camera_id, checkpoint_id, timestamp, received_at, component, status, message, details)
+        SELECT * FROM unnest($18::text[], $19::text[], $20::text[], $21::text[], $22::float8[], $23::text[], $24::text[],
+                             $25::text[], $26::text[])
+        """
+
     public func add(detections: [DetectionRecord], healthReports: [HealthReport]) async throws {
         guard !detections.isEmpty || !healthReports.isEmpty else { return }
+        var binds = PostgresBindings(capacity: 26)
+        binds.append(detections.map(\.id)); binds.append(detections.map(\.cameraID)); binds.append(detections.map(\.checkpointID))
+        binds.append(detections.map(\.timestamp)); binds.append(detections.map(\.receivedAt.timeIntervalSince1970))
+        binds.append(detections.map { Int32(clamping: $0.vehiclesCount) }); binds.append(detections.map { Int32(clamping: $0.platesCount) })
+        binds.append(try detections.map { try JSONColumn.encode($0.plates) })
+        binds.append(detections.map { $0.processingTimeMS != nil }); binds.append(detections.map { $0.processingTimeMS ?? 0 })
+        binds.append(detections.map(\.detailsJSON))
+        binds.append(detections.map { $0.annotatedImage != nil }); binds.append(detections.map { $0.annotatedImage ?? "" })
+        binds.append(try detections.map { try JSONColumn.encode($0.croppedPlates) })
+        let plates = detections.flatMap { record in record.plates.map { (record.id, $0, record.receivedAt.timeIntervalSince1970) } }
+        binds.append(plates.map(\.0)); binds.append(plates.map(\.1)); binds.append(plates.map(\.2))
+        binds.append(healthReports.map(\.id)); binds.append(healthReports.map(\.cameraID)); binds.append(healthReports.map(\.checkpointID))
+        binds.append(healthReports.map(\.timestamp)); binds.append(healthReports.map(\.receivedAt.timeIntervalSince1970))
+        binds.append(healthReports.map(\.component)); binds.append(healthReports.map(\.status)); binds.append(healthReports.map(\.message))
+        binds.append(healthReports.map(\.detailsJSON))
         do {
-            try await database.transaction { connection in
-                for chunk in detections.chunked(Self.rowsPerStatement) {
-                    var rows = MultiRowInsert(
-                        "detections (id, camera_id, checkpoint_id, timestamp, received_at, vehicles_count, plates_count, plates, processing_time_ms, details, annotated_image, cropped_plates)"
-                    )
-                    var plates = MultiRowInsert("detection_plates (detection_id, plate, received_at)")
-                    for record in chunk {
-                        try rows.add { row in
-                            try row.bind(record.id); try row.bind(record.cameraID); try row.bind(record.checkpointID); try row.bind(record.timestamp)
-                            try row.bind(record.receivedAt.timeIntervalSince1970); try row.bind(Int32(clamping: record.vehiclesCount))
-                            try row.bind(Int32(clamping: record.platesCount)); try row.bind(try JSONColumn.encode(record.plates))
-                            try row.bind(record.processingTimeMS); try row.bind(record.detailsJSON); try row.bind(record.annotatedImage)
-                            try row.bind(try JSONColumn.encode(record.croppedPlates))
-                        }
-                    }
-                    _ = try await connection.query(rows.query, logger: database.logger)
-                    for record in chunk {
-                        for text in record.plates {
-                            try plates.add { row in
-                                try row.bind(record.id); try row.bind(text); try row.bind(record.receivedAt.timeIntervalSince1970)
-                            }
-                        }
-                    }
-                    if !plates.isEmpty { _ = try await connection.query(plates.query, logger: database.logger) }
-                }
-                for chunk in healthReports.chunked(Self.rowsPerStatement) {
-                    var rows = MultiRowInsert(
-                        "health_reports (id, camera_id, checkpoint_id, timestamp, received_at, component, status, message, details)"
-                    )
-                    for report in chunk {
-                        try rows.add { row in
-                            try row.bind(report.id); try row.bind(report.cameraID); try row.bind(report.checkpointID); try row.bind(report.timestamp)
-                            try row.bind(report.receivedAt.timeIntervalSince1970); try row.bind(report.component); try row.bind(report.status)
-                            try row.bind(report.message); try row.bind(report.detailsJSON)
-                        }
-                    }
-                    _ = try await connection.query(rows.query, logger: database.logger)
-                }
-            }
+            try await database.execute(PostgresQuery(unsafeSQL: Self.insertBatch, binds: binds))
         } catch where PostgresDatabase.sqlState(error) == "23505" {
             throw CamHubError.conflict("a record with that id already exists")
         }
@@ -164,46 +162,5 @@ public struct PostgresRecordRepository: RecordRepository {
             processingTimeMS: processing, detailsJSON: details, annotatedImage: annotated,
             croppedPlates: (try? JSONColumn.decode([String].self, crops)) ?? []
         )
-    }
-}
-
-/// `INSERT INTO table (columns) VALUES (...), (...), ...` with one bind per value.
-struct MultiRowInsert {
-    private let target: String
-    private var rows: [String] = []
-    private var binds = PostgresBindings()
-
-    init(_ target: String) {
-        self.target = target
-    }
-
-    var isEmpty: Bool { rows.isEmpty }
-
-    var query: PostgresQuery {
-        PostgresQuery(unsafeSQL: "INSERT INTO \(target) VALUES " + rows.joined(separator: ", "), binds: binds)
-    }
-
-    /// One row: its values in column order.
-    struct Row {
-        fileprivate var parts: [String] = []
-        fileprivate var binds: PostgresBindings
-
-        mutating func bind<Value: PostgresThrowingDynamicTypeEncodable>(_ value: Value?) throws {
-            if let value { try binds.append(value) } else { binds.appendNull() }
-            parts.append("$\(binds.count)")
-        }
-    }
-
-    mutating func add(_ build: (inout Row) throws -> Void) throws {
-        var row = Row(binds: binds)
-        try build(&row)
-        binds = row.binds
-        rows.append("(" + row.parts.joined(separator: ", ") + ")")
-    }
-}
-
-extension Array {
-    func chunked(_ size: Int) -> [ArraySlice<Element>] {
-        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

@@ -1,0 +1,43 @@
+public import Foundation
+
+/// One hub of the site, as the others see it.
+public struct ClusterNode: Sendable, Equatable, Codable {
+    /// New at each start, so a hub that restarts is a new node and the old one's leases end.
+    public var id: String
+    /// Its own URL for the other hubs (`cluster.advertise_url`).
+    public var address: String
+    public var version: String
+    public var startedAt: Date
+    /// Its last heartbeat, by the database's clock (so the hubs' clocks need not agree).
+    public var lastSeen: Date
+    /// Whether it heartbeat within the lease time.
+    public var alive: Bool
+
+    public init(id: String, address: String, version: String, startedAt: Date, lastSeen: Date, alive: Bool = true) {
+        self.id = id
+        self.address = address
+        self.version = version
+        self.startedAt = startedAt
+        self.lastSeen = lastSeen
+        self.alive = alive
+    }
+
+    /// A fresh id for a starting hub.
+    public static func newID() -> String {
+        "node-" + UUID().uuidString.prefix(8).lowercased()
+    }
+}
+
+/// Which node captures a live camera now: the one that receives its frames (its push socket, its
+/// local source) holds it, and renews it with every heartbeat.
+public struct CameraLease: Sendable, Equatable {
+    public var cameraID: CameraID
+    public var nodeID: String
+    public var expiresAt: Date
+
+    public init(cameraID: CameraID, nodeID: String, expiresAt: Date) {
+        self.cameraID = cameraID
+        self.nodeID = nodeID
+        self.expiresAt = expiresAt
+    }
+}
