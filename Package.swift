@@ -95,6 +95,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Several hubs on one database as one site: this hub's membership and the leases on the
+        // cameras it captures.
+        .target(
+            name: "CamHubCluster",
+            dependencies: [
+                "CamHubCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // Vision-language models (OpenAI-compatible chat completions) and the work queue in front of them.
         .target(
             name: "CamHubAnalysis",
@@ -124,7 +135,7 @@ let package = Package(
         .target(
             name: "CamHubServer",
             dependencies: [
-                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush",
+                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush", "CamHubCluster",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -168,6 +179,11 @@ let package = Package(
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubClusterTests",
+            dependencies: ["CamHubCluster", "CamHubCore", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CamHubStorageTests",
             dependencies: ["CamHubStorage", "CamHubCore", .product(name: "Logging", package: "swift-log")],

@@ -13,6 +13,8 @@ public protocol ClusterRepository: Sendable {
     /// Takes the camera for `nodeID` when nobody holds it, its holder's lease expired, or it is
     /// `nodeID`'s already. Returns the holder after the call (`nodeID` when it was taken).
     func acquire(_ cameraID: CameraID, for nodeID: String, leaseSeconds: Int) async throws -> String
+    /// Takes the camera for `nodeID` whoever holds it: the camera now sends its frames to `nodeID`.
+    func take(_ cameraID: CameraID, for nodeID: String, leaseSeconds: Int) async throws
     /// Gives the camera up, if `nodeID` holds it.
     func release(_ cameraID: CameraID, from nodeID: String) async throws
     /// The leases that have not expired.
@@ -62,6 +64,11 @@ public final class MemoryClusterRepository: ClusterRepository {
             state.leases[cameraID] = CameraLease(cameraID: cameraID, nodeID: nodeID, expiresAt: now.addingTimeInterval(TimeInterval(leaseSeconds)))
             return nodeID
         }
+    }
+
+    public func take(_ cameraID: CameraID, for nodeID: String, leaseSeconds: Int) async throws {
+        let expires = Date().addingTimeInterval(TimeInterval(leaseSeconds))
+        state.withLock { $0.leases[cameraID] = CameraLease(cameraID: cameraID, nodeID: nodeID, expiresAt: expires) }
     }
 
     public func release(_ cameraID: CameraID, from nodeID: String) async throws {

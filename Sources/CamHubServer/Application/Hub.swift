@@ -1,5 +1,6 @@
 import CamHubAnalysis
 import CamHubCapture
+import CamHubCluster
 public import CamHubCore
 import CamHubPush
 import CamHubLPR
@@ -46,11 +47,13 @@ public struct Hub: Sendable {
     let mjpegFanOuts = MJPEGFanOuts()
     /// The log file, reopened on SIGHUP; nil when logging to the console only.
     let logFile: LogFile?
+    /// This hub as a node of the site, and the cameras it holds.
+    let cluster: ClusterMembership
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
-        vision: AnalysisScheduler?,
+        vision: AnalysisScheduler?, cluster: any ClusterRepository = MemoryClusterRepository(),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
@@ -87,6 +90,10 @@ public struct Hub: Sendable {
         self.systemUsage = systemUsage
         self.startedAt = startedAt
         self.logFile = logFile
+        self.cluster = ClusterMembership(
+            node: ClusterMembership.node(address: ClusterMembership.advertisedAddress(configuration), startedAt: startedAt),
+            repository: cluster, settings: configuration.cluster, logger: logger
+        )
     }
 
     /// The camera the seed paths (`/video_feed`, `/stream`, `/api/frame`, ...) serve: the first

@@ -36,7 +36,7 @@ public enum HubApplication {
             analyses: stores.analyses,
             records: stores.records,
             blobs: stores.blobs,
-            vision: visionScheduler(configuration.vlm),
+            vision: visionScheduler(configuration.vlm), cluster: stores.cluster,
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
             dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),
             pushTokens: try await PushTokens.load(configuration: configuration, paths: paths, shared: stores.sharedSecrets),
@@ -82,7 +82,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.cluster, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -110,6 +110,7 @@ public enum HubApplication {
         router.addRoutes(CamServeController(hub: hub).endpoints)
         router.addRoutes(CameraServerController(hub: hub).endpoints)
         router.addRoutes(HealthController(hub: hub).endpoints)
+        router.addRoutes(ClusterController(hub: hub).endpoints)
         router.addRoutes(MetricsController(hub: hub).endpoints)
         router.addRoutes(WebSocketController(hub: hub).endpoints)
         router.addRoutes(SocketIOController(hub: hub).endpoints)
@@ -156,22 +157,33 @@ public enum HubApplication {
     /// Puts the configured cameras in the registry, keeping a stopped one stopped, and takes out
     /// the local cameras that left the config (their records keep their camera id).
     static func registerLocalCameras(_ cameras: [LocalCameraSettings], in hub: Hub) async throws {
+        // Hubs sharing a database each declare their own local cameras: the registry says which
+        // hub declared each (by its address, which outlives a restart), so a hub removes only its own.
+        let declaredBy = hub.cluster.node.address
         for settings in cameras {
             let existing = try await hub.cameras.camera(id: settings.id)
             let stopped = existing?.isStopped == true
+            var metadata = existing?.metadata ?? [:]
+            metadata[Self.declaredByKey] = declaredBy
             try await hub.cameras.upsert(
                 Camera(
                     id: settings.id, name: settings.name, location: settings.location, kind: .local,
                     source: SourceAddress.redacted(settings.source), state: stopped ? .stopped : .active,
-                    capabilities: existing?.capabilities ?? [], metadata: existing?.metadata ?? [:],
+                    capabilities: existing?.capabilities ?? [], metadata: metadata,
                     createdAt: existing?.createdAt ?? Date(), lastSeenAt: existing?.lastSeenAt
                 )
             )
             if stopped { hub.localCameras.setStopped(settings.id, true) }
+            try await hub.cluster.claim(settings.id)
         }
         let configured = Set(cameras.map(\.id))
         for camera in try await hub.cameras.list() where camera.kind == .local && !configured.contains(camera.id) {
+            guard (camera.metadata[Self.declaredByKey] ?? declaredBy) == declaredBy else { continue }
             try await hub.cameras.delete(id: camera.id)
+            await hub.cluster.release(camera.id)
         }
     }
+
+    /// The registry metadata naming the hub whose config declares a local camera.
+    static let declaredByKey = "declared_by"
 }

@@ -16,7 +16,18 @@ struct MetricsController {
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(hub)))
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(hub, cluster: await cluster())))
         )
+    }
+
+    /// The site's nodes for the gauges; a database that does not answer leaves them out, and the
+    /// rest of the scrape is served.
+    private func cluster() async -> HubMetrics.ClusterSnapshot? {
+        let repository = hub.cluster.repository
+        guard let nodes = try? await repository.nodes(leaseSeconds: hub.cluster.settings.leaseSeconds),
+            let leases = try? await repository.leases()
+        else { return nil }
+        let alive = nodes.filter(\.alive).count
+        return .init(alive: alive, dead: nodes.count - alive, owned: leases.filter { $0.nodeID == hub.cluster.node.id }.count)
     }
 }

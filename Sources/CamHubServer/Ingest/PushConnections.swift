@@ -27,10 +27,14 @@ final class PushConnections: Sendable {
         return (connection.id, replaced?.outbound)
     }
 
-    /// Forgets the camera's socket, unless a newer one has replaced it already.
-    func remove(_ cameraID: CameraID, id: UUID) {
+    /// Forgets the camera's socket, unless a newer one has replaced it already; true when it was
+    /// the camera's socket still.
+    @discardableResult
+    func remove(_ cameraID: CameraID, id: UUID) -> Bool {
         connections.withLock { connections in
-            if connections[cameraID]?.id == id { connections[cameraID] = nil }
+            guard connections[cameraID]?.id == id else { return false }
+            connections[cameraID] = nil
+            return true
         }
     }
 

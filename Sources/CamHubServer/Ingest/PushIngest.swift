@@ -26,7 +26,6 @@ struct PushIngest {
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<HubWebSocketContext>
     ) async throws {
         var session = Session(hub: hub, logger: context.logger, outbound: outbound)
-        defer { session.end() }
         do {
             var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
             for try await message in inbound {
@@ -43,8 +42,14 @@ struct PushIngest {
             context.logger.notice(
                 "push socket refused", metadata: ["camera": "\(session.announcedID.map(String.init) ?? "-")", "reason": "\(refusal.reason)"]
             )
+            await session.end()
             try await outbound.close(refusal.code, reason: refusal.reason)
+            return
+        } catch {
+            await session.end()
+            throw error
         }
+        await session.end()
     }
 
     /// The parser's next event, with its failures turned into close codes.
@@ -99,6 +104,12 @@ struct PushIngest {
                 self.registration = registration
                 logger.info("push camera connected", metadata: ["camera": "\(id)", "replaced_older_socket": "\(replaced != nil)"])
                 try? await replaced?.close(.normalClosure, reason: "replaced by a newer push socket for camera \(id)")
+                // The hub the camera pushes to captures it: a socket through another hub gives way.
+                do {
+                    try await hub.cluster.take(String(id))
+                } catch {
+                    logger.warning("could not take the camera's lease; it is served here all the same", metadata: ["camera": "\(id)", "error": "\(error)"])
+                }
             case .frame(let jpeg):
                 guard let feed else { return }
                 guard let header = JPEGHeader(jpeg) else {
@@ -110,9 +121,9 @@ struct PushIngest {
             }
         }
 
-        func end() {
+        func end() async {
             guard let feed else { return }
-            if let registration { hub.pushConnections.remove(feed.cameraID, id: registration) }
+            if let registration, hub.pushConnections.remove(feed.cameraID, id: registration) { await hub.cluster.release(feed.cameraID) }
             hub.pushStatistics.connectionClosed()
             logger.info("push camera disconnected", metadata: ["camera": "\(feed.cameraID)"])
         }

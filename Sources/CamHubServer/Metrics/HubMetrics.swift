@@ -29,7 +29,17 @@ final class HubMetrics: Sendable {
     static var connected: MetricNameDescriptor { name("capture_connected", "", "1 while a local camera's source delivers frames, else 0") }
     static var reconnectAttempts: MetricNameDescriptor { name("capture_reconnect_attempts", "", "Failed tries in a row of a local camera's source") }
 
-    func render(_ hub: Hub) -> [UInt8] {
+    static var clusterNodes: MetricNameDescriptor { name("cluster_nodes", "", "Hubs of the site by state (alive: heartbeat within the lease)") }
+    static var clusterCameras: MetricNameDescriptor { name("cluster_cameras_owned", "", "Cameras whose lease this hub holds") }
+
+    /// The site's nodes as the scrape found them; nil when the database did not answer.
+    struct ClusterSnapshot {
+        let alive: Int
+        let dead: Int
+        let owned: Int
+    }
+
+    func render(_ hub: Hub, cluster: ClusterSnapshot?) -> [UInt8] {
         let now = FrameTimestamp.now()
         for stats in hub.frames.statistics(now: now) {
             let labels = [("camera", stats.cameraID)]
@@ -48,6 +58,11 @@ final class HubMetrics: Sendable {
             advance(Self.connectionErrors, labels, to: capture.connectionErrors)
             registry.makeGauge(descriptor: Self.connected, labels: labels).set(to: capture.isConnected ? 1 : 0)
             registry.makeGauge(descriptor: Self.reconnectAttempts, labels: labels).set(to: Double(capture.reconnectAttempts))
+        }
+        if let cluster {
+            registry.makeGauge(descriptor: Self.clusterNodes, labels: [("state", "alive")]).set(to: Double(cluster.alive))
+            registry.makeGauge(descriptor: Self.clusterNodes, labels: [("state", "dead")]).set(to: Double(cluster.dead))
+            registry.makeGauge(descriptor: Self.clusterCameras).set(to: Double(cluster.owned))
         }
         registry.makeGauge(descriptor: Self.residentBytes).set(to: Double(SystemUsage.residentBytes()))
         registry.makeGauge(descriptor: Self.uptime).set(to: hub.uptime)

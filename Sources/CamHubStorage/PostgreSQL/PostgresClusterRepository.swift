@@ -54,6 +54,14 @@ public struct PostgresClusterRepository: ClusterRepository {
         return try holder.first?.decode(String.self) ?? nodeID
     }
 
+    public func take(_ cameraID: CameraID, for nodeID: String, leaseSeconds: Int) async throws {
+        try await database.execute("""
+            INSERT INTO camera_leases (camera_id, node_id, expires_at)
+            VALUES (\(cameraID), \(nodeID), now() + make_interval(secs => \(Double(leaseSeconds))))
+            ON CONFLICT (camera_id) DO UPDATE SET node_id = excluded.node_id, expires_at = excluded.expires_at
+            """)
+    }
+
     public func release(_ cameraID: CameraID, from nodeID: String) async throws {
         try await database.execute("DELETE FROM camera_leases WHERE camera_id = \(cameraID) AND node_id = \(nodeID)")
     }

@@ -1,0 +1,115 @@
+public import CamHubCore
+public import Foundation
+public import Logging
+import Synchronization
+public import ServiceLifecycle
+
+/// This hub as a node of the site: it heartbeats (at least once a second, three times per lease),
+/// which keeps it listed as alive and renews the leases on the cameras it captures, and it leaves
+/// at a graceful shutdown, so its cameras are free for another hub at once. A hub that dies
+/// leaves nothing to clean: its leases run out after `cluster.lease_seconds`.
+///
+/// A heartbeat that fails (the database is away) is logged once per outage and tried again at
+/// the next interval; the leases it could not renew may be taken by another hub meanwhile, and
+/// `owns` says so from the next successful heartbeat on.
+public final class ClusterMembership: Service, Sendable {
+    public let node: ClusterNode
+    public let repository: any ClusterRepository
+    public let settings: ClusterSettings
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    private struct State {
+        var failing = false
+        /// The cameras this node holds the lease on, as of its last claim or heartbeat.
+        var owned: Set<CameraID> = []
+    }
+
+    public init(node: ClusterNode, repository: any ClusterRepository, settings: ClusterSettings, logger: Logger) {
+        self.node = node
+        self.repository = repository
+        self.settings = settings
+        self.logger = logger
+    }
+
+    /// A node for this start, reached by the other hubs at `address`.
+    public static func node(address: String, startedAt: Date = Date()) -> ClusterNode {
+        ClusterNode(id: ClusterNode.newID(), address: address, version: CamHubVersion.current, startedAt: startedAt, lastSeen: startedAt)
+    }
+
+    /// The address other hubs use: `cluster.advertise_url`, or the listening host and port (the
+    /// machine's host name when listening on every interface).
+    public static func advertisedAddress(_ configuration: HubConfiguration) -> String {
+        if let url = configuration.cluster.advertiseURL { return url.hasSuffix("/") ? String(url.dropLast()) : url }
+        var host = configuration.server.host
+        if ["0.0.0.0", "::", "[::]"].contains(host) { host = ProcessInfo.processInfo.hostName }
+        if host.contains(":"), !host.hasPrefix("[") { host = "[\(host)]" }
+        return "http://\(host):\(configuration.server.port)"
+    }
+
+    public func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                await self.heartbeat()
+                try? await Task.sleep(for: self.settings.heartbeatInterval)
+            }
+        }
+        do {
+            try await repository.leave(node.id)
+            logger.info("left the cluster", metadata: ["node": "\(node.id)"])
+        } catch {
+            logger.warning("could not leave the cluster; this node's leases run out by themselves", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// One heartbeat: listed as alive, leases renewed, and what this node still holds read back.
+    public func heartbeat() async {
+        do {
+            try await repository.heartbeat(node, leaseSeconds: settings.leaseSeconds)
+            let held = Set(try await repository.leases().filter { $0.nodeID == node.id }.map(\.cameraID))
+            let lost = state.withLock { state in
+                defer { state.owned = held; state.failing = false }
+                if state.failing { logger.notice("cluster heartbeats work again", metadata: ["node": "\(node.id)"]) }
+                return state.owned.subtracting(held)
+            }
+            for camera in lost.sorted() {
+                logger.warning("another hub took this camera while our lease was not renewed", metadata: ["camera": "\(camera)"])
+            }
+        } catch {
+            let first = state.withLock { state in
+                defer { state.failing = true }
+                return !state.failing
+            }
+            if first { logger.warning("cluster heartbeat failed; retrying", metadata: ["error": "\(error)"]) }
+        }
+    }
+
+    /// Takes the camera for this node unless another live node holds it; returns the holder.
+    @discardableResult
+    public func claim(_ cameraID: CameraID) async throws -> String {
+        let holder = try await repository.acquire(cameraID, for: node.id, leaseSeconds: settings.leaseSeconds)
+        if holder == node.id { _ = state.withLock { $0.owned.insert(cameraID) } }
+        return holder
+    }
+
+    /// Takes the camera whoever holds it: its frames arrive here now (its push socket connected here).
+    public func take(_ cameraID: CameraID) async throws {
+        try await repository.take(cameraID, for: node.id, leaseSeconds: settings.leaseSeconds)
+        _ = state.withLock { $0.owned.insert(cameraID) }
+    }
+
+    /// Gives the camera up (its push socket closed, its source stopped).
+    public func release(_ cameraID: CameraID) async {
+        _ = state.withLock { $0.owned.remove(cameraID) }
+        do {
+            try await repository.release(cameraID, from: node.id)
+        } catch {
+            logger.warning("could not release a camera; its lease runs out by itself", metadata: ["camera": "\(cameraID)", "error": "\(error)"])
+        }
+    }
+
+    /// Whether this node holds the camera, as of its last claim or heartbeat.
+    public func owns(_ cameraID: CameraID) -> Bool {
+        state.withLock { $0.owned.contains(cameraID) }
+    }
+}

@@ -1,0 +1,71 @@
+import CamHubCore
+import CamHubStorage
+import Foundation
+import Testing
+
+/// The site's nodes and camera leases behave the same in memory (one hub) and on PostgreSQL.
+@Suite("Cluster repository contract")
+struct ClusterRepositoryContractTests {
+    static func node(_ id: String, startedAt offset: TimeInterval = 0) -> ClusterNode {
+        let started = Date(timeIntervalSince1970: 1_800_000_000 + offset)
+        return ClusterNode(id: id, address: "http://127.0.0.1:80\(id.suffix(2))", version: "test", startedAt: started, lastSeen: started)
+    }
+
+    @Test(arguments: Backend.available.filter { $0 == .memory || $0 == .postgres })
+    func aHeartbeatListsTheNodeAliveAndALeaveRemovesIt(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            let cluster = stores.cluster
+            try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 5)
+            try await cluster.heartbeat(Self.node("node-02", startedAt: 10), leaseSeconds: 5)
+            let nodes = try await cluster.nodes(leaseSeconds: 5)
+            #expect(nodes.map(\.id) == ["node-02", "node-01"])
+            #expect(nodes.filter { !$0.alive }.isEmpty)
+            #expect(nodes.last?.address == "http://127.0.0.1:8001")
+            let newest = try #require(nodes.first)
+            #expect(abs(newest.lastSeen.timeIntervalSinceNow) < 5)
+            try await cluster.leave("node-02")
+            #expect(try await cluster.nodes(leaseSeconds: 5).map(\.id) == ["node-01"])
+        }
+    }
+
+    @Test(arguments: Backend.available.filter { $0 == .memory || $0 == .postgres })
+    func aCameraHasOneHolderUntilItsLeaseRunsOut(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            let cluster = stores.cluster
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1) == "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 1) == "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1) == "node-01")
+            #expect(try await cluster.leases().map { [$0.cameraID, $0.nodeID] } == [["cam-1", "node-01"]])
+            // node-01 stops heartbeating: its lease runs out, and node-02 may take the camera.
+            try await Task.sleep(for: .milliseconds(1300))
+            #expect(try await cluster.leases().isEmpty)
+            #expect(try await cluster.nodes(leaseSeconds: 1).isEmpty)
+            #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 5) == "node-02")
+            // Releasing someone else's camera does nothing; releasing one's own frees it.
+            try await cluster.release("cam-1", from: "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 5) == "node-02")
+            // A camera whose push socket moved is taken, whoever held it.
+            try await cluster.take("cam-1", for: "node-03", leaseSeconds: 5)
+            #expect(try await cluster.leases().map(\.nodeID) == ["node-03"])
+            try await cluster.release("cam-1", from: "node-03")
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 5) == "node-01")
+        }
+    }
+
+    @Test(arguments: Backend.available.filter { $0 == .memory || $0 == .postgres })
+    func heartbeatsRenewLeasesAndLeavingFreesThem(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            let cluster = stores.cluster
+            _ = try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1)
+            _ = try await cluster.acquire("cam-2", for: "node-01", leaseSeconds: 1)
+            for _ in 0..<3 {
+                try await Task.sleep(for: .milliseconds(500))
+                try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 1)
+            }
+            #expect(try await cluster.leases().map(\.cameraID) == ["cam-1", "cam-2"])
+            try await cluster.leave("node-01")
+            #expect(try await cluster.leases().isEmpty)
+            #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 5) == "node-02")
+        }
+    }
+}
