@@ -163,8 +163,8 @@ def start_nginx(tmp_path):
     from nginx import Nginx
     started: list[Nginx] = []
 
-    def start(upstreams: list[int], location: str = "") -> Nginx:
-        proxy = Nginx(tmp_path / f"nginx{len(started)}", upstreams, location)
+    def start(upstreams: list[int], location: str = "", port: int | None = None, block: str | None = None) -> Nginx:
+        proxy = Nginx(tmp_path / f"nginx{len(started)}", upstreams, location, port, block)
         started.append(proxy)
         return proxy
 

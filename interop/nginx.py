@@ -13,12 +13,30 @@ from conftest import free_port
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 
 
+DEFAULT_BLOCK = """
+            proxy_pass http://camhub;
+            proxy_http_version 1.1;
+            proxy_buffering off;
+"""
+
+# Seed 000's load-balancing block as its guide prints it: round robin, HTTP/1.0 to the upstreams,
+# no sticky sessions.
+SEED_000_BLOCK = """
+            proxy_pass http://camhub;
+            proxy_set_header Host $host;
+            proxy_set_header X-Real-IP $remote_addr;
+"""
+
+
 class Nginx:
-    def __init__(self, folder: Path, upstreams: list[int], location: str = ""):
+    def __init__(self, folder: Path, upstreams: list[int], location: str = "", port: int | None = None,
+                 block: str | None = None):
         """`upstreams` are the hubs' ports, balanced round robin; `location` is extra directives for
-        the `location /` block (the proxy headers a test wants)."""
+        the `location /` block (the proxy headers a test wants); `block` replaces the block's
+        directives altogether (seed 000's own, say); `port` is the balancer's, when the hubs must
+        know it before it starts (their `server.public_url`)."""
         self.folder = folder
-        self.port = free_port()
+        self.port = port or free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         folder.mkdir(parents=True, exist_ok=True)
         servers = "\n".join(f"        server 127.0.0.1:{port};" for port in upstreams)
@@ -43,10 +61,7 @@ http {{
     server {{
         listen 127.0.0.1:{self.port};
         location / {{
-            proxy_pass http://camhub;
-            proxy_http_version 1.1;
-            proxy_buffering off;
-{location}
+{block if block is not None else DEFAULT_BLOCK + location}
         }}
     }}
 }}

@@ -1,0 +1,132 @@
+"""Three hubs on one PostgreSQL behind seed 000's own nginx block (round robin, no sticky
+sessions), as the seed's guide deploys its API nodes. Every request through the balancer may land
+on any hub; the seed's client must not notice.
+
+What is tested here is what works today: the registry, heartbeats, commands, start and stop, and
+the cluster's own view of its nodes and leases, including a node killed with SIGKILL. Live frames
+and Socket.IO through the balancer need the relay and the session forwarding (issue 16, not yet)."""
+import time
+import uuid
+
+import pytest
+import requests
+
+from conftest import POSTGRES_URL, free_port, wait_for
+from nginx import SEED_000_BLOCK
+
+pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
+
+LEASE_SECONDS = 3
+
+
+@pytest.fixture
+def site(start_hub, start_nginx, database_url):
+    """Three hubs, each with a test-pattern camera of its own, and the balancer in front."""
+    balancer_port = free_port()
+    hubs = []
+    for index in range(3):
+        config = {
+            "server": {"public_url": f"http://127.0.0.1:{balancer_port}"},
+            "cluster": {"lease_seconds": LEASE_SECONDS},
+            "cameras": [{"id": f"tp-{index}", "name": f"Pattern {index}", "width": 320, "height": 240, "fps": 5}],
+        }
+        hubs.append(start_hub(config=config))
+    proxy = start_nginx([hub.port for hub in hubs], port=balancer_port, block=SEED_000_BLOCK)
+    return hubs, proxy
+
+
+@pytest.fixture
+def database_url():
+    """Only PostgreSQL, on a schema of this test's: the hubs of a site share it."""
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    return f"{POSTGRES_URL}{separator}schema=t_{uuid.uuid4().hex}"
+
+
+def cluster_of(hub) -> dict:
+    reply = requests.get(hub.url("/cluster"), timeout=5)
+    assert reply.status_code == 200, reply.text
+    return reply.json()
+
+
+def test_seed_000_registers_heartbeats_and_is_commanded_through_any_node(site):
+    hubs, proxy = site
+    registered = requests.post(proxy.url("/register"), json={"name": "Gate", "location": "North", "source_type": "usb"}, timeout=5)
+    assert registered.status_code == 200, registered.text
+    camera = registered.json()
+    camera_id, key = camera["camera_id"], camera["api_key"]
+    # The links point at the balancer, whichever node answered.
+    assert camera["endpoints"]["heartbeat"].startswith(proxy.base)
+
+    # The seed's failing case: 4 of 6 heartbeats got 404 when each node had its own registry.
+    for _ in range(6):
+        beat = requests.post(proxy.url(f"/cameras/{camera_id}/heartbeat"), json={"status": "active", "frame_count": 1},
+                             headers={"X-API-Key": key}, timeout=5)
+        assert beat.status_code == 200, beat.text
+        assert beat.json()["commands"] == []
+
+    # Every node lists the camera and every node's local cameras.
+    for _ in range(6):
+        listing = requests.get(proxy.url("/cameras"), timeout=5).json()
+        assert {camera_id, "tp-0", "tp-1", "tp-2"} <= set(listing)
+    for hub in hubs:
+        status = requests.get(hub.url(f"/cameras/{camera_id}/status"), timeout=5)
+        assert status.status_code == 200 and status.json()["status"] == "active", status.text
+
+    # A command queued through one node is delivered once, on the next heartbeat through any node.
+    queued = requests.post(hubs[1].url(f"/cameras/{camera_id}/commands"), json={"type": "adjust_fps", "value": 7, "reason": "test"}, timeout=5)
+    assert queued.status_code in (200, 201), queued.text
+    delivered = []
+    for _ in range(6):
+        beat = requests.post(proxy.url(f"/cameras/{camera_id}/heartbeat"), json={"status": "active"}, headers={"X-API-Key": key}, timeout=5)
+        assert beat.status_code == 200, beat.text
+        delivered += beat.json()["commands"]
+    assert [(c["type"], c["value"]) for c in delivered] == [("adjust_fps", 7)]
+
+    # Stopped through the balancer: every node says so (within about a second) and refuses frames.
+    stopped = requests.post(proxy.url(f"/cameras/{camera_id}/stop"), headers={"X-API-Key": key}, timeout=5)
+    assert stopped.status_code == 200, stopped.text
+    for hub in hubs:
+        wait_for(lambda: requests.get(hub.url(f"/cameras/{camera_id}/status"), timeout=5).json()["status"] == "stopped", timeout=2)
+        upload = requests.post(hub.url(f"/cameras/{camera_id}/upload"), json={"frame_data": "/9j/2Q==", "timestamp": time.time()},
+                               headers={"X-API-Key": key}, timeout=5)
+        assert upload.status_code == 409 and upload.json()["error"]["code"] == "stopped", upload.text
+    started = requests.post(proxy.url(f"/cameras/{camera_id}/start"), headers={"X-API-Key": key}, timeout=5)
+    assert started.status_code == 200, started.text
+    for hub in hubs:
+        wait_for(lambda: requests.get(hub.url(f"/cameras/{camera_id}/status"), timeout=5).json()["status"] != "stopped", timeout=2)
+
+
+def test_every_node_lists_the_site_and_a_killed_node_is_given_up_after_its_lease(site):
+    hubs, proxy = site
+
+    def owners(view: dict) -> dict:
+        return {camera: node["address"] for node in view["nodes"] if node["alive"] for camera in node["cameras"]}
+
+    expected = {f"tp-{index}": hub.base for index, hub in enumerate(hubs)}
+    for hub in hubs:
+        view = wait_for(lambda: (v := cluster_of(hub)) and sum(n["alive"] for n in v["nodes"]) == 3 and v, timeout=10)
+        assert sorted(n["address"] for n in view["nodes"]) == sorted(h.base for h in hubs)
+        assert [n["this"] for n in view["nodes"]].count(True) == 1
+        assert owners(view) == expected
+    # Through the balancer, each answer comes from another node, and all of them agree.
+    answered_by = {cluster_of(proxy)["node"] for _ in range(6)}
+    assert len(answered_by) == 3
+
+    # kill -9: no goodbye. Its heartbeat stops, and within the lease (and one heartbeat) the
+    # others list it dead and its camera free.
+    hubs[2].crash()
+    killed = time.monotonic()
+    view = wait_for(lambda: (v := cluster_of(hubs[0])) and sum(n["alive"] for n in v["nodes"]) == 2 and v, timeout=LEASE_SECONDS + 5)
+    assert time.monotonic() - killed < LEASE_SECONDS + 3
+    dead = [n for n in view["nodes"] if not n["alive"]]
+    assert [n["address"] for n in dead] == [hubs[2].base]
+    assert "tp-2" not in owners(view)
+    # The balancer skips the dead node; the site keeps answering.
+    for _ in range(6):
+        assert requests.get(proxy.url("/cameras"), timeout=5).status_code == 200
+
+    # A graceful stop leaves at once: the node is gone from the list, not dead.
+    assert hubs[1].stop() == 0
+    view = cluster_of(hubs[0])
+    assert hubs[1].base not in [n["address"] for n in view["nodes"]]
+    assert owners(view) == {"tp-0": hubs[0].base}
