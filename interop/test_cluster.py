@@ -130,3 +130,44 @@ def test_every_node_lists_the_site_and_a_killed_node_is_given_up_after_its_lease
     view = cluster_of(hubs[0])
     assert hubs[1].base not in [n["address"] for n in view["nodes"]]
     assert owners(view) == {"tp-0": hubs[0].base}
+
+
+def test_dashboards_on_every_node_hear_what_was_stored_through_another(site):
+    """python-socketio dashboards (default options) on two nodes; an edge camera on a third;
+    the REST fallback through the balancer. Each dashboard hears every detection, health report
+    and camera status, and every node answers the same records."""
+    from test_seed002_lpr import DETECTION, HEALTH, REGISTER, Recorder
+    hubs, proxy = site
+    dashboards = [Recorder(), Recorder()]
+    camera = Recorder()
+    try:
+        for dashboard, hub in zip(dashboards, hubs[:2]):
+            dashboard.sio.connect(hub.base)
+            dashboard.sio.emit("join_dashboard")
+            dashboard.sio.emit("join_health_room")
+            dashboard.sio.call("ping", {}, timeout=5)  # both joins are processed before the pong
+        camera.sio.connect(hubs[2].base)
+        camera.sio.emit("camera_register", {**REGISTER, "camera_id": "gate_9"})
+        ack = camera.sio.call("lpr_data", {**DETECTION, "camera_id": "gate_9", "ocr_results": ["CLU5TER"]}, timeout=10)
+        assert ack["success"] is True, ack
+        camera.sio.call("health_status", {**HEALTH, "camera_id": "gate_9"}, timeout=10)
+        rest = requests.post(proxy.url("/api/detection"), json={**DETECTION, "camera_id": "gate_9"}, timeout=5).json()
+        for dashboard in dashboards:
+            assert dashboard.wait("camera_status")["camera_id"] == "gate_9"
+            seen = {dashboard.wait("new_detection", count=1)["detection_id"], dashboard.wait("new_detection", count=2)["detection_id"]}
+            assert seen == {ack["detection_id"], rest["detection_id"]}
+            assert dashboard.wait("health_update")["camera_id"] == "gate_9"
+        camera.sio.disconnect()
+        for dashboard in dashboards:
+            assert dashboard.wait("camera_status", count=2)["status"] == "offline"
+        # Exactly once each: a hub does not hear its own announcements back.
+        time.sleep(0.5)
+        for dashboard in dashboards:
+            assert len(dashboard.events["new_detection"]) == 2 and len(dashboard.events["health_update"]) == 1
+    finally:
+        for client in dashboards + [camera]:
+            if client.sio.connected:
+                client.sio.disconnect()
+    for hub in hubs:
+        records = requests.get(hub.url("/api/records"), params={"camera_id": "gate_9"}, timeout=5).json()
+        assert sorted(r["detection_id"] for r in records["records"]) == sorted([ack["detection_id"], rest["detection_id"]])

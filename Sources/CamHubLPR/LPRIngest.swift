@@ -13,6 +13,8 @@ public final class LPRIngest: Sendable {
     public let writer: RecordWriter
     public let blobs: BlobStore
     public let events: LiveEvents
+    /// Tells this hub's and the other hubs' viewers what was stored.
+    public let announcer: LPRAnnouncer
     /// Detections refused from stopped cameras are counted here.
     public let refusals: IngestRefusals
     /// When each camera was last put in or refreshed in the registry. Whether it is stopped is read
@@ -24,17 +26,16 @@ public final class LPRIngest: Sendable {
     static let required = ["type", "camera_id", "checkpoint_id", "timestamp"]
     static let requiredForHealth = required + ["component", "status"]
 
-    public init(cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents, refusals: IngestRefusals = IngestRefusals()) {
+    public init(
+        cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents, refusals: IngestRefusals = IngestRefusals(),
+        site: any SiteBroadcast = LoneHubBroadcast()
+    ) {
         self.cameras = cameras
         self.refusals = refusals
         self.writer = writer
         self.blobs = blobs
         self.events = events
-    }
-
-    /// Tells the web page's live sockets about a stored detection.
-    public func announce(_ record: DetectionRecord) {
-        if events.hasSubscribers { events.publish("detection", RecordJSON.detection(record)) }
+        announcer = LPRAnnouncer(events: events, site: site)
     }
 
     /// Required fields that are missing: a 400 over REST, `{success: false, error}` over Socket.IO.

@@ -54,10 +54,7 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             do {
                 let registered = try await lpr.register(body, origin: Self.origin)
                 camerasBySocket.withLock { _ = $0[client.sessionID, default: []].insert(registered.cameraID) }
-                client.broadcast(
-                    "camera_status", RecordJSON.text(LPRAnswers.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true)),
-                    toRoom: "dashboard"
-                )
+                lpr.announcer.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true, rooms: client)
                 reply = LPRAnswers.registered(registered)
             } catch {
                 reply = failure(error, event: name, client: client)
@@ -67,19 +64,14 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             await store(answering: "lpr_response", client: client, ack: ack) {
                 let record = try await lpr.detectionRecord(body, origin: Self.origin)
                 return Stored(item: .detection(record), reply: LPRAnswers.detectionStored(record)) { [lpr] in
-                    lpr.announce(record)
-                    if client.members(of: "dashboard") > 0 {
-                        client.broadcast("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
-                    }
+                    lpr.announcer.detection(record, rooms: client)
                 }
             }
         case "health_status":
             await store(answering: "health_response", client: client, ack: ack) {
                 let report = try await lpr.healthReport(body, origin: Self.origin)
-                return Stored(item: .health(report), reply: LPRAnswers.healthStored(report)) {
-                    if client.members(of: "health_monitoring") > 0 {
-                        client.broadcast("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
-                    }
+                return Stored(item: .health(report), reply: LPRAnswers.healthStored(report)) { [lpr] in
+                    lpr.announcer.health(report, rooms: client)
                 }
             }
         case "ping":
@@ -165,7 +157,7 @@ public final class LPRSocketEvents: SocketIOEventHandler {
     public func disconnect(_ client: SocketIOClient) async {
         let cameras = camerasBySocket.withLock { $0.removeValue(forKey: client.sessionID) } ?? []
         for camera in cameras.sorted() {
-            client.broadcast("camera_status", RecordJSON.text(LPRAnswers.cameraStatus(camera, checkpointID: nil, online: false)), toRoom: "dashboard")
+            lpr.announcer.cameraStatus(camera, checkpointID: nil, online: false, rooms: client)
         }
     }
 }

@@ -15,6 +15,8 @@ public struct HubStores: Sendable {
     public let sharedSecrets: (any SharedSecretRepository)?
     /// The site's hubs and their camera leases: shared on PostgreSQL, this hub alone otherwise.
     public let cluster: any ClusterRepository
+    /// Live events for the other hubs sharing the database; nobody to tell otherwise.
+    public let site: any SiteBroadcast
     /// True when other hubs may share the database (PostgreSQL), so nothing read from it may be
     /// kept in memory as if this hub were the only writer.
     public let isShared: Bool
@@ -24,8 +26,9 @@ public struct HubStores: Sendable {
     public init(
         cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
         blobs: any BlobRepository, sharedSecrets: (any SharedSecretRepository)? = nil, cluster: any ClusterRepository = MemoryClusterRepository(),
-        isShared: Bool, description: String
+        site: any SiteBroadcast = LoneHubBroadcast(), isShared: Bool, description: String
     ) {
+        self.site = site
         self.sharedSecrets = sharedSecrets
         self.cluster = cluster
         self.cameras = cameras
@@ -73,14 +76,16 @@ public enum HubStorage {
             }
         case .postgres(let address):
             let database = try await PostgresDatabase.open(address, logger: logger)
+            let site = PostgresSiteBroadcast(database: database)
             let stores = HubStores(
                 cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
                 analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
                 blobs: PostgresBlobRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
-                cluster: PostgresClusterRepository(database: database), isShared: true, description: address.description
+                cluster: PostgresClusterRepository(database: database), site: site, isShared: true, description: address.description
             )
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await database.run() }
+                group.addTask { await site.run() }
                 do {
                     let result = try await body(stores)
                     group.cancelAll()

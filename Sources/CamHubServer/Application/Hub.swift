@@ -53,7 +53,7 @@ public struct Hub: Sendable {
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
-        vision: AnalysisScheduler?, cluster: any ClusterRepository = MemoryClusterRepository(),
+        vision: AnalysisScheduler?, cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
@@ -73,16 +73,19 @@ public struct Hub: Sendable {
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
             blobs: BlobStore(repository: blobs), events: liveEvents,
-            refusals: refusals
+            refusals: refusals, site: site
         )
         self.lpr = lpr
-        self.socketIO = SocketIOServer(
+        let socketIO = SocketIOServer(
             settings: SocketIOSettings(
                 pingInterval: .seconds(configuration.lpr.pingIntervalSeconds), pingTimeout: .seconds(configuration.lpr.pingTimeoutSeconds),
                 maxPayload: configuration.lpr.maxPayloadBytes
             ),
             handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger)
         )
+        self.socketIO = socketIO
+        // What the other hubs announce is shown here as if it were stored here.
+        site.subscribe { event in lpr.announcer.deliver(event, rooms: socketIO) }
         self.vision = vision
         self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
         self.dataKey = dataKey

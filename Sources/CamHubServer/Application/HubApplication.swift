@@ -36,7 +36,7 @@ public enum HubApplication {
             analyses: stores.analyses,
             records: stores.records,
             blobs: stores.blobs,
-            vision: visionScheduler(configuration.vlm), cluster: stores.cluster,
+            vision: visionScheduler(configuration.vlm), cluster: stores.cluster, site: stores.site,
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
             dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),
             pushTokens: try await PushTokens.load(configuration: configuration, paths: paths, shared: stores.sharedSecrets),

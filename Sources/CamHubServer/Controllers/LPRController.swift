@@ -65,8 +65,7 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let registered = try await hub.lpr.register(body, origin: Self.origin)
-            let status = LPRAnswers.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true)
-            hub.socketIO.emit("camera_status", RecordJSON.text(status), toRoom: "dashboard")
+            hub.lpr.announcer.cameraStatus(registered.cameraID, checkpointID: registered.checkpointID, online: true, rooms: hub.socketIO)
             return LPRAnswers.registered(registered)
         }
     }
@@ -76,10 +75,7 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let record = try await hub.lpr.detection(body, origin: Self.origin)
-            hub.lpr.announce(record)
-            if hub.socketIO.members(of: "dashboard") > 0 {
-                hub.socketIO.emit("new_detection", RecordJSON.detection(record), toRoom: "dashboard")
-            }
+            hub.lpr.announcer.detection(record, rooms: hub.socketIO)
             return LPRAnswers.detectionStored(record)
         }
     }
@@ -89,9 +85,7 @@ struct LPRController {
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let report = try await hub.lpr.health(body, origin: Self.origin)
-            if hub.socketIO.members(of: "health_monitoring") > 0 {
-                hub.socketIO.emit("health_update", RecordJSON.health(report), toRoom: "health_monitoring")
-            }
+            hub.lpr.announcer.health(report, rooms: hub.socketIO)
             return LPRAnswers.healthStored(report)
         }
     }

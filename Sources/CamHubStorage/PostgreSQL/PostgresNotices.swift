@@ -16,8 +16,10 @@ import Synchronization
 /// lost, and again when it listens anew.
 final class PostgresNotices: Sendable {
     let channel: String
+    /// This process among the listeners, so what it sent itself can be told apart.
+    let listenerID = String(UUID().uuidString.prefix(8).lowercased())
     /// The listening connection's `application_name`, to tell it apart in `pg_stat_activity`.
-    let connectionName = "camhub notices \(UUID().uuidString.prefix(8).lowercased())"
+    var connectionName: String { "camhub notices \(listenerID)" }
     private let state = Mutex(State())
 
     private struct State {
