@@ -38,14 +38,14 @@ struct ClusterMembershipTests {
 
     @Test func aClaimedCameraIsOwnedUntilAnotherNodeTakesItAfterTheLease() async throws {
         let repository = MemoryClusterRepository()
-        let a = Self.membership(repository, lease: 1), b = Self.membership(repository, lease: 1)
+        let a = Self.membership(repository, lease: 2), b = Self.membership(repository, lease: 2)
         #expect(try await a.claim("cam-1") == a.node.id)
         #expect(a.owns("cam-1"))
         #expect(try await b.claim("cam-1") == a.node.id)
         #expect(!b.owns("cam-1"))
         // A stops heartbeating (it died): after the lease B takes the camera, and A, once its
         // heartbeat works again, knows it no longer owns it.
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Task.sleep(for: .milliseconds(2300))
         #expect(try await b.claim("cam-1") == b.node.id)
         await a.heartbeat()
         #expect(!a.owns("cam-1"))
@@ -60,7 +60,11 @@ struct ClusterMembershipTests {
         let a = Self.membership(repository)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await a.run() }
-            try await Task.sleep(for: .milliseconds(200))
+            // The first heartbeat is at once; a loaded machine may take a while to run it.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await repository.nodes(leaseSeconds: 2).isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let nodes = try await repository.nodes(leaseSeconds: 2)
             #expect(nodes.map(\.id) == [a.node.id])
             #expect(nodes.first?.alive == true)

@@ -32,14 +32,14 @@ struct ClusterRepositoryContractTests {
     func aCameraHasOneHolderUntilItsLeaseRunsOut(backend: Backend) async throws {
         try await backend.withStores { stores in
             let cluster = stores.cluster
-            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1) == "node-01")
-            #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 1) == "node-01")
-            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1) == "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 2) == "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 2) == "node-01")
+            #expect(try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 2) == "node-01")
             #expect(try await cluster.leases().map { [$0.cameraID, $0.nodeID] } == [["cam-1", "node-01"]])
             // node-01 stops heartbeating: its lease runs out, and node-02 may take the camera.
-            try await Task.sleep(for: .milliseconds(1300))
+            try await Task.sleep(for: .milliseconds(2300))
             #expect(try await cluster.leases().isEmpty)
-            #expect(try await cluster.nodes(leaseSeconds: 1).isEmpty)
+            #expect(try await cluster.nodes(leaseSeconds: 2).isEmpty)
             #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 5) == "node-02")
             // Releasing someone else's camera does nothing; releasing one's own frees it.
             try await cluster.release("cam-1", from: "node-01")
@@ -56,11 +56,11 @@ struct ClusterRepositoryContractTests {
     func heartbeatsRenewLeasesAndLeavingFreesThem(backend: Backend) async throws {
         try await backend.withStores { stores in
             let cluster = stores.cluster
-            _ = try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 1)
-            _ = try await cluster.acquire("cam-2", for: "node-01", leaseSeconds: 1)
+            _ = try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 2)
+            _ = try await cluster.acquire("cam-2", for: "node-01", leaseSeconds: 2)
             for _ in 0..<3 {
-                try await Task.sleep(for: .milliseconds(500))
-                try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 1)
+                try await Task.sleep(for: .milliseconds(1000))
+                try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 2)
             }
             #expect(try await cluster.leases().map(\.cameraID) == ["cam-1", "cam-2"])
             try await cluster.leave("node-01")
