@@ -95,12 +95,14 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        // Several hubs on one database as one site: this hub's membership and the leases on the
-        // cameras it captures.
+        // Several hubs on one database as one site: this hub's membership, the leases on the cameras
+        // it captures, the relays of cameras others capture, frames handed to their owner.
         .target(
             name: "CamHubCluster",
             dependencies: [
-                "CamHubCore",
+                "CamHubCore", "CamHubCapture",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -171,3 +171,65 @@ def test_dashboards_on_every_node_hear_what_was_stored_through_another(site):
     for hub in hubs:
         records = requests.get(hub.url("/api/records"), params={"camera_id": "gate_9"}, timeout=5).json()
         assert sorted(r["detection_id"] for r in records["records"]) == sorted([ack["detection_id"], rest["detection_id"]])
+
+
+def test_a_camera_pushing_to_one_node_is_live_on_every_node_and_uploads_reach_its_owner(site):
+    """seed 003: websocket-client pushes to node 0; node 1 and node 2 serve its newest frame
+    (relayed, with the X-Timestamp it had on node 0). seed 000: uploads through the balancer land
+    on every node; each reaches the camera's owner, so every node shows the newest."""
+    import cv2
+    import struct
+    import websocket
+    from test_seed003_push import create_camera, jpeg, newest_image, ws_url
+    hubs, proxy = site
+    camera_id, token = create_camera(hubs[0], name="Door")
+    ws = websocket.create_connection(ws_url(hubs[0], "/video-input-stream"), timeout=8)
+    ws.send_binary(struct.pack("<I", camera_id))
+    ws.send_binary(struct.pack("<I", len(token)) + token.encode("utf-8"))
+    try:
+        for shade in range(0, 250, 10):
+            frame = jpeg((shade, 0, 0))
+            ws.send_binary(struct.pack("<I", len(frame)) + frame)
+            time.sleep(0.05)
+        for hub in hubs[1:]:
+            wait_for(lambda: newest_image(hub, camera_id) == frame, timeout=10)
+        # The node-0 MJPEG part and the node-1 relayed part carry the same entry time.
+        stamps = []
+        for hub in hubs[:2]:
+            reply = requests.get(hub.url(f"/cameras/{camera_id}/snapshot.jpg"), timeout=5)
+            assert reply.status_code == 200 and reply.content == frame
+            stamps.append(reply.headers.get("X-Timestamp"))
+        assert stamps[0] is not None and stamps[0] == stamps[1]
+        # OpenCV reads the relayed MJPEG stream on node 2 while the camera goes on pushing.
+        import threading
+        pushing = threading.Event()
+
+        def push():
+            while not pushing.wait(0.05):
+                ws.send_binary(struct.pack("<I", len(frame)) + frame)
+        pusher = threading.Thread(target=push)
+        pusher.start()
+        try:
+            capture = cv2.VideoCapture(hubs[2].url(f"/cameras/{camera_id}/stream.mjpeg"))
+            ok, image = capture.read()
+            capture.release()
+            assert ok and image.shape[:2] == (240, 320)
+        finally:
+            pushing.set()
+            pusher.join()
+        owners = {camera: node["address"] for node in cluster_of(hubs[1])["nodes"] for camera in node["cameras"]}
+        assert owners[str(camera_id)] == hubs[0].base
+    finally:
+        ws.close()
+
+    # seed 000 uploads through the round-robin balancer: every node ends up showing the newest.
+    camera = requests.post(proxy.url("/register"), json={"name": "Yard", "location": "South", "source_type": "usb"}, timeout=5).json()
+    import base64
+    for shade in range(0, 250, 25):
+        picture = jpeg((0, shade, 0))
+        reply = requests.post(proxy.url(f"/cameras/{camera['camera_id']}/upload"),
+                              json={"frame_data": base64.b64encode(picture).decode(), "timestamp": time.time()},
+                              headers={"X-API-Key": camera["api_key"]}, timeout=5)
+        assert reply.status_code == 200, reply.text
+    for hub in hubs:
+        wait_for(lambda: requests.get(hub.url(f"/cameras/{camera['camera_id']}/snapshot.jpg"), timeout=5).content == picture, timeout=10)

@@ -23,6 +23,15 @@ public final class ClusterMembership: Service, Sendable {
         var failing = false
         /// The cameras this node holds the lease on, as of its last claim or heartbeat.
         var owned: Set<CameraID> = []
+        /// Who holds each camera, and where the live nodes are, as of the last heartbeat.
+        var holders: [CameraID: String] = [:]
+        var addresses: [String: String] = [:]
+    }
+
+    /// Another live node of the site.
+    public struct Peer: Sendable, Equatable {
+        public let nodeID: String
+        public let address: String
     }
 
     public init(node: ClusterNode, repository: any ClusterRepository, settings: ClusterSettings, logger: Logger) {
@@ -66,9 +75,16 @@ public final class ClusterMembership: Service, Sendable {
     public func heartbeat() async {
         do {
             try await repository.heartbeat(node, leaseSeconds: settings.leaseSeconds)
-            let held = Set(try await repository.leases().filter { $0.nodeID == node.id }.map(\.cameraID))
+            let leases = try await repository.leases()
+            let alive = try await repository.nodes(leaseSeconds: settings.leaseSeconds).filter(\.alive)
+            let held = Set(leases.filter { $0.nodeID == node.id }.map(\.cameraID))
             let lost = state.withLock { state in
-                defer { state.owned = held; state.failing = false }
+                defer {
+                    state.owned = held
+                    state.failing = false
+                    state.holders = Dictionary(leases.map { ($0.cameraID, $0.nodeID) }, uniquingKeysWith: { first, _ in first })
+                    state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
+                }
                 if state.failing { logger.notice("cluster heartbeats work again", metadata: ["node": "\(node.id)"]) }
                 return state.owned.subtracting(held)
             }
@@ -88,19 +104,48 @@ public final class ClusterMembership: Service, Sendable {
     @discardableResult
     public func claim(_ cameraID: CameraID) async throws -> String {
         let holder = try await repository.acquire(cameraID, for: node.id, leaseSeconds: settings.leaseSeconds)
-        if holder == node.id { _ = state.withLock { $0.owned.insert(cameraID) } }
+        state.withLock { state in
+            state.holders[cameraID] = holder
+            if holder == node.id { state.owned.insert(cameraID) }
+        }
         return holder
+    }
+
+    /// The live node that captures the camera, when it is another one (as of the last heartbeat).
+    public func owner(of cameraID: CameraID) -> Peer? {
+        state.withLock { state in
+            guard !state.owned.contains(cameraID), let holder = state.holders[cameraID], holder != node.id,
+                let address = state.addresses[holder]
+            else { return nil }
+            return Peer(nodeID: holder, address: address)
+        }
+    }
+
+    /// Where a frame that arrived here belongs: nil for this node (it holds the camera, or has just
+    /// taken it because nobody did), or the live node that holds it.
+    public func ownerForIngest(_ cameraID: CameraID) async throws -> Peer? {
+        if owns(cameraID) { return nil }
+        if let peer = owner(of: cameraID) { return peer }
+        let holder = try await claim(cameraID)
+        guard holder != node.id else { return nil }
+        return state.withLock { state in state.addresses[holder].map { Peer(nodeID: holder, address: $0) } }
     }
 
     /// Takes the camera whoever holds it: its frames arrive here now (its push socket connected here).
     public func take(_ cameraID: CameraID) async throws {
         try await repository.take(cameraID, for: node.id, leaseSeconds: settings.leaseSeconds)
-        _ = state.withLock { $0.owned.insert(cameraID) }
+        state.withLock { state in
+            state.owned.insert(cameraID)
+            state.holders[cameraID] = node.id
+        }
     }
 
     /// Gives the camera up (its push socket closed, its source stopped).
     public func release(_ cameraID: CameraID) async {
-        _ = state.withLock { $0.owned.remove(cameraID) }
+        state.withLock { state in
+            state.owned.remove(cameraID)
+            if state.holders[cameraID] == node.id { state.holders[cameraID] = nil }
+        }
         do {
             try await repository.release(cameraID, from: node.id)
         } catch {

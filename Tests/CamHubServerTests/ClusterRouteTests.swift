@@ -3,6 +3,7 @@ import CamHubCore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @Suite("GET /cluster")
@@ -42,5 +43,44 @@ struct ClusterRouteTests {
                 #expect(text.contains("camhub_cluster_cameras_owned 2"))
             }
         }
+    }
+}
+
+@Suite("POST /cluster/frames/{id}")
+struct ClusterFrameRouteTests {
+    @Test func onlyAHubWithTheNodeSecretMayHandAFrameOverAndItKeepsItsEntryTime() async throws {
+        let test = try await TestHub(cameraIDs: ["a"])
+        let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x00, 0xF0, 0x01, 0x40, 0x03, 0x01, 0x22, 0x00, 0x02, 0x11, 0x01, 0x03, 0x11, 0x01, 0xFF, 0xD9]
+        try await test.application().test(.router) { client in
+            for headers: HTTPFields in [[:], [.camhubNode: "wrong"], [.authorization: "Bearer \(TestHub.adminToken)"]] {
+                try await client.execute(uri: "/cluster/frames/a", method: .post, headers: headers, body: ByteBuffer(bytes: jpeg)) { response in
+                    #expect(response.status == .unauthorized)
+                    let error = try response.json["error"]
+                    #expect(error != nil)
+                }
+            }
+            let node: HTTPFields = [.camhubNode: test.hub.nodeSecret.value, .xTimestamp: "1800000000.250000"]
+            try await client.execute(uri: "/cluster/frames/nope", method: .post, headers: node, body: ByteBuffer(bytes: jpeg)) { response in
+                #expect(response.status == .notFound)
+            }
+            try await client.execute(uri: "/cluster/frames/a", method: .post, headers: node, body: ByteBuffer(string: "not a jpeg")) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await client.execute(uri: "/cluster/frames/a", method: .post, headers: node, body: ByteBuffer(bytes: jpeg)) { response in
+                #expect(response.status == .ok)
+                let timestamp = try response.json["timestamp"] as? String
+                #expect(timestamp == "1800000000.250000")
+            }
+        }
+        #expect(test.hub.frames.existingFeed(for: "a")?.newest?.timestamp == FrameTimestamp(microseconds: 1_800_000_000_250_000))
+    }
+
+    @Test func entryTimesReadBackFromTheirHeader() {
+        #expect(FrameTimestamp(headerValue: "1800000000.000042") == FrameTimestamp(microseconds: 1_800_000_000_000_042))
+        #expect(FrameTimestamp(headerValue: "12.5") == FrameTimestamp(microseconds: 12_500_000))
+        #expect(FrameTimestamp(headerValue: "12") == FrameTimestamp(microseconds: 12_000_000))
+        for bad in ["", "x", "-1.0", "1.", "1.2x", "1.-5"] { #expect(FrameTimestamp(headerValue: bad) == nil, "\(bad)") }
+        let now = FrameTimestamp.now()
+        #expect(FrameTimestamp(headerValue: now.headerValue) == now)
     }
 }

@@ -42,6 +42,11 @@ public struct MJPEGStreamParser: Sendable {
 
     /// The next complete JPEG, nil when more bytes are needed.
     public mutating func next() throws(Failure) -> [UInt8]? {
+        try nextPart()?.jpeg
+    }
+
+    /// The next complete part, its headers (as text) beside its JPEG; nil when more bytes are needed.
+    public mutating func nextPart() throws(Failure) -> (headers: String, jpeg: [UInt8])? {
         guard let boundaryAt = find(boundary, from: start) else {
             try checkBuffered()
             return nil
@@ -69,18 +74,23 @@ public struct MJPEGStreamParser: Sendable {
         let part = Array(buffer[bodyStart..<bodyEnd])
         start = bodyEnd
         compact()
-        return part
+        return (headers, part)
     }
 
-    static func contentLength(in headers: String) -> Int? {
+    /// A header's value in a part's headers, by its name in any case, without surrounding spaces.
+    public static func header(_ name: String, in headers: String) -> String? {
         // "\r\n" is one Character in Swift, and a newline.
         for line in headers.split(whereSeparator: \.isNewline) {
             let parts = line.split(separator: ":", maxSplits: 1)
-            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespacesAndNewlines).lowercased() == "content-length" {
-                return Int(parts[1].trimmingCharacters(in: .whitespacesAndNewlines))
+            if parts.count == 2, parts[0].trimmingCharacters(in: .whitespaces).lowercased() == name.lowercased() {
+                return parts[1].trimmingCharacters(in: .whitespaces)
             }
         }
         return nil
+    }
+
+    static func contentLength(in headers: String) -> Int? {
+        header("content-length", in: headers).flatMap { Int($0) }
     }
 
     private func checkBuffered() throws(Failure) {

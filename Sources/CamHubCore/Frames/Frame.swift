@@ -23,6 +23,19 @@ public struct FrameTimestamp: Sendable, Hashable, Comparable {
         return "\(whole)." + String(repeating: "0", count: 6 - digits.count) + digits
     }
 
+    /// Reads `headerValue` back (`seconds.micros`, or whole seconds); nil for anything else.
+    public init?(headerValue text: some StringProtocol) {
+        let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = Int64(parts[0]), whole >= 0 else { return nil }
+        var micros: Int64 = 0
+        if parts.count == 2 {
+            let digits = parts[1].prefix(6)
+            guard !digits.isEmpty, digits.allSatisfy({ ("0"..."9").contains($0) }), let value = Int64(digits) else { return nil }
+            micros = value * Int64([1, 10, 100, 1000, 10000, 100000, 1_000_000][6 - digits.count])
+        }
+        self.init(microseconds: whole * 1_000_000 + micros)
+    }
+
     public static func < (lhs: FrameTimestamp, rhs: FrameTimestamp) -> Bool {
         lhs.microseconds < rhs.microseconds
     }

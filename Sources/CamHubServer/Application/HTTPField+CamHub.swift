@@ -13,4 +13,6 @@ extension HTTPField.Name {
     static let secFetchSite = HTTPField.Name("Sec-Fetch-Site")!
     /// Asks a proxy such as nginx not to buffer an event stream.
     static let xAccelBuffering = HTTPField.Name("X-Accel-Buffering")!
+    /// Another hub of the site, proving the node secret (`NodeSecret`).
+    static let camhubNode = HTTPField.Name("X-CamHub-Node")!
 }

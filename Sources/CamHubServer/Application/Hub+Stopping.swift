@@ -21,8 +21,9 @@ extension Hub {
     }
 
     /// The feed a live route serves: `not_found` for a camera the hub does not know, `stopped`
-    /// for a stopped one.
-    func liveFeed(for id: CameraID) async throws -> CameraFeed {
+    /// for a stopped one. A camera another hub captures is relayed into it, unless the request is
+    /// another hub's relay itself (`fromNode`: it gets what this hub has, so relays never loop).
+    func liveFeed(for id: CameraID, fromNode: Bool = false) async throws -> CameraFeed {
         let registered: Camera?
         do {
             registered = try await cameras.camera(id: id)
@@ -40,7 +41,9 @@ extension Hub {
             // A configured camera is served even when a full disk kept it out of the registry.
             throw CamHubError.notFound("camera '\(id)' not found")
         }
-        return frames.feed(for: id)
+        let feed = frames.feed(for: id)
+        if !fromNode { await followIfCapturedElsewhere(id, feed) }
+        return feed
     }
 
     /// Refuses something live sent by a stopped camera, counting it and saying so at notice.

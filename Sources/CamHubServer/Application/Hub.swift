@@ -49,11 +49,18 @@ public struct Hub: Sendable {
     let logFile: LogFile?
     /// This hub as a node of the site, and the cameras it holds.
     let cluster: ClusterMembership
+    /// What the site's hubs prove themselves to each other with.
+    let nodeSecret: NodeSecret
+    /// Cameras another hub captures, relayed for this hub's viewers.
+    let relays: FrameRelays
+    /// Frames that arrived here for a camera another hub captures, handed to that hub.
+    let forwarder: FrameForwarder
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
         vision: AnalysisScheduler?, cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
+        nodeSecret: NodeSecret = NodeSecret(value: UUID().uuidString),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
         systemUsage: SystemUsage = SystemUsage(), startedAt: Date = Date()
@@ -93,10 +100,16 @@ public struct Hub: Sendable {
         self.systemUsage = systemUsage
         self.startedAt = startedAt
         self.logFile = logFile
-        self.cluster = ClusterMembership(
+        let membership = ClusterMembership(
             node: ClusterMembership.node(address: ClusterMembership.advertisedAddress(configuration), startedAt: startedAt),
             repository: cluster, settings: configuration.cluster, logger: logger
         )
+        self.cluster = membership
+        self.nodeSecret = nodeSecret
+        self.relays = FrameRelays(
+            membership: membership, secret: nodeSecret, frames: frames, maxFrameBytes: configuration.hub.maxFrameBytes, logger: logger
+        )
+        self.forwarder = FrameForwarder(secret: nodeSecret)
     }
 
     /// The camera the seed paths (`/video_feed`, `/stream`, `/api/frame`, ...) serve: the first

@@ -2,6 +2,7 @@ import CamHubAnalysis
 public import CamHubCore
 import CamHubPush
 import CamHubCapture
+import CamHubCluster
 public import CamHubStorage
 import Foundation
 public import Hummingbird
@@ -37,6 +38,7 @@ public enum HubApplication {
             records: stores.records,
             blobs: stores.blobs,
             vision: visionScheduler(configuration.vlm), cluster: stores.cluster, site: stores.site,
+            nodeSecret: try await NodeSecret.load(shared: stores.sharedSecrets),
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
             dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),
             pushTokens: try await PushTokens.load(configuration: configuration, paths: paths, shared: stores.sharedSecrets),
@@ -82,7 +84,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.cluster, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.cluster, hub.relays, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )

@@ -66,7 +66,7 @@ struct CameraController {
 
     @Sendable func stream(_ request: Request, context: HubRequestContext) async throws -> Response {
         let size = try FrameSizeQuery.parse(request)
-        let feed = try await hub.liveFeed(for: try context.parameters.require("id"))
+        let feed = try await hub.liveFeed(for: try context.parameters.require("id"), fromNode: hub.isFromNode(request))
         return MJPEGResponse.stream(feed, size: size, channel: context.channel, fanOuts: hub.mjpegFanOuts)
     }
 

@@ -122,7 +122,7 @@ struct CameraServerController {
         guard let header = JPEGHeader(jpeg) else {
             throw APIError.validation([FieldProblem(field: "image", message: "is not a JPEG (no SOI, frame header or EOI)", kind: "value_error")])
         }
-        let frame = hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height)
+        let frame = try await hub.ingest(jpeg, header, for: camera.id, logger: context.logger)
         return try JSONResponse.make(FrameJSON(frame))
     }
 

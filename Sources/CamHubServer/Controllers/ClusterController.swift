@@ -1,15 +1,20 @@
 import CamHubCore
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// `GET /cluster` (operator): the site's hubs, whether each is alive, and the cameras each
 /// captures now. A hub alone lists itself.
+///
+/// `POST /cluster/frames/{id}` (another hub, with the node secret): a frame that arrived at that
+/// hub for a camera this one captures, published here with the time it entered the site.
 struct ClusterController {
     let hub: Hub
 
     var endpoints: RouteCollection<HubRequestContext> {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("cluster", use: list)
+        routes.post("cluster/frames/{id}", use: frame)
         return routes
     }
 
@@ -39,6 +44,19 @@ struct ClusterController {
             case node, nodes
             case leaseSeconds = "lease_seconds"
         }
+    }
+
+    @Sendable func frame(_ request: Request, context: HubRequestContext) async throws -> Response {
+        guard hub.isFromNode(request) else { throw APIError.unauthorized("this call is for the site's hubs: it needs the node secret") }
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try hub.refuseIngestIfStopped(camera, what: "frames", logger: context.logger)
+        let jpeg = Array(buffer: try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame"))
+        guard let header = JPEGHeader(jpeg) else {
+            throw APIError.validation([FieldProblem(field: "body", message: "is not a JPEG (no SOI, frame header or EOI)", kind: "value_error")])
+        }
+        let entered = request.headers[.xTimestamp].flatMap(FrameTimestamp.init(headerValue:)) ?? .now()
+        let frame = hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height, at: entered)
+        return try JSONResponse.make(FrameJSON(frame))
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {

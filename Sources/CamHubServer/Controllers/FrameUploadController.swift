@@ -2,6 +2,7 @@ import CamHubAnalysis
 import CamHubCore
 import Foundation
 import Hummingbird
+import Logging
 import NIOCore
 
 /// Frames sent by registered cameras: seed 000's base64 JSON form, and a raw JPEG form without the
@@ -32,7 +33,7 @@ struct FrameUploadController {
         guard let data = Data(base64Encoded: encoded!, options: .ignoreUnknownCharacters) else {
             throw APIError.validation([FieldProblem(field: "frame_data", message: "is not valid base64", kind: "value_error")])
         }
-        let frame = try publish([UInt8](data), for: camera)
+        let frame = try await publish([UInt8](data), for: camera, logger: context.logger)
         let analysis: AnalysisRecord?
         if let task = (task ?? camera.settings.task).flatMap(AnalysisTask.init) {
             analysis = try await hub.analyze(frame, task: task, question: question ?? camera.settings.question)
@@ -53,12 +54,12 @@ struct FrameUploadController {
         let camera = try await hub.authenticatedCamera(try context.parameters.require("id"), key: Access.presentedKey(request))
         try hub.refuseIngestIfStopped(camera, what: "frames", logger: context.logger)
         let buffer = try await request.collectBody(limit: hub.configuration.hub.maxFrameBytes, what: "frame")
-        let frame = try publish(Array(buffer: buffer), for: camera)
+        let frame = try await publish(Array(buffer: buffer), for: camera, logger: context.logger)
         return try JSONResponse.make(FrameJSON(frame))
     }
 
-    /// Checks the JPEG and its size, then hands it to the frame hub.
-    private func publish(_ jpeg: [UInt8], for camera: Camera) throws -> Frame {
+    /// Checks the JPEG and its size, then hands it to the camera's feed (on the hub that captures it).
+    private func publish(_ jpeg: [UInt8], for camera: Camera, logger: Logger) async throws -> Frame {
         let limit = hub.configuration.hub.maxFrameBytes
         guard jpeg.count <= limit else {
             throw APIError(.contentTooLarge, code: "too_large", "frame is larger than \(limit) bytes")
@@ -66,7 +67,7 @@ struct FrameUploadController {
         guard let header = JPEGHeader(jpeg) else {
             throw APIError.validation([FieldProblem(field: "frame_data", message: "is not a JPEG (no SOI, frame header or EOI)", kind: "value_error")])
         }
-        return hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height)
+        return try await hub.ingest(jpeg, header, for: camera.id, logger: logger)
     }
 
     struct UploadReply: Encodable {
