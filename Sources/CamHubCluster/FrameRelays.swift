@@ -28,7 +28,6 @@ public final class FrameRelays: Service, Sendable {
     private struct State {
         var running: Set<CameraID> = []
         var touched: [CameraID: ContinuousClock.Instant] = [:]
-        var relayed: UInt64 = 0
         /// Where `follow` asks for a relay, while `run` runs.
         var requests: AsyncStream<CameraID>.Continuation?
     }
@@ -53,9 +52,6 @@ public final class FrameRelays: Service, Sendable {
             return true
         }
     }
-
-    /// Cameras relayed now, and frames relayed since the start.
-    public var statistics: (cameras: Int, frames: UInt64) { state.withLock { ($0.running.count, $0.relayed) } }
 
     public func run() async throws {
         let (requests, continuation) = AsyncStream.makeStream(of: CameraID.self)
@@ -136,7 +132,6 @@ public final class FrameRelays: Service, Sendable {
                         guard let header = JPEGHeader(part.jpeg) else { continue }
                         let entered = MJPEGStreamParser.header("X-Timestamp", in: part.headers).flatMap(FrameTimestamp.init(headerValue:)) ?? .now()
                         feed.publish(jpeg: part.jpeg, width: header.width, height: header.height, at: entered)
-                        self.state.withLock { $0.relayed += 1 }
                     }
                 }
                 throw RelayFailure(description: "\(owner.address) ended the stream of camera \(cameraID)")
