@@ -27,6 +27,8 @@ let package = Package(
         // Already in the graph through Hummingbird; named so the MJPEG fan-out can write to channels.
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.25.0"),
+        // Already in the graph through Hummingbird; named for the node secret on relayed WebSockets.
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.4.0"),
     ],
     targets: [
         // Domain types, the frame hub, configuration and repository protocols. No web framework, no database.
@@ -102,7 +104,10 @@ let package = Package(
             dependencies: [
                 "CamHubCore", "CamHubCapture",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -2,9 +2,9 @@
 sessions), as the seed's guide deploys its API nodes. Every request through the balancer may land
 on any hub; the seed's client must not notice.
 
-What is tested here is what works today: the registry, heartbeats, commands, start and stop, and
-the cluster's own view of its nodes and leases, including a node killed with SIGKILL. Live frames
-and Socket.IO through the balancer need the relay and the session forwarding (issue 16, not yet)."""
+Tested here: the registry, heartbeats, commands, start and stop; the cluster's own view of its
+nodes and leases, including a node killed with SIGKILL; live frames relayed between hubs; and
+Socket.IO clients whose requests land on every hub in turn (the session forwarding)."""
 import time
 import uuid
 
@@ -12,11 +12,18 @@ import pytest
 import requests
 
 from conftest import POSTGRES_URL, free_port, wait_for
-from nginx import SEED_000_BLOCK
+from nginx import DEFAULT_BLOCK, SEED_000_BLOCK
 
 pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
 
 LEASE_SECONDS = 3
+PING_SECONDS = 2
+
+# A round-robin balancer that carries WebSocket upgrades (seed 000's own block does not).
+WEBSOCKET_BLOCK = DEFAULT_BLOCK + """
+            proxy_set_header Upgrade $http_upgrade;
+            proxy_set_header Connection "upgrade";
+"""
 
 
 @pytest.fixture
@@ -28,6 +35,7 @@ def site(start_hub, start_nginx, database_url):
         config = {
             "server": {"public_url": f"http://127.0.0.1:{balancer_port}"},
             "cluster": {"lease_seconds": LEASE_SECONDS},
+            "lpr": {"ping_interval_seconds": PING_SECONDS, "ping_timeout_seconds": PING_SECONDS},
             "cameras": [{"id": f"tp-{index}", "name": f"Pattern {index}", "width": 320, "height": 240, "fps": 5}],
         }
         hubs.append(start_hub(config=config))
@@ -233,3 +241,66 @@ def test_a_camera_pushing_to_one_node_is_live_on_every_node_and_uploads_reach_it
         assert reply.status_code == 200, reply.text
     for hub in hubs:
         wait_for(lambda: requests.get(hub.url(f"/cameras/{camera['camera_id']}/snapshot.jpg"), timeout=5).content == picture, timeout=10)
+
+
+@pytest.mark.parametrize("balancer,transports", [
+    ("seed_000", None),  # the default client: the seed's block cannot carry the upgrade, so it polls
+    ("websocket", None),  # the default client, polling first and then upgraded through the balancer
+    ("websocket", ["polling"]),  # an edge box that stays on long-polling
+])
+def test_socketio_clients_connect_and_stay_connected_through_the_round_robin_balancer(site, start_nginx, balancer, transports):
+    """No sticky sessions: each poll, POST and upgrade lands on the next hub, which hands it to the
+    hub that holds the session. The clients connect, join rooms, hear events and acknowledgements,
+    and keep the same session over several ping intervals."""
+    from test_seed002_lpr import DETECTION, REGISTER, Recorder
+    hubs, proxy = site
+    if balancer == "websocket":
+        proxy = start_nginx([hub.port for hub in hubs], block=WEBSOCKET_BLOCK)
+    options = {} if transports is None else {"transports": transports}
+    expected_transport = "websocket" if balancer == "websocket" and transports is None else "polling"
+    dashboard, camera = Recorder(), Recorder()
+    try:
+        dashboard.sio.connect(proxy.base, **options)
+        dashboard.sio.emit("join_dashboard")
+        dashboard.sio.call("ping", {}, timeout=5)
+        camera.sio.connect(proxy.base, **options)
+        camera.sio.emit("camera_register", {**REGISTER, "camera_id": "rr_1"})
+        first = camera.sio.call("lpr_data", {**DETECTION, "camera_id": "rr_1", "ocr_results": ["R0UND1"]}, timeout=10)
+        assert first["success"] is True, first
+        assert dashboard.wait("new_detection")["detection_id"] == first["detection_id"]
+        wait_for(lambda: dashboard.sio.transport() == expected_transport and camera.sio.transport() == expected_transport)
+
+        # Each session id names the hub that holds it.
+        nodes = {node["id"] for node in cluster_of(hubs[0])["nodes"]}
+        sessions = (dashboard.sio.eio.sid, camera.sio.eio.sid)
+        assert all(sid.rsplit(".", 1)[1] in nodes for sid in sessions), (sessions, nodes)
+
+        time.sleep(3 * PING_SECONDS + 1)
+        assert dashboard.sio.connected and camera.sio.connected
+        assert (dashboard.sio.eio.sid, camera.sio.eio.sid) == sessions, "a client had to reconnect"
+        second = camera.sio.call("lpr_data", {**DETECTION, "camera_id": "rr_1", "ocr_results": ["R0UND2"]}, timeout=10)
+        assert dashboard.wait("new_detection", count=2)["detection_id"] == second["detection_id"]
+        assert len(dashboard.events["new_detection"]) == 2
+    finally:
+        for client in (dashboard, camera):
+            if client.sio.connected:
+                client.sio.disconnect()
+
+
+def test_a_web_login_through_the_balancer_is_valid_on_every_node_and_a_logout_ends_it_everywhere(start_hub, start_nginx, database_url):
+    hubs = [start_hub(config={"server": {"trust_loopback": False}}) for _ in range(3)]
+    proxy = start_nginx([hub.port for hub in hubs], block=SEED_000_BLOCK)
+    token = (hubs[0].data_dir / "admin.token").read_text().strip()
+    assert requests.post(proxy.url("/auth/login"), json={"token": "not-it"}, timeout=5).status_code == 401
+    login = requests.post(proxy.url("/auth/login"), json={"token": token}, timeout=5)
+    assert login.status_code == 200, login.text
+    cookie = {"Cookie": "camhub_session=" + login.cookies["camhub_session"]}
+    for hub in hubs:
+        assert requests.get(hub.url("/auth/session"), headers=cookie, timeout=5).json() == {"authenticated": True, "via": "session"}
+        assert requests.get(hub.url("/config"), headers=cookie, timeout=5).status_code == 200
+    assert requests.get(hubs[1].url("/config"), timeout=5).status_code == 401
+
+    logout = requests.post(hubs[2].url("/auth/logout"), headers=cookie, timeout=5)
+    assert logout.status_code == 200 and logout.json()["authenticated"] is False
+    for hub in hubs:
+        assert requests.get(hub.url("/config"), headers=cookie, timeout=5).status_code == 401

@@ -121,6 +121,18 @@ public final class ClusterMembership: Service, Sendable {
         }
     }
 
+    /// Another live node by its id: from the last heartbeat, or the database for a node that has
+    /// joined since. Nil for this node, and for a node that is gone or was never there.
+    public func peer(nodeID: String) async -> Peer? {
+        guard nodeID != node.id else { return nil }
+        if let address = state.withLock({ $0.addresses[nodeID] }) { return Peer(nodeID: nodeID, address: address) }
+        guard let nodes = try? await repository.nodes(leaseSeconds: settings.leaseSeconds),
+            let found = nodes.first(where: { $0.id == nodeID && $0.alive })
+        else { return nil }
+        state.withLock { $0.addresses[nodeID] = found.address }
+        return Peer(nodeID: nodeID, address: found.address)
+    }
+
     /// Where a frame that arrived here belongs: nil for this node (it holds the camera, or has just
     /// taken it because nobody did), or the live node that holds it.
     public func ownerForIngest(_ cameraID: CameraID) async throws -> Peer? {

@@ -91,9 +91,14 @@ public final class SocketIOServer: Sendable {
     private let handler: any SocketIOEventHandler
     private let registry = Mutex(Registry())
 
-    public init(settings: SocketIOSettings = SocketIOSettings(), handler: any SocketIOEventHandler) {
+    /// Appended to every session id after a dot, so that any hub of the site can tell which hub
+    /// holds a session (the cluster forwards its requests there).
+    private let sessionTag: String?
+
+    public init(settings: SocketIOSettings = SocketIOSettings(), handler: any SocketIOEventHandler, sessionTag: String? = nil) {
         self.settings = settings
         self.handler = handler
+        self.sessionTag = sessionTag
     }
 
     struct Entry {
@@ -113,7 +118,7 @@ public final class SocketIOServer: Sendable {
 
     /// Opens a session; the caller sends `openPacket(for:)` on its transport.
     public func openSession(transport: EngineIOSession.Transport, query: [String: String], remoteAddress: String?) -> EngineIOSession {
-        let session = EngineIOSession(id: Self.makeID(), transport: transport)
+        let session = EngineIOSession(id: Self.makeID() + (sessionTag.map { "." + $0 } ?? ""), transport: transport)
         registry.withLock { $0.entries[session.id] = Entry(session: session, query: query, remoteAddress: remoteAddress) }
         return session
     }

@@ -10,6 +10,8 @@ public struct HubStores: Sendable {
     public let records: any RecordRepository
     /// Images that came with records: files beside SQLite, `bytea` in PostgreSQL.
     public let blobs: any BlobRepository
+    /// The web app's logged-in sessions.
+    public let webSessions: any WebSessionRepository
     /// Where the secrets every hub must agree on are kept: the shared database; nil when the
     /// database is this hub's own (they are files in the data dir then).
     public let sharedSecrets: (any SharedSecretRepository)?
@@ -25,7 +27,7 @@ public struct HubStores: Sendable {
 
     public init(
         cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
-        blobs: any BlobRepository, sharedSecrets: (any SharedSecretRepository)? = nil, cluster: any ClusterRepository = MemoryClusterRepository(),
+        blobs: any BlobRepository, webSessions: any WebSessionRepository = MemoryWebSessionRepository(), sharedSecrets: (any SharedSecretRepository)? = nil, cluster: any ClusterRepository = MemoryClusterRepository(),
         site: any SiteBroadcast = LoneHubBroadcast(), isShared: Bool, description: String
     ) {
         self.site = site
@@ -36,6 +38,7 @@ public struct HubStores: Sendable {
         self.analyses = analyses
         self.records = records
         self.blobs = blobs
+        self.webSessions = webSessions
         self.isShared = isShared
         self.description = description
     }
@@ -64,7 +67,8 @@ public enum HubStorage {
             let stores = HubStores(
                 cameras: SQLiteCameraRepository(database: database), commands: SQLiteCommandRepository(database: database),
                 analyses: SQLiteAnalysisRepository(database: database), records: SQLiteRecordRepository(database: database),
-                blobs: FileBlobRepository(directory: dataDirectory.appendingPathComponent("blobs")), isShared: false, description: file.path
+                blobs: FileBlobRepository(directory: dataDirectory.appendingPathComponent("blobs")),
+                webSessions: SQLiteWebSessionRepository(database: database), isShared: false, description: file.path
             )
             do {
                 let result = try await body(stores)
@@ -80,7 +84,8 @@ public enum HubStorage {
             let stores = HubStores(
                 cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
                 analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
-                blobs: PostgresBlobRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
+                blobs: PostgresBlobRepository(database: database), webSessions: PostgresWebSessionRepository(database: database),
+                sharedSecrets: PostgresSharedSecretRepository(database: database),
                 cluster: PostgresClusterRepository(database: database), site: site, isShared: true, description: address.description
             )
             return try await withThrowingTaskGroup(of: Void.self) { group in

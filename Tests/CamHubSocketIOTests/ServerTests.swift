@@ -45,6 +45,12 @@ struct ServerTests {
         try texts.map { try EngineIOPacket(decoding: Substring($0)) }
     }
 
+    @Test func sessionIDsCarryTheHubsTag() {
+        let tagged = SocketIOServer(handler: handler, sessionTag: "node-1a2b3c4d").openSession(transport: .polling, query: [:], remoteAddress: nil)
+        #expect(tagged.id.hasSuffix(".node-1a2b3c4d") && tagged.id.count == 20 + 1 + 13)
+        #expect(server.openSession(transport: .polling, query: [:], remoteAddress: nil).id.count == 20)
+    }
+
     @Test func handshakeConnectEventAndAck() async throws {
         let server = self.server
         let session = server.openSession(transport: .polling, query: [:], remoteAddress: "127.0.0.1")

@@ -36,7 +36,8 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
                 try await body(
                     HubStores(
                         cameras: CachedCameraRepository(backing: stores.cameras), commands: stores.commands, analyses: stores.analyses,
-                        records: stores.records, blobs: stores.blobs, isShared: false, description: stores.description
+                        records: stores.records, blobs: stores.blobs, webSessions: stores.webSessions, isShared: false,
+                        description: stores.description
                     )
                 )
             }

@@ -55,11 +55,14 @@ public struct Hub: Sendable {
     let relays: FrameRelays
     /// Frames that arrived here for a camera another hub captures, handed to that hub.
     let forwarder: FrameForwarder
+    /// Socket.IO requests for a session another hub holds, handed to that hub.
+    let sessions: SessionForwarder
 
     init(
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
-        vision: AnalysisScheduler?, cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
+        vision: AnalysisScheduler?, webSessions: any WebSessionRepository = MemoryWebSessionRepository(),
+        cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
         nodeSecret: NodeSecret = NodeSecret(value: UUID().uuidString),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
         logFile: LogFile? = nil, environment: [String: String] = [:], overrides: ConfigurationOverrides = .init(),
@@ -83,33 +86,35 @@ public struct Hub: Sendable {
             refusals: refusals, site: site
         )
         self.lpr = lpr
+        let node = ClusterMembership.node(address: ClusterMembership.advertisedAddress(configuration), startedAt: startedAt)
         let socketIO = SocketIOServer(
             settings: SocketIOSettings(
                 pingInterval: .seconds(configuration.lpr.pingIntervalSeconds), pingTimeout: .seconds(configuration.lpr.pingTimeoutSeconds),
                 maxPayload: configuration.lpr.maxPayloadBytes
             ),
-            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger)
+            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger),
+            sessionTag: node.id
         )
         self.socketIO = socketIO
         // What the other hubs announce is shown here as if it were stored here.
         site.subscribe { event in lpr.announcer.deliver(event, rooms: socketIO) }
         self.vision = vision
-        self.access = Access(trustLoopback: configuration.server.trustLoopback, adminToken: adminToken)
+        self.access = Access(
+            trustLoopback: configuration.server.trustLoopback, adminToken: adminToken, sessions: OperatorSessions(repository: webSessions)
+        )
         self.dataKey = dataKey
         self.pushTokens = pushTokens
         self.systemUsage = systemUsage
         self.startedAt = startedAt
         self.logFile = logFile
-        let membership = ClusterMembership(
-            node: ClusterMembership.node(address: ClusterMembership.advertisedAddress(configuration), startedAt: startedAt),
-            repository: cluster, settings: configuration.cluster, logger: logger
-        )
+        let membership = ClusterMembership(node: node, repository: cluster, settings: configuration.cluster, logger: logger)
         self.cluster = membership
         self.nodeSecret = nodeSecret
         self.relays = FrameRelays(
             membership: membership, secret: nodeSecret, frames: frames, maxFrameBytes: configuration.hub.maxFrameBytes, logger: logger
         )
         self.forwarder = FrameForwarder(secret: nodeSecret)
+        self.sessions = SessionForwarder(membership: membership, secret: nodeSecret)
     }
 
     /// The camera the seed paths (`/video_feed`, `/stream`, `/api/frame`, ...) serve: the first

@@ -37,7 +37,7 @@ public enum HubApplication {
             analyses: stores.analyses,
             records: stores.records,
             blobs: stores.blobs,
-            vision: visionScheduler(configuration.vlm), cluster: stores.cluster, site: stores.site,
+            vision: visionScheduler(configuration.vlm), webSessions: stores.webSessions, cluster: stores.cluster, site: stores.site,
             nodeSecret: try await NodeSecret.load(shared: stores.sharedSecrets),
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
             dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),

@@ -18,7 +18,7 @@ struct AnalysisController {
     /// and answers the stored result. 503 with `no_vision_model` when no model is configured.
     @Sendable func ask(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
-        guard hub.access.isOperator(request, context: context) else {
+        guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("asking about a frame needs the admin token")
         }
         try camera.refuseIfStopped("ask about its frames")
@@ -38,7 +38,7 @@ struct AnalysisController {
 
     @Sendable func results(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
-        try hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        try await hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
         let limitText = request.uri.queryParameters["limit"].map(String.init) ?? "50"
         guard let limit = Int(limitText), (1...1000).contains(limit) else {
             throw APIError.badRequest("limit must be an integer between 1 and 1000, got '\(limitText)'")

@@ -24,7 +24,7 @@ struct AuthController {
 
     /// Whether this browser may use the app, and how.
     @Sendable func session(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let credential = hub.access.operatorCredential(request, clientAddress: context.clientAddress)
+        let credential = try await hub.access.operatorCredential(request, clientAddress: context.clientAddress)
         return try JSONResponse.make(SessionJSON(authenticated: credential != nil, via: credential?.rawValue))
     }
 
@@ -37,7 +37,7 @@ struct AuthController {
             context.logger.notice("web login refused", metadata: ["client": "\(context.clientAddress ?? "-")"])
             throw APIError.unauthorized("that is not the admin token")
         }
-        let id = hub.access.sessions.create()
+        let id = try await hub.access.sessions.create()
         context.logger.info("web login", metadata: ["client": "\(context.clientAddress ?? "-")"])
         var response = try JSONResponse.make(SessionJSON(authenticated: true, via: "session"))
         response.headers[.setCookie] = Self.cookie(id, maxAge: Int(OperatorSessions.lifetime))
@@ -46,9 +46,9 @@ struct AuthController {
 
     @Sendable func logout(_ request: Request, context: HubRequestContext) async throws -> Response {
         if let id = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]) {
-            hub.access.sessions.end(id)
+            try await hub.access.sessions.end(id)
         }
-        let credential = hub.access.operatorCredential(request, clientAddress: context.clientAddress)
+        let credential = try await hub.access.operatorCredential(request, clientAddress: context.clientAddress)
         var response = try JSONResponse.make(SessionJSON(authenticated: credential != nil, via: credential?.rawValue))
         response.headers[.setCookie] = Self.cookie("", maxAge: 0)
         return response

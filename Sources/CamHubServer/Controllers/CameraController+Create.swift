@@ -8,7 +8,7 @@ extension CameraController {
     /// will push over `/video-input-stream`. `{id?, name, location?, capabilities?, metadata?}`;
     /// without an id the next free positive integer is used. A numeric id gets its `push_token`.
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard hub.access.isOperator(request, context: context) else {
+        guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("creating a camera needs the admin token")
         }
         let body = try await JSONObject.read(request, limit: hub.configuration.server.maxBodyBytes)

@@ -128,7 +128,7 @@ struct CameraServerController {
 
     /// The camera a `/update-image` caller may post to, created for an operator when it is new.
     private func cameraToUpdate(_ id: CameraID, token: String?, request: Request, context: HubRequestContext) async throws -> Camera {
-        let isOperator = hub.access.isOperator(request, context: context)
+        let isOperator = try await hub.access.isOperator(request, context: context)
         if let camera = try await hub.cameras.camera(id: id) {
             if isOperator { return camera }
             guard let token else { throw APIError.unauthorized("posting an image needs the camera's push token or the admin token") }

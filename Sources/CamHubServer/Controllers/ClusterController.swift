@@ -60,7 +60,7 @@ struct ClusterController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try hub.access.requireOperator(request, context: context)
+        try await hub.access.requireOperator(request, context: context)
         let lease = hub.cluster.settings.leaseSeconds
         let nodes = try await hub.cluster.repository.nodes(leaseSeconds: lease)
         let leases = Dictionary(grouping: try await hub.cluster.repository.leases(), by: \.nodeID)

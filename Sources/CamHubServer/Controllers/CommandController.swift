@@ -15,7 +15,7 @@ struct CommandController {
 
     @Sendable func enqueue(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
-        guard hub.access.isOperator(request, context: context) else {
+        guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("queueing commands needs the admin token")
         }
         let body = try await JSONObject.read(request, limit: 64 * 1024)
@@ -27,7 +27,7 @@ struct CommandController {
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
-        try hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        try await hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
         return try JSONResponse.make(["commands": try await hub.commands.commands(for: camera.id).map(CommandJSON.init)])
     }
 

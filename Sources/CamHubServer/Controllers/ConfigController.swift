@@ -22,7 +22,7 @@ struct ConfigController {
     /// `?source=file` gives the file itself, without the environment and command line on top: what
     /// the web app's settings page edits.
     @Sendable func config(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try hub.access.requireOperator(request, context: context)
+        try await hub.access.requireOperator(request, context: context)
         switch request.uri.queryParameters["source"].map(String.init) {
         case nil, "effective":
             return try JSONResponse.make(Self.redacted(hub.configuration))
@@ -39,7 +39,7 @@ struct ConfigController {
     /// nothing; a good one is written to the file atomically and applied. A secret sent back as
     /// `"***"` keeps its current value.
     @Sendable func replace(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try hub.access.requireOperator(request, context: context)
+        try await hub.access.requireOperator(request, context: context)
         let body = try await request.collectBody(limit: 1024 * 1024, what: "config")
         var file: HubConfiguration
         do {
@@ -57,7 +57,7 @@ struct ConfigController {
 
     /// `POST /server/reload-config`: reads the config file again and applies it, as SIGHUP does.
     @Sendable func reload(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try hub.access.requireOperator(request, context: context)
+        try await hub.access.requireOperator(request, context: context)
         do {
             return try JSONResponse.make(try await hub.reloadConfigurationFile(logger: context.logger))
         } catch let error as ConfigurationError {
@@ -68,7 +68,7 @@ struct ConfigController {
     /// `POST /camera/restart[?id=]`: restarts a configured camera's source (all of them without
     /// `id`), keeping its viewers.
     @Sendable func restart(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try hub.access.requireOperator(request, context: context)
+        try await hub.access.requireOperator(request, context: context)
         let id = request.uri.queryParameters["id"].map(String.init)
         if let id, !hub.localCameras.cameras.contains(where: { $0.id == id }) {
             throw CamHubError.notFound("'\(id)' is not a configured camera")

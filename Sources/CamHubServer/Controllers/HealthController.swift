@@ -65,7 +65,7 @@ struct HealthController {
     }
 
     @Sendable func stats(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard hub.access.isOperator(request, context: context) else { throw APIError.unauthorized("hub statistics are for the operator") }
+        guard try await hub.access.isOperator(request, context: context) else { throw APIError.unauthorized("hub statistics are for the operator") }
         let now = Date()
         let feeds = Dictionary(hub.frames.statistics().map { ($0.cameraID, $0) }, uniquingKeysWith: { first, _ in first })
         let cameras = try await hub.cameras.list().map { camera -> Stats.CameraLine in

@@ -31,9 +31,9 @@ struct LPRController {
         JSONResponse.object(object, status: status)
     }
 
-    private func requireAccess(_ request: Request, _ context: HubRequestContext) throws {
+    private func requireAccess(_ request: Request, _ context: HubRequestContext) async throws {
         guard let token = hub.configuration.lpr.token else { return }
-        if hub.access.isOperator(request, context: context) { return }
+        if try await hub.access.isOperator(request, context: context) { return }
         guard let presented = Access.bearerToken(request) else {
             throw APIError.unauthorized("this LPR server needs its token as Authorization: Bearer")
         }
@@ -61,7 +61,7 @@ struct LPRController {
     }
 
     @Sendable func register(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let registered = try await hub.lpr.register(body, origin: Self.origin)
@@ -71,7 +71,7 @@ struct LPRController {
     }
 
     @Sendable func detection(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let record = try await hub.lpr.detection(body, origin: Self.origin)
@@ -81,7 +81,7 @@ struct LPRController {
     }
 
     @Sendable func health(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let body = try await JSONObject.read(request, limit: hub.configuration.lpr.maxPayloadBytes)
         return try await ingest {
             let report = try await hub.lpr.health(body, origin: Self.origin)
@@ -91,7 +91,7 @@ struct LPRController {
     }
 
     @Sendable func statistics(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let top = try Self.integer(request, "top", default: 10, range: 1...100)
         let stats = try await hub.records.statistics(now: Date(), topPlates: top)
         func keyed(_ counts: [RecordStatistics.Count]) -> [String: Int] {
@@ -120,7 +120,7 @@ struct LPRController {
     }
 
     @Sendable func cameras(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let now = Date()
         let detectionsByCamera = Dictionary(
             try await hub.records.statistics(now: now, topPlates: 1).byCamera.map { ($0.key, $0.count) }, uniquingKeysWith: +
@@ -143,7 +143,7 @@ struct LPRController {
     }
 
     @Sendable func records(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let parameters = request.uri.queryParameters
         let query = DetectionQuery(
             limit: try Self.integer(request, "limit", default: 50, range: 1...1000),
@@ -162,7 +162,7 @@ struct LPRController {
     }
 
     @Sendable func blob(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireAccess(request, context)
+        try await requireAccess(request, context)
         let name = try context.parameters.require("name")
         guard let data = try await hub.lpr.blobs.read(name) else { throw CamHubError.notFound("no stored image '\(name.prefix(80))'") }
         return Response(

@@ -38,7 +38,7 @@ struct ServerController {
     }
 
     @Sendable func pid(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireOperator(request, context)
+        try await requireOperator(request, context)
         return try JSONResponse.make(
             ProcessInfoJSON(
                 pid: ProcessInfo.processInfo.processIdentifier, uptimeSeconds: (hub.uptime * 100).rounded() / 100,
@@ -49,7 +49,7 @@ struct ServerController {
     }
 
     @Sendable func shutdownServer(_ request: Request, context: HubRequestContext) async throws -> Response {
-        try requireOperator(request, context)
+        try await requireOperator(request, context)
         context.logger.notice("shutdown requested over HTTP")
         // Answer first; the shutdown then closes this connection with all the others.
         let shutdown = self.shutdown
@@ -61,7 +61,7 @@ struct ServerController {
         return try JSONResponse.make(["status": "shutting_down", "message": "Graceful shutdown initiated"])
     }
 
-    private func requireOperator(_ request: Request, _ context: HubRequestContext) throws {
-        try hub.access.requireOperator(request, context: context)
+    private func requireOperator(_ request: Request, _ context: HubRequestContext) async throws {
+        try await hub.access.requireOperator(request, context: context)
     }
 }

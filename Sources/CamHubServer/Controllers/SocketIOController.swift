@@ -1,3 +1,4 @@
+import CamHubCluster
 import CamHubSocketIO
 import Foundation
 import Hummingbird
@@ -57,7 +58,7 @@ struct SocketIOController {
             )
             return Self.text(server.openPacket(for: session))
         }
-        guard let session = server.session(sid) else { return Self.engineError(1, "Session ID unknown") }
+        guard let session = server.session(sid) else { return await handOn(request, sid: sid, body: nil, context: context) }
         do {
             let packets = try await withGracefulShutdownHandler {
                 try await session.poll()
@@ -84,8 +85,10 @@ struct SocketIOController {
 
     @Sendable func post(_ request: Request, context: HubRequestContext) async throws -> Response {
         if let error = Self.checkQuery(request, transport: "polling") { return error }
-        guard let sid = request.uri.queryParameters["sid"].map(String.init), let session = server.session(sid) else {
-            return Self.engineError(1, "Session ID unknown")
+        guard let sid = request.uri.queryParameters["sid"].map(String.init) else { return Self.engineError(1, "Session ID unknown") }
+        guard let session = server.session(sid) else {
+            let body = try await request.collectBody(limit: server.settings.maxPayload, what: "payload")
+            return await handOn(request, sid: sid, body: body, context: context)
         }
         let body: ByteBuffer
         do {
@@ -105,6 +108,30 @@ struct SocketIOController {
         return Self.text("ok")
     }
 
+    /// A poll or POST for a session this hub does not hold: handed to the hub that does (its id
+    /// says which), unless it came from a hub already. A hub that is gone or does not answer makes
+    /// the session unknown, and the client reconnects.
+    func handOn(_ request: Request, sid: String, body: ByteBuffer?, context: HubRequestContext) async -> Response {
+        guard !hub.isFromNode(request), let owner = await hub.sessions.owner(ofSession: sid) else {
+            return Self.engineError(1, "Session ID unknown")
+        }
+        do {
+            let answer = try await hub.sessions.forward(
+                pathAndQuery: request.uri.description, body: body, contentType: request.headers[.contentType], to: owner,
+                timeout: server.settings.pingInterval + server.settings.pingTimeout + .seconds(10),
+                maxAnswerBytes: SessionForwarder.largestAnswer
+            )
+            var headers: HTTPFields = [.cacheControl: "no-store"]
+            headers[.contentType] = answer.contentType
+            return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: answer.body))
+        } catch {
+            context.logger.notice("the hub that holds a Socket.IO session did not answer", metadata: [
+                "sid": "\(sid)", "hub": "\(owner.address)", "error": "\(error)",
+            ])
+            return Self.engineError(1, "Session ID unknown")
+        }
+    }
+
     static func query(_ request: Request) -> [String: String] {
         var query: [String: String] = [:]
         for (key, value) in request.uri.queryParameters { query[String(key)] = String(value) }
@@ -113,25 +140,36 @@ struct SocketIOController {
 
     // MARK: WebSocket
 
-    /// Decides on a WebSocket upgrade of `/socket.io/`.
-    static func shouldUpgrade(_ request: Request, server: SocketIOServer) -> RouterShouldUpgrade {
+    /// Decides on a WebSocket upgrade of `/socket.io/`: a fresh session, the upgrade of one of
+    /// this hub's polling sessions, or of another hub's (relayed there).
+    static func shouldUpgrade(_ request: Request, hub: Hub) async -> RouterShouldUpgrade {
         guard checkQuery(request, transport: "websocket") == nil else { return .dontUpgrade }
         if let sid = request.uri.queryParameters["sid"].map(String.init) {
-            guard let session = server.session(sid), session.transport == .polling else { return .dontUpgrade }
+            if let session = hub.socketIO.session(sid) { return session.transport == .polling ? .upgrade([:]) : .dontUpgrade }
+            guard !hub.isFromNode(request), await hub.sessions.owner(ofSession: sid) != nil else { return .dontUpgrade }
         }
         return .upgrade([:])
     }
 
-    /// One WebSocket: a fresh session, or the upgrade of a polling one.
+    /// One WebSocket: a fresh session, or the upgrade of a polling one (relayed to the hub that
+    /// holds it when that is another).
     static func serveWebSocket(
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<HubWebSocketContext>,
-        server: SocketIOServer
+        hub: Hub
     ) async throws {
         await WebSocketUnmasker.install(on: context.requestContext.channel, logger: context.logger)
+        let server = hub.socketIO
         let session: EngineIOSession
         let upgrading: Bool
         if let sid = context.request.uri.queryParameters["sid"].map(String.init) {
-            guard let existing = server.session(sid) else { return }
+            guard let existing = server.session(sid) else {
+                guard let owner = await hub.sessions.owner(ofSession: sid) else { return }
+                try await hub.sessions.relay(
+                    inbound, outbound, pathAndQuery: context.request.uri.description, to: owner,
+                    maxMessageBytes: server.settings.maxPayload, logger: context.logger
+                )
+                return
+            }
             session = existing
             upgrading = true
         } else {

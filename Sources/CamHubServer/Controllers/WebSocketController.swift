@@ -30,14 +30,14 @@ struct WebSocketController {
         }
         routes.ws("ws/live") { request, context in
             // The web app's socket: the operator only (loopback trust, the session cookie, or the token).
-            hub.access.isOperator(request, context: context) ? .upgrade([:]) : .dontUpgrade
+            try await hub.access.isOperator(request, context: context) ? .upgrade([:]) : .dontUpgrade
         } onUpgrade: { inbound, outbound, _ in
             try await LiveSocket.serve(inbound, outbound, hub: hub)
         }
         routes.ws("socket.io") { request, _ in
-            SocketIOController.shouldUpgrade(request, server: hub.socketIO)
+            await SocketIOController.shouldUpgrade(request, hub: hub)
         } onUpgrade: { inbound, outbound, context in
-            try await SocketIOController.serveWebSocket(inbound, outbound, context: context, server: hub.socketIO)
+            try await SocketIOController.serveWebSocket(inbound, outbound, context: context, hub: hub)
         }
         return routes
     }
@@ -56,7 +56,7 @@ struct WebSocketController {
     }
 
     @Sendable func liveNeedsUpgrade(_ request: Request, context: HubRequestContext) async throws -> Response {
-        guard hub.access.isOperator(request, context: context) else {
+        guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("the live socket is for the logged-in operator")
         }
         return try await needsUpgrade(request, context: context)

@@ -13,7 +13,7 @@ import NIOCore
 struct Access: Sendable {
     let trustLoopback: Bool
     let adminToken: AdminToken
-    let sessions = OperatorSessions()
+    let sessions: OperatorSessions
 
     /// The key a request presents, wherever it put it.
     static func presentedKey(_ request: Request, body: JSONObject? = nil) -> String? {
@@ -38,8 +38,8 @@ struct Access: Sendable {
     /// An operator: trusted loopback, the admin token, or a logged-in browser session. The client
     /// is the one a trusted proxy forwards for, so a remote client behind a proxy on loopback is
     /// not trusted as loopback.
-    func isOperator(_ request: Request, context: some OriginRequestContext) -> Bool {
-        operatorCredential(request, clientAddress: context.origin.clientAddress) != nil
+    func isOperator(_ request: Request, context: some OriginRequestContext) async throws -> Bool {
+        try await operatorCredential(request, clientAddress: context.origin.clientAddress) != nil
     }
 
     /// How a request proves it is the operator, or nil.
@@ -47,18 +47,18 @@ struct Access: Sendable {
         case loopback, token, session
     }
 
-    func operatorCredential(_ request: Request, clientAddress: String?) -> Credential? {
+    func operatorCredential(_ request: Request, clientAddress: String?) async throws -> Credential? {
         if trustLoopback, Self.isLoopback(clientAddress), request.head.authority.map({ HostNames.isLoopbackName(HostNames.hostname(ofAuthority: $0)) }) ?? true {
             return .loopback
         }
         if let token = Self.bearerToken(request), adminToken.matches(token) { return .token }
-        if let session = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]), sessions.isValid(session) { return .session }
+        if let session = OperatorSessions.id(fromCookieHeader: request.headers[.cookie]), try await sessions.isValid(session) { return .session }
         return nil
     }
 
     /// An operator call: 401 otherwise.
-    func requireOperator(_ request: Request, context: HubRequestContext) throws {
-        guard isOperator(request, context: context) else {
+    func requireOperator(_ request: Request, context: HubRequestContext) async throws {
+        guard try await isOperator(request, context: context) else {
             throw APIError.unauthorized("this call needs the admin token")
         }
     }
@@ -85,13 +85,13 @@ struct Access: Sendable {
 
     /// A management call: a key, when given, must be the camera's; otherwise the caller must be an
     /// operator.
-    func requireCameraOrOperator(_ camera: Camera, key: String?, request: Request, context: HubRequestContext) throws {
+    func requireCameraOrOperator(_ camera: Camera, key: String?, request: Request, context: HubRequestContext) async throws {
         if let key {
             if let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) { return }
             try refuseWrongKey(camera, key: key)
             return
         }
-        guard isOperator(request, context: context) else {
+        guard try await isOperator(request, context: context) else {
             throw APIError.unauthorized("this call needs the camera's api_key or the admin token")
         }
     }

@@ -1,39 +1,29 @@
+import CamHubCore
 import Foundation
-import Synchronization
 
 /// Browser sessions of operators who logged in with the admin token. A session id is 256 random
-/// bits, kept only in memory (a restart logs everyone out) and only as its SHA-256, and it
-/// expires after `lifetime`.
-final class OperatorSessions: Sendable {
+/// bits; the repository keeps only its SHA-256, so a login through one hub of a site is valid on
+/// all of them and a logout ends it everywhere. A session expires after `lifetime`.
+struct OperatorSessions: Sendable {
     static let cookieName = "camhub_session"
     static let lifetime: TimeInterval = 12 * 3600
 
-    private let sessions = Mutex<[String: Date]>([:])
+    let repository: any WebSessionRepository
 
-    /// A new session; returns the id to put in the cookie.
-    func create(now: Date = Date()) -> String {
+    /// A new session; returns the id to put in the cookie. Expired sessions are forgotten then.
+    func create(now: Date = Date()) async throws -> String {
         let id = CameraKeys.generate()
-        sessions.withLock { sessions in
-            sessions = sessions.filter { $0.value > now }
-            sessions[CameraKeys.hash(id)] = now.addingTimeInterval(Self.lifetime)
-        }
+        try await repository.purge(expiredBefore: now)
+        try await repository.create(hash: CameraKeys.hash(id), expiresAt: now.addingTimeInterval(Self.lifetime))
         return id
     }
 
-    func isValid(_ id: String, now: Date = Date()) -> Bool {
-        let hash = CameraKeys.hash(id)
-        return sessions.withLock { sessions in
-            guard let expiry = sessions[hash] else { return false }
-            guard expiry > now else {
-                sessions[hash] = nil
-                return false
-            }
-            return true
-        }
+    func isValid(_ id: String, now: Date = Date()) async throws -> Bool {
+        try await repository.expiry(ofHash: CameraKeys.hash(id), now: now) != nil
     }
 
-    func end(_ id: String) {
-        _ = sessions.withLock { $0.removeValue(forKey: CameraKeys.hash(id)) }
+    func end(_ id: String) async throws {
+        try await repository.end(hash: CameraKeys.hash(id))
     }
 
     /// The session id a `Cookie` header carries, if any.

@@ -166,6 +166,9 @@ enum PostgresMigrations {
             """,
             "CREATE INDEX camera_leases_by_node ON camera_leases (node_id)",
         ]),
+        ("v6-web-sessions", [
+            "CREATE TABLE web_sessions (hash TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.

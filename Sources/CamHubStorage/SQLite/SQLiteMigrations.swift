@@ -97,6 +97,9 @@ enum SQLiteMigrations {
                 CREATE INDEX health_reports_by_camera ON health_reports(camera_id, received_at);
                 """)
         }
+        migrator.registerMigration("v5-web-sessions") { db in
+            try db.execute(sql: "CREATE TABLE web_sessions (hash TEXT PRIMARY KEY NOT NULL, expires_at REAL NOT NULL)")
+        }
         return migrator
     }
 }
