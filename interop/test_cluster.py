@@ -304,3 +304,83 @@ def test_a_web_login_through_the_balancer_is_valid_on_every_node_and_a_logout_en
     assert logout.status_code == 200 and logout.json()["authenticated"] is False
     for hub in hubs:
         assert requests.get(hub.url("/config"), headers=cookie, timeout=5).status_code == 401
+
+
+def test_a_push_camera_is_watched_moved_and_stopped_through_other_nodes(site):
+    """seed 003 across hubs: the original frontend on node 1 watches a camera whose push socket is
+    on node 0, and its joystick's messages reach the camera; a stop through node 2 closes the push
+    socket on node 0 at once."""
+    import json
+    import struct
+    import websocket
+    from test_seed003_push import close_code, create_camera, jpeg, newest_image, push_socket, ws_url
+    hubs, _ = site
+    camera_id, token = create_camera(hubs[0], name="Pan")
+    camera = push_socket(hubs[0], camera_id, token)
+    first = jpeg((9, 8, 7))
+    camera.send_binary(struct.pack("<I", len(first)) + first)
+    wait_for(lambda: newest_image(hubs[0], camera_id) == first)
+
+    viewer = websocket.create_connection(ws_url(hubs[1], "/video-output-stream"), timeout=8)
+    greeting = json.dumps({"token": "fake token", "cameraId": camera_id}).encode()
+    viewer.send_binary(struct.pack("<i", len(greeting)) + greeting)
+    assert viewer.recv() == first
+    second = jpeg((200, 100, 0))
+    camera.send_binary(struct.pack("<I", len(second)) + second)
+    assert viewer.recv() == second
+    move = struct.pack("<i", 1) + struct.pack(">ff", 0.25, -0.5)
+    viewer.send_binary(move)
+    assert camera.recv() == move
+
+    stopped = requests.post(hubs[2].url(f"/cameras/{camera_id}/stop"), timeout=5)
+    assert stopped.status_code == 200, stopped.text
+    assert close_code(camera) == (1008, f"camera {camera_id} was stopped")
+    wait_for(lambda: newest_image(hubs[0], camera_id) is None, timeout=5)
+    viewer.close()
+
+
+def test_when_the_owner_is_killed_the_agent_moves_and_viewers_elsewhere_keep_watching(site, start_nginx):
+    """kill -9 the hub a `camhub agent` pushes to: its lease expires, the agent reconnects
+    through the balancer to a surviving hub, and an MJPEG viewer on another hub that never
+    reconnected receives the camera's frames again."""
+    import signal
+    import subprocess
+    from conftest import BINARY
+    from mjpeg import MJPEGReader
+    from test_seed003_push import create_camera, newest_image
+    hubs, _ = site
+    proxy = start_nginx([hub.port for hub in hubs], block=WEBSOCKET_BLOCK)
+    camera_id, token = create_camera(hubs[0], name="Roaming")
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--transport", "ws", "--hub", proxy.base, "--camera-id", str(camera_id),
+         "--width", "160", "--height", "120", "--fps", "10"],
+        env={"CAMHUB_PUSH_TOKEN": token, "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        def owner(asked):
+            owners = {camera: node["address"] for node in cluster_of(asked)["nodes"] if node["alive"] for camera in node["cameras"]}
+            return owners.get(str(camera_id))
+        first_owner = wait_for(lambda: owner(hubs[0]), timeout=15)
+        owning = next(hub for hub in hubs if hub.base == first_owner)
+        watching = next(hub for hub in hubs if hub is not owning)
+        wait_for(lambda: newest_image(watching, camera_id), timeout=10)
+        viewer = MJPEGReader(watching.port, f"/cameras/{camera_id}/stream.mjpeg")
+        viewer.sock.settimeout(30)
+        viewer.next_part()
+
+        owning.crash()
+        killed_at = time.monotonic()
+        survivor = wait_for(lambda: (now := owner(watching)) != first_owner and now, timeout=30)
+        # Frames from the new owner reach the viewer that stayed connected to its hub.
+        stamp = time.time()
+        while True:
+            headers, picture = viewer.next_part()
+            assert picture[:2] == b"\xff\xd8"
+            if float(headers.get("x-timestamp", 0)) > stamp:
+                break
+            assert time.monotonic() - killed_at < 30, "the viewer never saw the camera again"
+        print(f"live again on {survivor} {time.monotonic() - killed_at:.1f} s after the kill")
+        viewer.sock.close()
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=15) == 0

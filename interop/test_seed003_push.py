@@ -10,6 +10,7 @@ import json
 import signal
 import struct
 import subprocess
+import time
 
 import pytest
 import requests
@@ -381,3 +382,23 @@ def test_a_new_push_socket_replaces_the_old_one(hub):
     new.send_binary(struct.pack("<I", len(newer)) + newer)
     wait_for(lambda: newest_image(hub, camera_id) == newer)
     new.close()
+
+
+@pytest.mark.parametrize("camera_reads", [True, False], ids=["answers-the-close", "never-reads"])
+def test_sigterm_with_a_camera_pushing_ends_the_hub_within_seconds(start_hub, camera_reads):
+    """An open push socket never holds a shutdown up: a camera that answers the close frame is
+    told the hub is going away, and one that never reads (firmware that only sends) is cut off."""
+    hub = start_hub()
+    camera_id, token = create_camera(hub)
+    ws = push_socket(hub, camera_id, token)
+    frame = jpeg("red")
+    ws.send_binary(struct.pack("<I", len(frame)) + frame)
+    assert wait_for(lambda: newest_image(hub, camera_id) == frame)
+    started = time.monotonic()
+    hub.process.send_signal(signal.SIGTERM)
+    if camera_reads:
+        code, _ = close_code(ws)
+        assert code in (1000, 1001)
+    assert hub.stop(timeout=10) == 0
+    assert time.monotonic() - started < 10
+    ws.close()

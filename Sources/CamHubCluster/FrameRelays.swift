@@ -13,8 +13,8 @@ public import ServiceLifecycle
 ///
 /// Each frame keeps the `X-Timestamp` it had on the owner, the time it entered the site, so
 /// latency stays measurable end to end. A relay follows the camera's owner (a new one after a
-/// failover) and ends when this hub captures the camera itself, when no live hub does, or when
-/// nobody here has watched it for `idleAfter`.
+/// failover, waiting while there is none) and ends when this hub captures the camera itself, or
+/// when nobody here has watched it for `idleAfter`.
 public final class FrameRelays: Service, Sendable {
     private let membership: ClusterMembership
     private let secret: NodeSecret
@@ -83,10 +83,11 @@ public final class FrameRelays: Service, Sendable {
         var failures = 0
         while !Task.isCancelled, !isIdle(cameraID, feed) {
             guard let owner = membership.owner(of: cameraID) else {
-                // Nobody else captures it now: wait a heartbeat for a new owner, while watched.
+                // Nobody else captures it now (not yet, or its hub died and it has not come back
+                // elsewhere): wait a heartbeat for an owner, while watched. This hub taking the
+                // camera ends the relay.
+                if membership.owns(cameraID) { break }
                 try? await Task.sleep(for: membership.settings.heartbeatInterval)
-                if membership.owner(of: cameraID) == nil, failures > 0 || membership.owns(cameraID) { break }
-                failures += 1
                 continue
             }
             do {

@@ -38,11 +38,13 @@ extension Hub {
         nodeSecret.matches(request.headers[values: .camhubNode].first)
     }
 
-    /// When another hub captures the camera, its frames are relayed into this hub's feed; a relay
-    /// that has just started is given a moment for its first frame, so a snapshot finds one.
+    /// On a site of several hubs, a camera this hub does not capture is relayed into this hub's
+    /// feed from the hub that does, now or once one does (so a viewer that came first, or stayed
+    /// through a failover, gets the frames without reconnecting). A relay that has just started
+    /// from a known owner is given a moment for its first frame, so a snapshot finds one.
     func followIfCapturedElsewhere(_ id: CameraID, _ feed: CameraFeed) async {
-        guard localCameras.output(for: id) == nil, cluster.owner(of: id) != nil else { return }
-        guard relays.follow(id), feed.newest == nil else { return }
+        guard site.reachesOtherHubs, localCameras.output(for: id) == nil, !cluster.owns(id) else { return }
+        guard relays.follow(id), cluster.owner(of: id) != nil, feed.newest == nil else { return }
         _ = try? await SnapshotResponse.newestOrFirst(feed)
     }
 }

@@ -11,13 +11,19 @@ extension Hub {
         let camera = try await cameras.update(id: id) { camera in
             camera.state = stopped ? .stopped : (camera.lastSeenAt == nil ? .registered : .active)
         }
-        localCameras.setStopped(id, stopped)
-        if stopped {
-            frames.removeFeed(for: id)
-            await pushConnections.close(id, code: .policyViolation, reason: "camera \(id) was stopped")
-        }
+        await applyStopped(id, stopped)
+        site.send(SiteSignal.stopped(id, stopped))
         logger.notice(stopped ? "camera stopped by the operator" : "camera started by the operator", metadata: ["camera": "\(id)"])
         return camera
+    }
+
+    /// The live side of a stop or start, on this hub: the source, the push socket, the feed. The
+    /// hub that holds them may be another; every hub hears of a stop made through one.
+    func applyStopped(_ id: CameraID, _ stopped: Bool) async {
+        localCameras.setStopped(id, stopped)
+        guard stopped else { return }
+        frames.removeFeed(for: id)
+        await pushConnections.close(id, code: .policyViolation, reason: "camera \(id) was stopped")
     }
 
     /// The feed a live route serves: `not_found` for a camera the hub does not know, `stopped`

@@ -55,6 +55,8 @@ public struct Hub: Sendable {
     let relays: FrameRelays
     /// Frames that arrived here for a camera another hub captures, handed to that hub.
     let forwarder: FrameForwarder
+    /// The other hubs sharing the database, told what their viewers and cameras must know.
+    let site: any SiteBroadcast
     /// Socket.IO requests for a session another hub holds, handed to that hub.
     let sessions: SessionForwarder
 
@@ -96,8 +98,6 @@ public struct Hub: Sendable {
             sessionTag: node.id
         )
         self.socketIO = socketIO
-        // What the other hubs announce is shown here as if it were stored here.
-        site.subscribe { event in lpr.announcer.deliver(event, rooms: socketIO) }
         self.vision = vision
         self.access = Access(
             trustLoopback: configuration.server.trustLoopback, adminToken: adminToken, sessions: OperatorSessions(repository: webSessions)
@@ -115,6 +115,17 @@ public struct Hub: Sendable {
         )
         self.forwarder = FrameForwarder(secret: nodeSecret)
         self.sessions = SessionForwarder(membership: membership, secret: nodeSecret)
+        self.site = site
+        let hub = self
+        // What the other hubs announce is shown here as if it were stored here, and what they
+        // tell a camera's hub is done here when this hub holds the camera.
+        site.subscribe { event in
+            if SiteSignal.handles(event) {
+                SiteSignal.apply(event, on: hub)
+            } else {
+                lpr.announcer.deliver(event, rooms: socketIO)
+            }
+        }
     }
 
     /// The camera the seed paths (`/video_feed`, `/stream`, `/api/frame`, ...) serve: the first

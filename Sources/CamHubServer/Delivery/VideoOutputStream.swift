@@ -35,7 +35,8 @@ enum VideoOutputStream {
             guard !camera.isStopped else {
                 return try await outbound.close(.policyViolation, reason: "camera \(id) is stopped")
             }
-            let feed = hub.frames.feed(for: id)
+            // Relayed when another hub holds the camera's push socket.
+            let feed = try await hub.liveFeed(for: id)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     try await feed.withViewer { viewer in
@@ -46,7 +47,8 @@ enum VideoOutputStream {
                 }
                 while let message = try await messages.next() {
                     if case .binary(let bytes) = message {
-                        _ = await hub.pushConnections.send(bytes, to: id)
+                        // The camera's socket may be on another hub: every hub hears it, the one with the socket sends it.
+                        if await !hub.pushConnections.send(bytes, to: id) { hub.site.send(SiteSignal.message(bytes, to: id)) }
                     }
                 }
                 group.cancelAll()

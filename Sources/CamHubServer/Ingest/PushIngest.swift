@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
+import ServiceLifecycle
 
 /// `/video-input-stream`: cameras push JPEGs over the seed 003 binary protocol.
 ///
@@ -15,6 +16,9 @@ import NIOWebSocket
 /// (`PushConnections`).
 struct PushIngest {
     let hub: Hub
+
+    /// How long a camera has to answer the hub's close frame at shutdown.
+    static let closeTimeout = Duration.seconds(2)
 
     /// Why a socket is being closed.
     struct Refusal: Error {
@@ -28,13 +32,26 @@ struct PushIngest {
         var session = Session(hub: hub, logger: context.logger, outbound: outbound)
         do {
             var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
-            for try await message in inbound {
-                guard message.opcode != .text else {
-                    throw Refusal(code: .unacceptableData, reason: "the push protocol is binary; text messages are not accepted")
+            // At shutdown the camera is told the hub is going away (1001) and reconnects to
+            // whichever hub answers next. Its answering close ends the loop; a camera that never
+            // reads (firmware that only sends) is cut off after the close timeout, so no socket
+            // holds a shutdown up.
+            let channel = context.requestContext.channel
+            try await withGracefulShutdownHandler {
+                for try await message in inbound {
+                    guard message.opcode != .text else {
+                        throw Refusal(code: .unacceptableData, reason: "the push protocol is binary; text messages are not accepted")
+                    }
+                    parser.append(message.data)
+                    while let event = try Self.next(&parser) {
+                        try await session.handle(event)
+                    }
                 }
-                parser.append(message.data)
-                while let event = try Self.next(&parser) {
-                    try await session.handle(event)
+            } onGracefulShutdown: {
+                Task {
+                    try? await outbound.close(.goingAway, reason: "the hub is shutting down")
+                    try? await Task.sleep(for: Self.closeTimeout)
+                    try? await channel.close()
                 }
             }
         } catch let refusal as Refusal {
@@ -123,7 +140,11 @@ struct PushIngest {
 
         func end() async {
             guard let feed else { return }
-            if let registration, hub.pushConnections.remove(feed.cameraID, id: registration) { await hub.cluster.release(feed.cameraID) }
+            if let registration, hub.pushConnections.remove(feed.cameraID, id: registration) {
+                await hub.cluster.release(feed.cameraID)
+                // Its viewers here keep watching when the camera reconnects to another hub.
+                if feed.demand > 0 { await hub.followIfCapturedElsewhere(feed.cameraID, feed) }
+            }
             hub.pushStatistics.connectionClosed()
             logger.info("push camera disconnected", metadata: ["camera": "\(feed.cameraID)"])
         }

@@ -1,0 +1,41 @@
+import CamHubCore
+import Foundation
+import NIOCore
+
+/// What one hub tells the others about a camera's live side, through the site broadcast: a stop
+/// or start made through it (the hub with the camera's source or push socket acts on it), and a
+/// viewer's message for a push camera whose socket is on another hub.
+enum SiteSignal {
+    static let stateTopic = "camera.state"
+    static let messageTopic = "camera.message"
+
+    static func stopped(_ id: CameraID, _ stopped: Bool) -> SiteEvent {
+        SiteEvent(topic: stateTopic, json: #"{"camera_id":\#(JSONText.string(id)),"stopped":\#(stopped)}"#)
+    }
+
+    static func message(_ bytes: ByteBuffer, to id: CameraID) -> SiteEvent {
+        let encoded = Data(bytes.readableBytesView).base64EncodedString()
+        return SiteEvent(topic: messageTopic, json: #"{"camera_id":\#(JSONText.string(id)),"bytes":"\#(encoded)"}"#)
+    }
+
+    static func handles(_ event: SiteEvent) -> Bool {
+        event.topic == stateTopic || event.topic == messageTopic
+    }
+
+    /// Acts on a signal another hub sent; one that cannot be read is dropped.
+    static func apply(_ event: SiteEvent, on hub: Hub) {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(event.json.utf8)) as? [String: Any],
+            let id = object["camera_id"] as? String
+        else { return }
+        switch event.topic {
+        case stateTopic:
+            guard let stopped = object["stopped"] as? Bool else { return }
+            Task { await hub.applyStopped(id, stopped) }
+        case messageTopic:
+            guard let encoded = object["bytes"] as? String, let bytes = Data(base64Encoded: encoded) else { return }
+            Task { _ = await hub.pushConnections.send(ByteBuffer(bytes: bytes), to: id) }
+        default:
+            break
+        }
+    }
+}
