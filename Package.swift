@@ -188,7 +188,7 @@ let package = Package(
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubClusterTests",
-            dependencies: ["CamHubCluster", "CamHubCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CamHubCluster", "CamHubCore", "CamHubCapture", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
         ),
         .testTarget(

@@ -10,6 +10,9 @@ class IPCamera:
     def __init__(self, port: int, frames: list[bytes], credentials: tuple[str, str] | None = None):
         self.frames = frames
         self.stopped = False
+        # Streams being served now, so a test can tell how many hubs read the camera.
+        self.streaming = 0
+        self.lock = threading.Lock()
         expected = "Basic " + base64.b64encode(":".join(credentials).encode()).decode() if credentials else None
         camera = self
 
@@ -27,6 +30,8 @@ class IPCamera:
                 self.send_header("Content-Type", "multipart/x-mixed-replace; boundary=myboundary")
                 self.end_headers()
                 index = 0
+                with camera.lock:
+                    camera.streaming += 1
                 try:
                     while not camera.stopped:
                         frame = camera.frames[index % len(camera.frames)]
@@ -37,6 +42,9 @@ class IPCamera:
                         time.sleep(0.1)
                 except (BrokenPipeError, ConnectionResetError):
                     pass
+                finally:
+                    with camera.lock:
+                        camera.streaming -= 1
 
         ThreadingHTTPServer.allow_reuse_address = True
         self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)

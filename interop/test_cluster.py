@@ -384,3 +384,50 @@ def test_when_the_owner_is_killed_the_agent_moves_and_viewers_elsewhere_keep_wat
     finally:
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=15) == 0
+
+
+def test_a_network_camera_is_captured_by_one_node_and_taken_over_when_that_node_dies(site):
+    """`POST /cameras` with a network source through the balancer: exactly one hub reads the
+    camera, every hub serves it; kill -9 that hub and a survivor takes the camera over, while an
+    MJPEG viewer on another hub keeps receiving it without reconnecting."""
+    from ipcamera import IPCamera
+    from mjpeg import MJPEGReader
+    from test_seed003_push import jpeg
+    hubs, proxy = site
+    frames = [jpeg((0, 0, 255)), jpeg((0, 128, 255))]
+    camera = IPCamera(0, frames)
+    try:
+        created = requests.post(proxy.url("/cameras"), json={"id": "net-1", "name": "Net", "source": f"http://127.0.0.1:{camera.port}/video.mjpg", "fps": 10}, timeout=10)
+        assert created.status_code == 201, created.text
+
+        def owner(asked):
+            owners = {cam: node["address"] for node in cluster_of(asked)["nodes"] if node["alive"] for cam in node["cameras"]}
+            return owners.get("net-1")
+        first_owner = wait_for(lambda: owner(hubs[0]), timeout=10)
+        wait_for(lambda: camera.streaming == 1, timeout=10)
+        time.sleep(2 * LEASE_SECONDS / 3 + 0.5)  # every hub has looked at the registry since
+        assert camera.streaming == 1, "more than one hub reads the camera"
+        for hub in hubs:
+            wait_for(lambda: requests.get(hub.url("/cameras/net-1/snapshot.jpg"), timeout=5).content in frames, timeout=10)
+
+        owning = next(hub for hub in hubs if hub.base == first_owner)
+        watching = next(hub for hub in hubs if hub is not owning)
+        viewer = MJPEGReader(watching.port, "/cameras/net-1/stream.mjpeg")
+        viewer.sock.settimeout(30)
+        viewer.next_part()
+        owning.crash()
+        killed_at, stamp = time.monotonic(), time.time()
+        survivor = wait_for(lambda: (now := owner(watching)) not in (None, first_owner) and now, timeout=30)
+        wait_for(lambda: camera.streaming == 1, timeout=10)
+        while True:
+            headers, picture = viewer.next_part()
+            assert picture in frames
+            if float(headers.get("x-timestamp", 0)) > stamp:
+                break
+            assert time.monotonic() - killed_at < 30, "the viewer never saw the camera again"
+        print(f"captured again by {survivor} {time.monotonic() - killed_at:.1f} s after the kill")
+        viewer.sock.close()
+        time.sleep(1)
+        assert camera.streaming == 1
+    finally:
+        camera.kill()

@@ -11,7 +11,19 @@ import Synchronization
 /// settings into the same feed, and unchanged ones are not touched, so their viewers never notice.
 /// A failing source is started again as its reconnect settings say; an `on_demand` camera runs
 /// only while someone watches it. Each camera's `CaptureOutput` holds its seed 001 statistics.
+///
+/// Cameras come from two declarations, each applied on its own: this hub's config file, and the
+/// site's network cameras this hub has the lease on. Applying one never touches the other's.
 public final class LocalCameras: Service, Sendable {
+    /// Who asked for a camera to be captured here.
+    public enum Declaration: Sendable, Equatable {
+        /// This hub's config file (`cameras`).
+        case config
+        /// The site's registry: a network camera declared through the API that this hub captures
+        /// while it holds the camera's lease.
+        case site
+    }
+
     /// What `apply` did, by camera id.
     public struct Change: Sendable, Equatable, Encodable {
         public var added: [CameraID] = []
@@ -22,6 +34,7 @@ public final class LocalCameras: Service, Sendable {
 
     private struct Running {
         let settings: LocalCameraSettings
+        let declaration: Declaration
         let stop: StopSignal
         let output: CaptureOutput
     }
@@ -54,7 +67,7 @@ public final class LocalCameras: Service, Sendable {
         self.frames = frames
         self.logger = logger
         self.onDemandGrace = onDemandGrace
-        _ = apply(cameras)
+        _ = apply(cameras, declaredBy: .config)
     }
 
     /// Where a local camera's frames go and are counted, for a source run outside the supervisor
@@ -73,14 +86,14 @@ public final class LocalCameras: Service, Sendable {
         state.withLock { $0.running.values.map(\.settings) }.sorted { $0.id < $1.id }
     }
 
-    /// Makes `cameras` the running set; see the type's description.
+    /// Makes `cameras` the running set of `declaration`'s cameras; see the type's description.
     @discardableResult
-    public func apply(_ cameras: [LocalCameraSettings]) -> Change {
+    public func apply(_ cameras: [LocalCameraSettings], declaredBy declaration: Declaration = .config) -> Change {
         let wanted = Dictionary(cameras.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         let (change, stopped, wake) = state.withLock { state -> (Change, [(CameraID, StopSignal, Bool)], CheckedContinuation<Void, Never>?) in
             var change = Change()
             var stopped: [(CameraID, StopSignal, Bool)] = []
-            for (id, running) in state.running where wanted[id] == nil {
+            for (id, running) in state.running where wanted[id] == nil && running.declaration == declaration {
                 change.removed.append(id)
                 stopped.append((id, running.stop, true))
                 state.running[id] = nil
@@ -96,11 +109,11 @@ public final class LocalCameras: Service, Sendable {
                 } else {
                     change.added.append(id)
                 }
-                let fresh = makeRunning(settings)
+                let fresh = makeRunning(settings, declaredBy: declaration)
                 state.running[id] = fresh
                 if !state.paused.contains(id) { state.toStart.append(fresh) }
             }
-            state.paused.formIntersection(wanted.keys)
+            state.paused = state.paused.filter { state.running[$0] != nil }
             return (change, stopped, state.takeWakeIfStarting())
         }
         for (id, stop, removed) in stopped {
@@ -122,8 +135,9 @@ public final class LocalCameras: Service, Sendable {
                 .sorted { $0.id < $1.id }
             var stops: [StopSignal] = []
             for settings in current {
-                if let running = state.running[settings.id] { stops.append(running.stop) }
-                let fresh = makeRunning(settings)
+                guard let running = state.running[settings.id] else { continue }
+                stops.append(running.stop)
+                let fresh = makeRunning(settings, declaredBy: running.declaration)
                 state.running[settings.id] = fresh
                 state.toStart.append(fresh)
             }
@@ -145,7 +159,7 @@ public final class LocalCameras: Service, Sendable {
                 return (running.stop, nil)
             }
             guard state.paused.remove(id) != nil else { return (nil, nil) }
-            let fresh = makeRunning(running.settings)
+            let fresh = makeRunning(running.settings, declaredBy: running.declaration)
             state.running[id] = fresh
             state.toStart.append(fresh)
             return (nil, state.takeWakeIfStarting())
@@ -159,11 +173,11 @@ public final class LocalCameras: Service, Sendable {
         state.withLock { $0.paused.contains(id) }
     }
 
-    private func makeRunning(_ settings: LocalCameraSettings) -> Running {
+    private func makeRunning(_ settings: LocalCameraSettings, declaredBy declaration: Declaration) -> Running {
         let output = CaptureOutput(
             feed: frames.feed(for: settings.id), connectedWithin: settings.maxFrameAge > 0 ? settings.maxFrameAge : 5
         )
-        return Running(settings: settings, stop: StopSignal(), output: output)
+        return Running(settings: settings, declaration: declaration, stop: StopSignal(), output: output)
     }
 
     public func run() async throws {

@@ -14,6 +14,12 @@ public enum CameraKind: String, Sendable, Codable, CaseIterable {
     case pushed
     /// An edge AI device that reports detections (seed 002).
     case edge
+    /// A network source (`http(s)://`, `rtsp(s)://`) declared for the whole site through the API;
+    /// one hub of the site captures it at a time.
+    case network
+
+    /// Whether a hub captures the camera's source itself (rather than being sent its frames).
+    public var isCaptured: Bool { self == .local || self == .network }
 }
 
 public enum CameraState: String, Sendable, Codable, CaseIterable {

@@ -22,7 +22,7 @@ public enum CameraActivity {
             }
         }
         let lastActivity = [camera.lastSeenAt, newestFrameAt].compactMap { $0 }.max()
-        guard let lastActivity else { return camera.kind == .local ? .inactive : .registered }
+        guard let lastActivity else { return camera.kind.isCaptured ? .inactive : .registered }
         guard now.timeIntervalSince(lastActivity) <= inactiveAfter else { return .inactive }
         return camera.state == .error ? .error : .active
     }

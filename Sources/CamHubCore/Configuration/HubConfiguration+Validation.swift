@@ -96,7 +96,8 @@ extension LocalCameraSettings {
         SourceKind(source) != nil
     }
 
-    func validate(key: String) throws(ConfigurationError) {
+    /// Checks every setting, naming the first bad one as `<key>.<setting>`.
+    public func validate(key: String) throws(ConfigurationError) {
         try check(CameraIDRules.isValid(id), "\(key).id", CameraIDRules.requirement)
         try check((1...100).contains(name.count), "\(key).name", "must be 1 to 100 characters")
         try check(location.count <= 200, "\(key).location", "must be at most 200 characters")

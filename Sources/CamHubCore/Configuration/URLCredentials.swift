@@ -82,6 +82,12 @@ public struct URLCredentials: Sendable, Equatable {
         URLCredentials(text)?.userInfo.map(String.init)
     }
 
+    /// The URL that `redact` turned into `redacted`, given the userinfo it had (kept sealed apart).
+    public static func restoring(_ userInfo: String, into redacted: String) -> String {
+        guard let url = URLCredentials(redacted) else { return redacted }
+        return String(url.prefix) + userInfo + "@" + String(url.remainder)
+    }
+
     private static func authority(_ text: Substring) -> Substring {
         text[..<(text.firstIndex { "/?#".contains($0) } ?? text.endIndex)]
     }

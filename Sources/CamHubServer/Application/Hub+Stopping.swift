@@ -13,8 +13,18 @@ extension Hub {
         }
         await applyStopped(id, stopped)
         site.send(SiteSignal.stopped(id, stopped))
+        // A network camera started again is captured at once when no hub holds it.
+        if !stopped, camera.kind == .network { await siteCameras.reconcile() }
         logger.notice(stopped ? "camera stopped by the operator" : "camera started by the operator", metadata: ["camera": "\(id)"])
         return camera
+    }
+
+    /// A camera removed from the registry: off the air here at once, and on the hub that holds
+    /// it, which is told; a network camera's hub lets it go at its next look at the registry.
+    func takeOffTheAir(_ id: CameraID) async {
+        await applyStopped(id, true)
+        site.send(SiteSignal.stopped(id, true))
+        await siteCameras.reconcile()
     }
 
     /// The live side of a stop or start, on this hub: the source, the push socket, the feed. The

@@ -55,6 +55,8 @@ public struct Hub: Sendable {
     let relays: FrameRelays
     /// Frames that arrived here for a camera another hub captures, handed to that hub.
     let forwarder: FrameForwarder
+    /// The site's network cameras, captured here while this hub holds their lease.
+    let siteCameras: SiteCameras
     /// The other hubs sharing the database, told what their viewers and cameras must know.
     let site: any SiteBroadcast
     /// Socket.IO requests for a session another hub holds, handed to that hub.
@@ -114,6 +116,10 @@ public struct Hub: Sendable {
             membership: membership, secret: nodeSecret, frames: frames, maxFrameBytes: configuration.hub.maxFrameBytes, logger: logger
         )
         self.forwarder = FrameForwarder(secret: nodeSecret)
+        self.siteCameras = SiteCameras(
+            registry: cameras, membership: membership, capture: localCameras,
+            settings: { camera in try NetworkCamera.capture(camera, key: dataKey) }, logger: logger
+        )
         self.sessions = SessionForwarder(membership: membership, secret: nodeSecret)
         self.site = site
         let hub = self
@@ -161,7 +167,7 @@ public struct Hub: Sendable {
         let newest = frames.existingFeed(for: camera.id)?.newest
         return CameraActivity.status(
             of: camera, newestFrameAt: newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) },
-            capture: camera.kind == .local ? localCameras.statistics(for: camera.id, now: now) : nil, now: now,
+            capture: camera.kind.isCaptured ? localCameras.statistics(for: camera.id, now: now) : nil, now: now,
             inactiveAfter: TimeInterval(configuration.hub.inactiveAfter)
         )
     }

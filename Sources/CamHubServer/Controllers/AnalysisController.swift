@@ -25,8 +25,8 @@ struct AnalysisController {
         let body = try await JSONObject.read(request, limit: 16 * 1024)
         let question = body.string("question", required: true, length: 1...500)
         try body.check()
-        // A local camera may be on demand and idle: asking wakes it and waits for its first frame.
-        let newest = camera.kind == .local
+        // A captured camera may be on demand and idle: asking wakes it and waits for its first frame.
+        let newest = camera.kind.isCaptured
             ? try await SnapshotResponse.newestOrFirst(hub.frames.feed(for: camera.id))
             : hub.frames.existingFeed(for: camera.id)?.newest
         guard let frame = newest else {

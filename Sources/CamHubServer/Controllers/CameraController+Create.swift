@@ -7,6 +7,8 @@ extension CameraController {
     /// `POST /cameras` (operator): adds a camera to the registry, such as a seed 003 camera that
     /// will push over `/video-input-stream`. `{id?, name, location?, capabilities?, metadata?}`;
     /// without an id the next free positive integer is used. A numeric id gets its `push_token`.
+    /// With a network `source` (`{source, resolution?, fps?}`) the camera is captured by the site:
+    /// one hub at a time (`NetworkCamera`, `SiteCameras`).
     @Sendable func create(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("creating a camera needs the admin token")
@@ -17,23 +19,24 @@ extension CameraController {
         let location = body.string("location", length: 0...200) ?? ""
         let capabilities = body.strings("capabilities", maxCount: 16, maxLength: 32) ?? []
         let metadata = body.stringMap("metadata", maxCount: 64) ?? [:]
+        let network = NetworkCamera.settings(in: body, id: requestedID ?? "", name: name)
         try body.check()
 
-        var camera = Camera(
-            id: requestedID ?? "", name: name!, location: location, kind: .pushed, source: "websocket",
-            capabilities: capabilities, metadata: metadata
-        )
+        var camera = try network.map { try NetworkCamera.camera($0, location: location, capabilities: capabilities, metadata: metadata, key: hub.dataKey) }
+            ?? Camera(id: requestedID ?? "", name: name!, location: location, kind: .pushed, source: "websocket", capabilities: capabilities, metadata: metadata)
         if requestedID != nil {
             try await hub.cameras.create(camera)
         } else {
             try await createWithNextFreeID(&camera)
         }
-        context.logger.info("camera created", metadata: ["camera": "\(camera.id)", "name": "\(camera.name)"])
+        context.logger.info("camera created", metadata: ["camera": "\(camera.id)", "name": "\(camera.name)", "source": "\(camera.source)"])
+        // A network camera is captured at once when no hub holds it yet (this one takes it).
+        if network != nil { await hub.siteCameras.reconcile() }
         return try JSONResponse.make(
             Created(
                 id: camera.id, name: camera.name, location: camera.location, kind: camera.kind.rawValue, source: camera.source,
                 status: hub.status(of: camera).rawValue, createdAt: JSONText.timestamp(camera.createdAt),
-                pushToken: PushTokens.pushID(of: camera.id).map(hub.pushTokens.token(for:))
+                pushToken: network == nil ? PushTokens.pushID(of: camera.id).map(hub.pushTokens.token(for:)) : nil
             ),
             status: .created
         )

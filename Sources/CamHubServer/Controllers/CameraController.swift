@@ -2,7 +2,7 @@ import CamHubCore
 import Foundation
 import Hummingbird
 
-/// The hub's own camera routes: the registry (list, create) and each camera's live delivery.
+/// The hub's own camera routes: the registry (list, create, delete) and each camera's live delivery.
 struct CameraController {
     let hub: Hub
 
@@ -10,6 +10,7 @@ struct CameraController {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("cameras", use: list)
         routes.post("cameras", use: create)
+        routes.delete("cameras/{id}", use: delete)
         routes.get("cameras/{id}/stream.mjpeg", use: stream)
         routes.get("cameras/{id}/snapshot.jpg", use: snapshot)
         return routes

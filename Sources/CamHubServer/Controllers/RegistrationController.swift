@@ -48,7 +48,7 @@ struct RegistrationController {
             source: sourceType!, state: .registered, capabilities: capabilities, metadata: metadata,
             settings: CameraSettings(sourceType: sourceType, url: shownURL, width: resolution.width, height: resolution.height, fps: fps),
             keyHash: CameraKeys.hash(key),
-            sealedCredentials: try sealCredentials(username: username, password: password, urlUserInfo: urlUserInfo)
+            sealedCredentials: try SealedCredentials(username: username ?? "", password: password ?? "", urlUserInfo: urlUserInfo).sealed(with: hub.dataKey)
         )
         try await hub.cameras.create(camera)
         context.logger.info("camera registered", metadata: ["camera": "\(camera.id)", "name": "\(camera.name)"])
@@ -97,14 +97,6 @@ struct RegistrationController {
         guard let presented, ConstantTime.equal(presented, expected) else {
             throw APIError.unauthorized("registration needs the enrollment token (X-Registration-Token)")
         }
-    }
-
-    private func sealCredentials(username: String?, password: String?, urlUserInfo: String?) throws -> String? {
-        guard username?.isEmpty == false || password?.isEmpty == false || urlUserInfo != nil else { return nil }
-        var fields = ["username": username ?? "", "password": password ?? ""]
-        if let urlUserInfo { fields["url_userinfo"] = urlUserInfo }
-        let json = try JSONEncoder().encode(fields)
-        return try hub.dataKey.seal(String(decoding: json, as: UTF8.self))
     }
 
     // MARK: Heartbeat
