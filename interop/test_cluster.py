@@ -13,6 +13,7 @@ import requests
 
 from conftest import POSTGRES_URL, free_port, wait_for
 from nginx import DEFAULT_BLOCK, SEED_000_BLOCK
+from test_web_dashboard import browser  # noqa: F401 (the Chromium fixture)
 
 pytestmark = pytest.mark.skipif(POSTGRES_URL is None, reason="no PostgreSQL configured (CAMHUB_TEST_POSTGRES_URL)")
 
@@ -116,6 +117,13 @@ def test_every_node_lists_the_site_and_a_killed_node_is_given_up_after_its_lease
         assert sorted(n["address"] for n in view["nodes"]) == sorted(h.base for h in hubs)
         assert [n["this"] for n in view["nodes"]].count(True) == 1
         assert owners(view) == expected
+    # Every node gives the same status and frame rate for every hub's camera, with nobody watching
+    # (the holder reports them with its heartbeat).
+    def patterns_live(hub):
+        listing = requests.get(hub.url("/cameras"), timeout=5).json()
+        return all(listing[camera]["status"] == "active" and listing[camera]["fps"] >= 3 for camera in expected)
+    for hub in hubs:
+        wait_for(lambda: patterns_live(hub), timeout=10)
     # Through the balancer, each answer comes from another node, and all of them agree.
     answered_by = {cluster_of(proxy)["node"] for _ in range(6)}
     assert len(answered_by) == 3
@@ -431,3 +439,39 @@ def test_a_network_camera_is_captured_by_one_node_and_taken_over_when_that_node_
         assert camera.streaming == 1
     finally:
         camera.kill()
+
+
+def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_nginx, browser):
+    """Chromium on the balancer, which hubs do not trust as loopback (it may forward anyone): the
+    operator logs in through it (every later call lands on another hub), the live grid draws every
+    hub's camera over the one socket the page opened on whichever hub the balancer chose, and the
+    records strip hears detections stored through each of the three hubs."""
+    from selenium.webdriver.common.by import By
+    from test_web_dashboard import ARTIFACTS, severe_console_messages, shown, tile_fingerprints
+    hubs, _ = site
+    proxy = start_nginx([hub.port for hub in hubs], block=WEBSOCKET_BLOCK)
+    try:
+        browser.get(proxy.base)
+        wait_for(lambda: shown(browser, "login"), timeout=10)
+        browser.find_element(By.ID, "token").send_keys((hubs[0].data_dir / "admin.token").read_text().strip())
+        browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
+        wait_for(lambda: shown(browser, "app"), timeout=10)
+        expected = {"tp-0", "tp-1", "tp-2"}
+        wait_for(lambda: {t.get_attribute("data-camera-id") for t in browser.find_elements(By.CSS_SELECTOR, "[data-camera-id]")} == expected, timeout=15)
+        first = wait_for(lambda: (f := tile_fingerprints(browser)) and all(drawn >= 2 for drawn, _ in f.values()) and f, timeout=20)
+        time.sleep(1.5)
+        second = tile_fingerprints(browser)
+        for camera in expected:
+            assert second[camera][0] > first[camera][0], f"{camera} stopped drawing"
+        wait_for(lambda: browser.execute_script("return document.getElementById('connection').textContent") == "live", timeout=10)
+        for index, hub in enumerate(hubs):
+            body = {"type": "detection_result", "camera_id": f"lane_{index}", "checkpoint_id": "north", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": [f"SITE{index}"]}
+            detection_id = requests.post(hub.url("/api/detection"), json=body, timeout=5).json()["detection_id"]
+            item = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, f'[data-live="detections"] [data-detection-id="{detection_id}"]'), timeout=5)
+            assert f"SITE{index}" in item[0].text
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "cluster-dashboard.png"))
+        assert severe_console_messages(browser) == []
+    finally:
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "cluster-dashboard.png"))

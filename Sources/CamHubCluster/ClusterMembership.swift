@@ -16,6 +16,9 @@ public final class ClusterMembership: Service, Sendable {
     public let node: ClusterNode
     public let repository: any ClusterRepository
     public let settings: ClusterSettings
+    /// How this node's cameras are doing, reported with each heartbeat for the other hubs' answers.
+    public typealias Liveness = @Sendable (Set<CameraID>) -> [CameraID: CameraLiveness]
+    private let liveness: Liveness
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -26,6 +29,8 @@ public final class ClusterMembership: Service, Sendable {
         /// Who holds each camera, and where the live nodes are, as of the last heartbeat.
         var holders: [CameraID: String] = [:]
         var addresses: [String: String] = [:]
+        /// How the cameras other nodes hold are doing, as their last heartbeats said.
+        var elsewhere: [CameraID: CameraLiveness] = [:]
     }
 
     /// Another live node of the site.
@@ -34,11 +39,15 @@ public final class ClusterMembership: Service, Sendable {
         public let address: String
     }
 
-    public init(node: ClusterNode, repository: any ClusterRepository, settings: ClusterSettings, logger: Logger) {
+    public init(
+        node: ClusterNode, repository: any ClusterRepository, settings: ClusterSettings, logger: Logger,
+        liveness: @escaping Liveness = { _ in [:] }
+    ) {
         self.node = node
         self.repository = repository
         self.settings = settings
         self.logger = logger
+        self.liveness = liveness
     }
 
     /// A node for this start, reached by the other hubs at `address`.
@@ -74,7 +83,8 @@ public final class ClusterMembership: Service, Sendable {
     /// One heartbeat: listed as alive, leases renewed, and what this node still holds read back.
     public func heartbeat() async {
         do {
-            try await repository.heartbeat(node, leaseSeconds: settings.leaseSeconds)
+            let owned = state.withLock { $0.owned }
+            try await repository.heartbeat(node, leaseSeconds: settings.leaseSeconds, cameras: liveness(owned))
             let leases = try await repository.leases()
             let alive = try await repository.nodes(leaseSeconds: settings.leaseSeconds).filter(\.alive)
             let held = Set(leases.filter { $0.nodeID == node.id }.map(\.cameraID))
@@ -84,6 +94,10 @@ public final class ClusterMembership: Service, Sendable {
                     state.failing = false
                     state.holders = Dictionary(leases.map { ($0.cameraID, $0.nodeID) }, uniquingKeysWith: { first, _ in first })
                     state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
+                    state.elsewhere = Dictionary(
+                        leases.filter { $0.nodeID != node.id && state.addresses[$0.nodeID] != nil }.map { ($0.cameraID, $0.liveness) },
+                        uniquingKeysWith: { first, _ in first }
+                    )
                 }
                 if state.failing { logger.notice("cluster heartbeats work again", metadata: ["node": "\(node.id)"]) }
                 return state.owned.subtracting(held)
@@ -163,6 +177,12 @@ public final class ClusterMembership: Service, Sendable {
         } catch {
             logger.warning("could not release a camera; its lease runs out by itself", metadata: ["camera": "\(cameraID)", "error": "\(error)"])
         }
+    }
+
+    /// How a camera another live node holds is doing, as that node's last heartbeat said; nil when
+    /// this node holds it or no live node does.
+    public func liveness(elsewhere cameraID: CameraID) -> CameraLiveness? {
+        state.withLock { state in state.owned.contains(cameraID) ? nil : state.elsewhere[cameraID] }
     }
 
     /// Whether this node holds the camera, as of its last claim or heartbeat.

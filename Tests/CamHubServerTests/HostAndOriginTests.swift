@@ -104,6 +104,35 @@ struct HostAndOriginTests {
         #expect(!test.shutdown.wasPulled)
     }
 
+    /// Behind a balancer that rewrites `Host` (seed 000's nginx block drops the port), the page's
+    /// own calls are same-origin by the browser's verdict, or by `server.public_url`.
+    @Test func thePagesOwnCallsPassThroughABalancerThatRewritesTheHost() async throws {
+        let test = try await TestHub { $0.server.publicURL = "http://site.example:8000" }
+        try await test.application().test(.router) { client in
+            var sameOrigin = Self.admin
+            sameOrigin[.origin] = "http://site.example:8000"
+            sameOrigin[HTTPField.Name("Sec-Fetch-Site")!] = "same-origin"
+            try await client.execute(uri: "/cameras", method: .post, headers: sameOrigin, body: ByteBuffer(string: #"{"name": "a"}"#)) { response in
+                #expect(response.status == .created)
+            }
+            sameOrigin[.origin] = "http://elsewhere.example"
+            try await client.execute(uri: "/cameras", method: .post, headers: sameOrigin, body: ByteBuffer(string: #"{"name": "b"}"#)) { response in
+                #expect(response.status == .created, "the browser said same-origin")
+            }
+            // A browser without Sec-Fetch-Site: its Origin must be the site's public URL.
+            var older = Self.admin
+            older[.origin] = "http://SITE.example:8000"
+            try await client.execute(uri: "/cameras", method: .post, headers: older, body: ByteBuffer(string: #"{"name": "c"}"#)) { response in
+                #expect(response.status == .created)
+            }
+            older[.origin] = "http://site.example:9000"
+            try await client.execute(uri: "/cameras", method: .post, headers: older, body: ByteBuffer(string: #"{"name": "d"}"#)) { response in
+                #expect(response.status == .forbidden)
+                #expect(response.errorBody?["code"] as? String == "cross_site")
+            }
+        }
+    }
+
     @Test func withoutCORSOriginsNoHeadersAreAdded() async throws {
         let test = try await TestHub()
         try await test.application().test(.router) { client in

@@ -15,8 +15,8 @@ struct ClusterRepositoryContractTests {
     func aHeartbeatListsTheNodeAliveAndALeaveRemovesIt(backend: Backend) async throws {
         try await backend.withStores { stores in
             let cluster = stores.cluster
-            try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 5)
-            try await cluster.heartbeat(Self.node("node-02", startedAt: 10), leaseSeconds: 5)
+            try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 5, cameras: [:])
+            try await cluster.heartbeat(Self.node("node-02", startedAt: 10), leaseSeconds: 5, cameras: [:])
             let nodes = try await cluster.nodes(leaseSeconds: 5)
             #expect(nodes.map(\.id) == ["node-02", "node-01"])
             #expect(nodes.filter { !$0.alive }.isEmpty)
@@ -58,11 +58,20 @@ struct ClusterRepositoryContractTests {
             let cluster = stores.cluster
             _ = try await cluster.acquire("cam-1", for: "node-01", leaseSeconds: 2)
             _ = try await cluster.acquire("cam-2", for: "node-01", leaseSeconds: 2)
-            for _ in 0..<3 {
+            #expect(try await cluster.leases().map(\.liveness) == [CameraLiveness(), CameraLiveness()])
+            let lastFrame = Date(timeIntervalSince1970: 1_800_000_123.25)
+            for beat in 0..<3 {
                 try await Task.sleep(for: .milliseconds(1000))
-                try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 2)
+                // Each heartbeat says how the cameras are doing; a camera it does not name keeps what it had.
+                let reported = beat == 0 ? ["cam-1": CameraLiveness(lastFrameAt: lastFrame, framesPerSecond: 12.5)] : [:]
+                try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 2, cameras: reported)
             }
-            #expect(try await cluster.leases().map(\.cameraID) == ["cam-1", "cam-2"])
+            let leases = try await cluster.leases()
+            #expect(leases.map(\.cameraID) == ["cam-1", "cam-2"])
+            #expect(leases.map(\.liveness) == [CameraLiveness(lastFrameAt: lastFrame, framesPerSecond: 12.5), CameraLiveness()])
+            // Another node's heartbeat never speaks for this node's cameras.
+            try await cluster.heartbeat(Self.node("node-02"), leaseSeconds: 2, cameras: ["cam-2": CameraLiveness(lastFrameAt: lastFrame, framesPerSecond: 3)])
+            #expect(try await cluster.leases().last?.liveness == CameraLiveness())
             try await cluster.leave("node-01")
             #expect(try await cluster.leases().isEmpty)
             #expect(try await cluster.acquire("cam-1", for: "node-02", leaseSeconds: 5) == "node-02")

@@ -29,15 +29,31 @@ public struct ClusterNode: Sendable, Equatable, Codable {
 }
 
 /// Which node captures a live camera now: the one that receives its frames (its push socket, its
-/// local source) holds it, and renews it with every heartbeat.
+/// local source) holds it, and renews it with every heartbeat, saying how the camera is doing.
 public struct CameraLease: Sendable, Equatable {
     public var cameraID: CameraID
     public var nodeID: String
     public var expiresAt: Date
+    /// The newest frame and the frame rate on the holder, as of its last heartbeat, so every hub
+    /// answers the same status for the camera.
+    public var liveness: CameraLiveness
 
-    public init(cameraID: CameraID, nodeID: String, expiresAt: Date) {
+    public init(cameraID: CameraID, nodeID: String, expiresAt: Date, liveness: CameraLiveness = CameraLiveness()) {
         self.cameraID = cameraID
         self.nodeID = nodeID
         self.expiresAt = expiresAt
+        self.liveness = liveness
+    }
+}
+
+/// How a camera's frames arrive at the hub that holds it.
+public struct CameraLiveness: Sendable, Equatable {
+    /// When the newest frame entered the site; nil before the first.
+    public var lastFrameAt: Date?
+    public var framesPerSecond: Double
+
+    public init(lastFrameAt: Date? = nil, framesPerSecond: Double = 0) {
+        self.lastFrameAt = lastFrameAt
+        self.framesPerSecond = framesPerSecond
     }
 }

@@ -6,8 +6,9 @@ import Synchronization
 ///
 /// Times that decide liveness are the store's own (the database's clock), passed as durations.
 public protocol ClusterRepository: Sendable {
-    /// Puts this node in the list, or refreshes it, and renews every lease it holds.
-    func heartbeat(_ node: ClusterNode, leaseSeconds: Int) async throws
+    /// Puts this node in the list, or refreshes it, and renews every lease it holds, with the
+    /// liveness of the cameras named in `cameras` (the others keep what they had).
+    func heartbeat(_ node: ClusterNode, leaseSeconds: Int, cameras: [CameraID: CameraLiveness]) async throws
     /// Every node seen, newest start first, with `alive` by `leaseSeconds`.
     func nodes(leaseSeconds: Int) async throws -> [ClusterNode]
     /// Takes the camera for `nodeID` when nobody holds it, its holder's lease expired, or it is
@@ -34,7 +35,7 @@ public final class MemoryClusterRepository: ClusterRepository {
 
     public init() {}
 
-    public func heartbeat(_ node: ClusterNode, leaseSeconds: Int) async throws {
+    public func heartbeat(_ node: ClusterNode, leaseSeconds: Int, cameras: [CameraID: CameraLiveness]) async throws {
         let now = Date()
         state.withLock { state in
             var node = node
@@ -42,6 +43,7 @@ public final class MemoryClusterRepository: ClusterRepository {
             state.nodes[node.id] = node
             for (id, lease) in state.leases where lease.nodeID == node.id {
                 state.leases[id]?.expiresAt = now.addingTimeInterval(TimeInterval(leaseSeconds))
+                if let liveness = cameras[id] { state.leases[id]?.liveness = liveness }
             }
         }
     }

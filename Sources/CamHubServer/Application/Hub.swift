@@ -109,7 +109,9 @@ public struct Hub: Sendable {
         self.systemUsage = systemUsage
         self.startedAt = startedAt
         self.logFile = logFile
-        let membership = ClusterMembership(node: node, repository: cluster, settings: configuration.cluster, logger: logger)
+        let membership = ClusterMembership(node: node, repository: cluster, settings: configuration.cluster, logger: logger) { owned in
+            Self.liveness(of: owned, in: frames)
+        }
         self.cluster = membership
         self.nodeSecret = nodeSecret
         self.relays = FrameRelays(
@@ -162,14 +164,41 @@ public struct Hub: Sendable {
     }
 
     /// A camera's status for the APIs: active while heartbeats or frames arrive; for a local camera,
-    /// what its capture says (see `CameraActivity`).
+    /// what its capture says (see `CameraActivity`). A camera another hub holds is judged by the
+    /// newest frame that hub reported too, so every hub gives the same answer.
     public func status(of camera: Camera, now: Date = Date()) -> CameraState {
-        let newest = frames.existingFeed(for: camera.id)?.newest
-        return CameraActivity.status(
-            of: camera, newestFrameAt: newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) },
+        CameraActivity.status(
+            of: camera, newestFrameAt: newestFrameAt(of: camera.id),
             capture: camera.kind.isCaptured ? localCameras.statistics(for: camera.id, now: now) : nil, now: now,
             inactiveAfter: TimeInterval(configuration.hub.inactiveAfter)
         )
+    }
+
+    /// A camera's frame rate for the APIs, to a tenth: as its frames arrive here, or, when none do,
+    /// as the hub that holds it reported.
+    func framesPerSecond(of id: CameraID, here statistics: FeedStatistics?) -> Double {
+        let here = statistics?.framesPerSecond ?? 0
+        let fps = here > 0 ? here : cluster.liveness(elsewhere: id)?.framesPerSecond ?? 0
+        return (fps * 10).rounded() / 10
+    }
+
+    /// When a camera's newest frame entered the site: here, or on the hub that holds it.
+    func newestFrameAt(of id: CameraID) -> Date? {
+        let here = frames.existingFeed(for: id)?.newest.map { Date(timeIntervalSince1970: $0.timestamp.seconds) }
+        return [here, cluster.liveness(elsewhere: id)?.lastFrameAt].compactMap { $0 }.max()
+    }
+
+    /// How the cameras this hub holds are doing, for the other hubs' answers.
+    static func liveness(of cameras: Set<CameraID>, in frames: FrameHub) -> [CameraID: CameraLiveness] {
+        var liveness: [CameraID: CameraLiveness] = [:]
+        for id in cameras {
+            guard let statistics = frames.existingFeed(for: id)?.statistics() else { continue }
+            liveness[id] = CameraLiveness(
+                lastFrameAt: statistics.newestTimestamp.map { Date(timeIntervalSince1970: $0.seconds) },
+                framesPerSecond: statistics.framesPerSecond
+            )
+        }
+        return liveness
     }
 
     /// Seconds since the hub started.

@@ -100,7 +100,7 @@ public enum HubApplication {
         router.add(middleware: RequestLogMiddleware(hub: hub))
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: TrustedHostGuard(patterns: server.trustedHosts))
-        router.add(middleware: CrossSiteGuard(cors: cors))
+        router.add(middleware: CrossSiteGuard(cors: cors, publicOrigin: server.publicOrigin))
         router.addRoutes(CameraController(hub: hub).endpoints)
         router.addRoutes(RegistrationController(hub: hub).endpoints)
         router.addRoutes(FrameUploadController(hub: hub).endpoints)

@@ -58,7 +58,7 @@ struct CameraController {
                 lastHeartbeat: JSONText.timestamp(camera.lastHeartbeat),
                 frameCount: max(UInt64(camera.reportedFrameCount), stats?.framesIn ?? 0),
                 uptimeSeconds: now.timeIntervalSince(camera.createdAt),
-                fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,
+                fps: hub.framesPerSecond(of: camera.id, here: stats),
                 viewers: stats?.viewers ?? 0
             )
         }

@@ -78,7 +78,7 @@ struct CameraStatusJSON: Encodable {
         let newest = hub.frames.existingFeed(for: camera.id)?.newest
         try c.encode(newest?.width ?? camera.settings.width, forKey: .width)
         try c.encode(newest?.height ?? camera.settings.height, forKey: .height)
-        try c.encode(((stats?.framesPerSecond ?? 0) * 10).rounded() / 10, forKey: .fps)
+        try c.encode(hub.framesPerSecond(of: camera.id, here: stats), forKey: .fps)
         try c.encode(camera.state != .stopped && hub.status(of: camera, now: now) == .active, forKey: .isRunning)
         // The 320x320 small frame is made on request from the newest frame.
         try c.encode(newest != nil, forKey: .frameAvailable)
@@ -87,7 +87,7 @@ struct CameraStatusJSON: Encodable {
         try c.encode(
             Stats(
                 framesReceived: stats?.framesIn ?? 0,
-                fps: ((stats?.framesPerSecond ?? 0) * 10).rounded() / 10,
+                fps: hub.framesPerSecond(of: camera.id, here: stats),
                 viewers: stats?.viewers ?? 0
             ),
             forKey: .stats

@@ -70,12 +70,11 @@ struct HealthController {
         let feeds = Dictionary(hub.frames.statistics().map { ($0.cameraID, $0) }, uniquingKeysWith: { first, _ in first })
         let cameras = try await hub.cameras.list().map { camera -> Stats.CameraLine in
             let feed = feeds[camera.id]
-            let newest = feed?.newestTimestamp.map { Date(timeIntervalSince1970: $0.seconds) }
-            let lastSeen = [newest, camera.lastSeenAt].compactMap { $0 }.max()
+            let lastSeen = [hub.newestFrameAt(of: camera.id), camera.lastSeenAt].compactMap { $0 }.max()
             return Stats.CameraLine(
                 id: camera.id, name: camera.name, kind: camera.kind.rawValue, status: hub.status(of: camera, now: now).rawValue,
                 lastSeenAgeSeconds: lastSeen.map { (now.timeIntervalSince($0) * 10).rounded() / 10 },
-                fps: ((feed?.framesPerSecond ?? 0) * 10).rounded() / 10, viewers: feed?.viewers ?? 0
+                fps: hub.framesPerSecond(of: camera.id, here: feed), viewers: feed?.viewers ?? 0
             )
         }
         let all = Array(feeds.values)

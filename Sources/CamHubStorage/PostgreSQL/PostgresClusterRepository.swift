@@ -13,18 +13,35 @@ public struct PostgresClusterRepository: ClusterRepository {
         self.database = database
     }
 
-    public func heartbeat(_ node: ClusterNode, leaseSeconds: Int) async throws {
-        let lease = Double(leaseSeconds)
-        try await database.execute("""
-            WITH seen AS (
-                INSERT INTO cluster_nodes (id, address, version, started_at, last_seen)
-                VALUES (\(node.id), \(node.address), \(node.version), \(node.startedAt.timeIntervalSince1970), now())
-                ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, last_seen = now()
-            ), renewed AS (
-                UPDATE camera_leases SET expires_at = now() + make_interval(secs => \(lease)) WHERE node_id = \(node.id)
-            )
-            DELETE FROM cluster_nodes WHERE last_seen < now() - make_interval(secs => \(Double(Self.forgetAfterSeconds)))
-            """)
+    /// One statement: the node seen, its leases renewed with the liveness it reports (one array
+    /// per column; a last frame of 0 is none), and nodes gone for a day forgotten.
+    static let heartbeatStatement = """
+        WITH seen AS (
+            INSERT INTO cluster_nodes (id, address, version, started_at, last_seen)
+            VALUES ($1, $2, $3, $4, now())
+            ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, last_seen = now()
+        ), reports AS (
+            SELECT * FROM unnest($6::text[], $7::float8[], $8::float8[]) AS r(camera_id, last_frame_at, fps)
+        ), renewed AS (
+            UPDATE camera_leases l SET expires_at = now() + make_interval(secs => $5),
+                last_frame_at = COALESCE(to_timestamp(NULLIF(r.last_frame_at, 0)), l.last_frame_at),
+                fps = COALESCE(r.fps, l.fps)
+            FROM camera_leases held LEFT JOIN reports r ON r.camera_id = held.camera_id
+            WHERE held.node_id = $1 AND l.camera_id = held.camera_id
+        )
+        DELETE FROM cluster_nodes WHERE last_seen < now() - make_interval(secs => $9)
+        """
+
+    public func heartbeat(_ node: ClusterNode, leaseSeconds: Int, cameras: [CameraID: CameraLiveness]) async throws {
+        let reports = cameras.sorted { $0.key < $1.key }
+        var binds = PostgresBindings(capacity: 9)
+        binds.append(node.id); binds.append(node.address); binds.append(node.version); binds.append(node.startedAt.timeIntervalSince1970)
+        binds.append(Double(leaseSeconds))
+        binds.append(reports.map(\.key))
+        binds.append(reports.map { $0.value.lastFrameAt?.timeIntervalSince1970 ?? 0 })
+        binds.append(reports.map(\.value.framesPerSecond))
+        binds.append(Double(Self.forgetAfterSeconds))
+        try await database.execute(PostgresQuery(unsafeSQL: Self.heartbeatStatement, binds: binds))
     }
 
     public func nodes(leaseSeconds: Int) async throws -> [ClusterNode] {
@@ -68,11 +85,14 @@ public struct PostgresClusterRepository: ClusterRepository {
 
     public func leases() async throws -> [CameraLease] {
         try await database.rows("""
-            SELECT camera_id, node_id, extract(epoch FROM expires_at)::float8 FROM camera_leases
-            WHERE expires_at > now() ORDER BY camera_id
+            SELECT camera_id, node_id, extract(epoch FROM expires_at)::float8, extract(epoch FROM last_frame_at)::float8, fps
+            FROM camera_leases WHERE expires_at > now() ORDER BY camera_id
             """).map { row in
-            let (camera, node, expires) = try row.decode((String, String, Double).self)
-            return CameraLease(cameraID: camera, nodeID: node, expiresAt: Date(timeIntervalSince1970: expires))
+            let (camera, node, expires, lastFrame, fps) = try row.decode((String, String, Double, Double?, Double).self)
+            return CameraLease(
+                cameraID: camera, nodeID: node, expiresAt: Date(timeIntervalSince1970: expires),
+                liveness: CameraLiveness(lastFrameAt: lastFrame.map(Date.init(timeIntervalSince1970:)), framesPerSecond: fps)
+            )
         }
     }
 

@@ -169,6 +169,10 @@ enum PostgresMigrations {
         ("v6-web-sessions", [
             "CREATE TABLE web_sessions (hash TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
         ]),
+        // The holder's view of each camera, renewed with its lease, so every hub answers the same status.
+        ("v7-lease-liveness", [
+            "ALTER TABLE camera_leases ADD COLUMN last_frame_at TIMESTAMPTZ, ADD COLUMN fps DOUBLE PRECISION NOT NULL DEFAULT 0",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.
