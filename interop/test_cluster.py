@@ -475,3 +475,30 @@ def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_ngin
     finally:
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "cluster-dashboard.png"))
+
+
+def test_a_command_queued_through_one_node_reaches_an_agent_pushing_to_another_at_once(site):
+    """The agent's push socket is on node 0; the operator queues through node 2: node 2 tells the
+    site, node 0 sends the command down the socket, and the camera's frames change size."""
+    import signal
+    import subprocess
+    from conftest import BINARY
+    from test_seed003_push import create_camera, image_size
+    hubs, _ = site
+    camera_id, token = create_camera(hubs[0], name="Obedient")
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--transport", "ws", "--hub", hubs[0].base, "--camera-id", str(camera_id),
+         "--width", "320", "--height", "240", "--fps", "10"],
+        env={"CAMHUB_PUSH_TOKEN": token, "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: image_size(hubs[0], camera_id) == (320, 240), timeout=15)
+        queued = requests.post(hubs[2].url(f"/cameras/{camera_id}/commands"), json={"type": "change_resolution", "value": [176, 144]}, timeout=5)
+        assert queued.status_code == 201, queued.text
+        sent_at = time.monotonic()
+        wait_for(lambda: image_size(hubs[0], camera_id) == (176, 144), timeout=10)
+        print(f"obeyed {time.monotonic() - sent_at:.2f} s after it was queued on another node")
+        assert [c["state"] for c in requests.get(hubs[1].url(f"/cameras/{camera_id}/commands"), timeout=5).json()["commands"]] == ["delivered"]
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=15) == 0

@@ -402,3 +402,47 @@ def test_sigterm_with_a_camera_pushing_ends_the_hub_within_seconds(start_hub, ca
     assert hub.stop(timeout=10) == 0
     assert time.monotonic() - started < 10
     ws.close()
+
+
+def image_size(hub, camera_id):
+    picture = newest_image(hub, camera_id)
+    return Image.open(io.BytesIO(picture)).size if picture else None
+
+
+def test_commands_reach_a_pushing_agent_at_once_and_original_cameras_get_none(start_hub):
+    """`camhub agent --transport ws` asks for commands on its push socket: one queued while it
+    pushes is sent at once (no heartbeat), and so is one queued while it was away, when it
+    connects. A camera that did not ask (the original client) is never sent text, and its
+    commands wait for a heartbeat."""
+    hub = start_hub()
+    camera_id, token = create_camera(hub, "Commanded", camera_id=31)
+    queued_before = requests.post(hub.url(f"/cameras/{camera_id}/commands"), json={"type": "change_resolution", "value": [200, 150]}, timeout=5)
+    assert queued_before.status_code == 201, queued_before.text
+    agent = subprocess.Popen(
+        [BINARY, "agent", "--transport", "ws", "--hub", hub.base, "--camera-id", str(camera_id), "--fps", "10", "--width", "320", "--height", "240"],
+        env={"CAMHUB_PUSH_TOKEN": token, "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for(lambda: image_size(hub, camera_id) == (200, 150), timeout=15)
+        queued = requests.post(hub.url(f"/cameras/{camera_id}/commands"), json={"type": "change_resolution", "value": [160, 96]}, timeout=5)
+        assert queued.status_code == 201
+        sent_at = time.monotonic()
+        wait_for(lambda: image_size(hub, camera_id) == (160, 96), timeout=10)
+        print(f"obeyed {time.monotonic() - sent_at:.2f} s after it was queued")
+        states = [c["state"] for c in requests.get(hub.url(f"/cameras/{camera_id}/commands"), timeout=5).json()["commands"]]
+        assert states == ["delivered", "delivered"]
+    finally:
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=15) == 0
+
+    original_id, original_token = create_camera(hub, "Original", camera_id=32)
+    camera = push_socket(hub, original_id, original_token)
+    frame = jpeg("blue")
+    camera.send_binary(struct.pack("<I", len(frame)) + frame)
+    wait_for(lambda: newest_image(hub, original_id) == frame)
+    assert requests.post(hub.url(f"/cameras/{original_id}/commands"), json={"type": "adjust_fps", "value": 5}, timeout=5).status_code == 201
+    camera.settimeout(1)
+    with pytest.raises(websocket.WebSocketTimeoutException):
+        camera.recv()
+    assert [c["state"] for c in requests.get(hub.url(f"/cameras/{original_id}/commands"), timeout=5).json()["commands"]] == ["queued"]
+    camera.close()

@@ -32,12 +32,13 @@ public struct CameraAgent: Service {
 
     let options: Options
     let logger: Logger
-    private let state: Shared
+    private let capture: AgentCapture
+    private let state = Shared()
 
     public init(options: Options, settings: AgentSettings, logger: Logger) {
         self.options = options
         self.logger = logger
-        self.state = Shared(settings: settings)
+        self.capture = AgentCapture(settings: settings)
     }
 
     public func run() async throws {
@@ -45,7 +46,7 @@ public struct CameraAgent: Service {
         let feed = CameraFeed(cameraID: "agent")
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await captureLoop(feed) }
+                group.addTask { await capture.run(into: feed, logger: logger) }
                 group.addTask { await uploadLoop(feed, client: client) }
                 group.addTask { await heartbeatLoop(feed, client: client) }
             }
@@ -54,27 +55,6 @@ public struct CameraAgent: Service {
     }
 
     // MARK: Loops
-
-    /// Runs the source with the current settings, restarting it whenever a command changes them.
-    private func captureLoop(_ feed: CameraFeed) async {
-        while !Task.isCancelled {
-            let (settings, version) = state.settingsAndVersion
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    do {
-                        try await settings.capture.makeSource().run(into: CaptureOutput(feed: feed))
-                    } catch is CancellationError {
-                    } catch {
-                        logger.error("capture failed", metadata: ["error": "\(error)"])
-                        try? await Task.sleep(for: .seconds(1))
-                    }
-                }
-                group.addTask { await state.waitForChange(from: version) }
-                await group.next()
-                group.cancelAll()
-            }
-        }
-    }
 
     private func uploadLoop(_ feed: CameraFeed, client: HubClient) async {
         var backoff = Backoff()
@@ -87,7 +67,7 @@ public struct CameraAgent: Service {
                     continue
                 }
                 do {
-                    let settings = state.settingsAndVersion.0
+                    let settings = capture.settings
                     let jpeg = try Self.sized(frame, to: settings.capture)
                     if let task = settings.task, task != "motion", ContinuousClock.now - lastAnalysis >= options.analysisInterval {
                         lastAnalysis = .now
@@ -114,8 +94,7 @@ public struct CameraAgent: Service {
             do {
                 let commands = try await client.heartbeat(identity, frameCount: state.framesSent, error: nil)
                 for command in commands {
-                    let applied = state.apply(type: command.type, value: command.value)
-                    logger.info("command", metadata: ["type": "\(command.type)", "value": "\(command.value)", "applied": "\(applied)"])
+                    capture.apply(type: command.type, value: command.value, logger: logger)
                 }
                 backoff.reset()
                 try? await Task.sleep(for: options.heartbeatInterval)
@@ -164,7 +143,7 @@ public struct CameraAgent: Service {
             return saved
         }
         do {
-            let identity = try await client.register(name: options.name, location: options.location, settings: state.settingsAndVersion.0)
+            let identity = try await client.register(name: options.name, location: options.location, settings: capture.settings)
             try identity.save(to: options.stateFile)
             state.identity = identity
             logger.info("registered", metadata: ["camera": "\(identity.cameraID)", "hub": "\(options.hub)"])
@@ -177,23 +156,17 @@ public struct CameraAgent: Service {
 }
 
 extension CameraAgent {
-    /// State the three loops share.
+    /// What the upload and heartbeat loops share besides the settings: who the camera is to the
+    /// hub, and how many frames went out.
     final class Shared: Sendable {
         private struct Values {
-            var settings: AgentSettings
-            var version = 0
             var identity: AgentIdentity?
             var identityWasRejected = false
             var framesSent = 0
         }
 
-        private let values: Mutex<Values>
+        private let values = Mutex(Values())
 
-        init(settings: AgentSettings) {
-            values = Mutex(Values(settings: settings))
-        }
-
-        var settingsAndVersion: (AgentSettings, Int) { values.withLock { ($0.settings, $0.version) } }
         var framesSent: Int { values.withLock { $0.framesSent } }
         var identityWasRejected: Bool { values.withLock { $0.identityWasRejected } }
 
@@ -211,21 +184,6 @@ extension CameraAgent {
 
         func frameSent() {
             values.withLock { $0.framesSent += 1 }
-        }
-
-        func apply(type: String, value: CommandValue) -> Bool {
-            values.withLock { values in
-                let applied = values.settings.apply(type: type, value: value)
-                if applied { values.version += 1 }
-                return applied
-            }
-        }
-
-        /// Returns once the settings have changed since `version` (or the task is cancelled).
-        func waitForChange(from version: Int) async {
-            while !Task.isCancelled, values.withLock({ $0.version }) == version {
-                try? await Task.sleep(for: .milliseconds(100))
-            }
         }
     }
 }

@@ -2,6 +2,7 @@ import CamHubCapture
 public import CamHubCore
 import HummingbirdWSClient
 public import Logging
+import Foundation
 import NIOCore
 public import ServiceLifecycle
 import Synchronization
@@ -10,6 +11,10 @@ import Synchronization
 /// frame over `/video-input-stream` (camera id, token, then length-prefixed JPEGs, each piece in
 /// its own binary message, as the original client sends them). A dropped socket or a restarted
 /// hub is retried with backoff; a slow link skips frames instead of queueing them.
+///
+/// It asks for commands (`?commands=json`, which the original server ignores): camhub sends each
+/// command queued for the camera as a text message the moment it is queued, through whichever hub
+/// of the site, and the agent obeys it as the HTTP agent obeys its heartbeat's.
 public struct PushAgent: Service {
     public struct Options: Sendable {
         /// The hub's base URL (`http://` or `https://`).
@@ -23,21 +28,21 @@ public struct PushAgent: Service {
             self.token = token
         }
 
-        /// The push path on the hub, as a `ws://` or `wss://` URL.
+        /// The push path on the hub, as a `ws://` or `wss://` URL, asking for commands.
         public var streamURL: String {
             let scheme = hub.hasPrefix("https://") ? "wss://" : "ws://"
             let rest = hub.drop { $0 != ":" }.dropFirst(3)
-            return scheme + rest + "/video-input-stream"
+            return scheme + rest + "/video-input-stream?commands=json"
         }
     }
 
     let options: Options
-    let capture: LocalCameraSettings
+    private let capture: AgentCapture
     let logger: Logger
 
     public init(options: Options, capture: LocalCameraSettings, logger: Logger) {
         self.options = options
-        self.capture = capture
+        self.capture = AgentCapture(settings: AgentSettings(capture: capture))
         self.logger = logger
     }
 
@@ -45,24 +50,11 @@ public struct PushAgent: Service {
         let feed = CameraFeed(cameraID: String(options.cameraID))
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
-                group.addTask { await captureLoop(feed) }
+                group.addTask { await capture.run(into: feed, logger: logger) }
                 group.addTask { await pushLoop(feed) }
             }
         }
         logger.info("agent stopped")
-    }
-
-    private func captureLoop(_ feed: CameraFeed) async {
-        while !Task.isCancelled {
-            do {
-                try await capture.makeSource().run(into: CaptureOutput(feed: feed))
-            } catch is CancellationError {
-                return
-            } catch {
-                logger.error("capture failed", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: .seconds(1))
-            }
-        }
     }
 
     /// Connects, pushes until the socket ends, and connects again after a backoff.
@@ -79,7 +71,7 @@ public struct PushAgent: Service {
                     token.writeString(options.token)
                     try await outbound.write(.binary(token))
                     logger.info("pushing to the hub", metadata: ["url": "\(options.streamURL)", "camera": "\(options.cameraID)"])
-                    try await Self.push(feed, to: outbound, until: inbound) { sent.withLock { $0 += 1 } }
+                    try await push(feed, to: outbound, until: inbound) { sent.withLock { $0 += 1 } }
                 }
                 if let close, close.closeCode != .normalClosure {
                     logger.error("the hub closed the socket", metadata: ["code": "\(close.closeCode)", "reason": "\(close.reason ?? "")"])
@@ -94,18 +86,29 @@ public struct PushAgent: Service {
         }
     }
 
-    /// Sends each newest frame as `uint32 LE length + JPEG` in one message, until the hub closes
-    /// the socket (the inbound side ends) or the task is cancelled.
-    private static func push(
+    /// Sends each newest frame as `uint32 LE length + JPEG` in one message, and obeys the
+    /// commands the hub sends, until the hub closes the socket (the inbound side ends) or the task
+    /// is cancelled.
+    private func push(
         _ feed: CameraFeed, to outbound: WebSocketOutboundWriter, until inbound: WebSocketInboundStream, sent: @escaping @Sendable () -> Void
     ) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { for try await _ in inbound {} }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    guard let pushed = try? JSONDecoder().decode(PushedCommand.self, from: Data(text.utf8)), pushed.type == "command" else {
+                        logger.warning("the hub sent a text message that is not a command; ignored", metadata: ["bytes": "\(text.utf8.count)"])
+                        continue
+                    }
+                    capture.apply(type: pushed.command.type, value: pushed.command.value, logger: logger)
+                }
+            }
             group.addTask {
                 try await feed.withViewer { viewer in
                     while let frame = await viewer.next() {
-                        var message = uint32(UInt32(frame.byteCount))
-                        message.writeBytes(frame.jpeg)
+                        let jpeg = try CameraAgent.sized(frame, to: capture.settings.capture)
+                        var message = Self.uint32(UInt32(jpeg.count))
+                        message.writeBytes(jpeg)
                         try await outbound.write(.binary(message))
                         sent()
                     }
@@ -114,6 +117,17 @@ public struct PushAgent: Service {
             try await group.next()
             group.cancelAll()
         }
+    }
+
+    /// A command as the hub sends it over the push socket.
+    struct PushedCommand: Decodable {
+        struct Command: Decodable {
+            let type: String
+            let value: CommandValue
+        }
+
+        let type: String
+        let command: Command
     }
 
     static func uint32(_ value: UInt32) -> ByteBuffer {

@@ -46,7 +46,7 @@ struct HighCPUPolicyService: Service, CustomStringConvertible {
             if queued.contains(where: { $0.state == .queued && $0.type == .adjustFPS }) { pending.insert(camera.id) }
         }
         for (cameraID, command) in policy.decide(cpuPercent: cpu, active: active, pending: pending, now: now) {
-            _ = try await hub.commands.enqueue(command, for: cameraID, at: now)
+            _ = try await hub.enqueue(command, for: cameraID, logger: logger)
             logger.notice("asked a camera to slow down", metadata: ["camera": "\(cameraID)", "cpu_percent": "\(cpu)", "command": "\(command.value)"])
         }
     }

@@ -129,7 +129,7 @@ public struct Hub: Sendable {
         // tell a camera's hub is done here when this hub holds the camera.
         site.subscribe { event in
             if SiteSignal.handles(event) {
-                SiteSignal.apply(event, on: hub)
+                SiteSignal.apply(event, on: hub, logger: logger)
             } else {
                 lpr.announcer.deliver(event, rooms: socketIO)
             }

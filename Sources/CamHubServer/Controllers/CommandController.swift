@@ -2,7 +2,8 @@ import CamHubCore
 import Foundation
 import Hummingbird
 
-/// Operators queue commands for a camera; the camera collects them on its next heartbeat.
+/// Operators queue commands for a camera; the camera collects them on its next heartbeat, or gets
+/// them at once over its push socket (`Hub.enqueue`).
 struct CommandController {
     let hub: Hub
 
@@ -20,7 +21,7 @@ struct CommandController {
         }
         let body = try await JSONObject.read(request, limit: 64 * 1024)
         let command = try Self.commandRequest(from: body)
-        let queued = try await hub.commands.enqueue(command, for: camera.id, at: Date())
+        let queued = try await hub.enqueue(command, for: camera.id, logger: context.logger)
         context.logger.info("command queued", metadata: ["camera": "\(camera.id)", "type": "\(command.type.rawValue)"])
         return try JSONResponse.make(CommandJSON(queued), status: .created)
     }

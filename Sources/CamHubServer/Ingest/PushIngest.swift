@@ -30,6 +30,7 @@ struct PushIngest {
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<HubWebSocketContext>
     ) async throws {
         var session = Session(hub: hub, logger: context.logger, outbound: outbound)
+        session.takesCommands = context.request.uri.queryParameters["commands"] == "json"
         do {
             var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
             // At shutdown the camera is told the hub is going away (1001) and reconnects to
@@ -93,6 +94,8 @@ struct PushIngest {
         var announcedID: UInt32?
         var feed: CameraFeed?
         var registration: UUID?
+        /// The socket asked for commands (`?commands=json`): they are sent to it as JSON text.
+        var takesCommands = false
 
         init(hub: Hub, logger: Logger, outbound: WebSocketOutboundWriter) {
             self.hub = hub
@@ -117,7 +120,7 @@ struct PushIngest {
                 }
                 feed = hub.frames.feed(for: String(id))
                 hub.pushStatistics.connectionOpened()
-                let (registration, replaced) = hub.pushConnections.register(String(id), outbound: outbound)
+                let (registration, replaced) = hub.pushConnections.register(String(id), outbound: outbound, takesCommands: takesCommands)
                 self.registration = registration
                 logger.info("push camera connected", metadata: ["camera": "\(id)", "replaced_older_socket": "\(replaced != nil)"])
                 try? await replaced?.close(.normalClosure, reason: "replaced by a newer push socket for camera \(id)")
@@ -127,6 +130,8 @@ struct PushIngest {
                 } catch {
                     logger.warning("could not take the camera's lease; it is served here all the same", metadata: ["camera": "\(id)", "error": "\(error)"])
                 }
+                // What was queued while it was away goes out at once.
+                if takesCommands { await hub.sendQueuedCommands(to: String(id), logger: logger) }
             case .frame(let jpeg):
                 guard let feed else { return }
                 guard let header = JPEGHeader(jpeg) else {
