@@ -347,10 +347,11 @@ def test_a_push_camera_is_watched_moved_and_stopped_through_other_nodes(site):
     viewer.close()
 
 
-def test_when_the_owner_is_killed_the_agent_moves_and_viewers_elsewhere_keep_watching(site, start_nginx):
+@pytest.mark.parametrize("given", ["balancer", "every hub"])
+def test_when_the_owner_is_killed_the_agent_moves_and_viewers_elsewhere_keep_watching(site, start_nginx, given):
     """kill -9 the hub a `camhub agent` pushes to: its lease expires, the agent reconnects
-    through the balancer to a surviving hub, and an MJPEG viewer on another hub that never
-    reconnected receives the camera's frames again."""
+    (through the balancer, or to the next of the hubs it was given) to a surviving hub, and an
+    MJPEG viewer on another hub that never reconnected receives the camera's frames again."""
     import signal
     import subprocess
     from conftest import BINARY
@@ -359,8 +360,9 @@ def test_when_the_owner_is_killed_the_agent_moves_and_viewers_elsewhere_keep_wat
     hubs, _ = site
     proxy = start_nginx([hub.port for hub in hubs], block=WEBSOCKET_BLOCK)
     camera_id, token = create_camera(hubs[0], name="Roaming")
+    hub_arguments = ["--hub", proxy.base] if given == "balancer" else [argument for hub in hubs for argument in ("--hub", hub.base)]
     agent = subprocess.Popen(
-        [BINARY, "agent", "--transport", "ws", "--hub", proxy.base, "--camera-id", str(camera_id),
+        [BINARY, "agent", "--transport", "ws", *hub_arguments, "--camera-id", str(camera_id),
          "--width", "160", "--height", "120", "--fps", "10"],
         env={"CAMHUB_PUSH_TOKEN": token, "PATH": "/usr/bin:/bin"}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -17,19 +17,22 @@ import Synchronization
 /// of the site, and the agent obeys it as the HTTP agent obeys its heartbeat's.
 public struct PushAgent: Service {
     public struct Options: Sendable {
-        /// The hub's base URL (`http://` or `https://`).
-        public var hub: String
+        /// The hubs' base URLs (`http://` or `https://`): one hub, a balancer, or several hubs of
+        /// one site, tried in turn each time a connection fails or ends.
+        public var hubs: [String]
         public var cameraID: UInt32
         public var token: String
 
-        public init(hub: String, cameraID: UInt32, token: String) {
-            self.hub = hub.hasSuffix("/") ? String(hub.dropLast()) : hub
+        public init(hubs: [String], cameraID: UInt32, token: String) {
+            precondition(!hubs.isEmpty, "an agent needs a hub")
+            self.hubs = hubs.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
             self.cameraID = cameraID
             self.token = token
         }
 
-        /// The push path on the hub, as a `ws://` or `wss://` URL, asking for commands.
-        public var streamURL: String {
+        /// The push path on the `index`th hub (in turn), as a `ws://` or `wss://` URL, asking for commands.
+        public func streamURL(_ index: Int) -> String {
+            let hub = hubs[index % hubs.count]
             let scheme = hub.hasPrefix("https://") ? "wss://" : "ws://"
             let rest = hub.drop { $0 != ":" }.dropFirst(3)
             return scheme + rest + "/video-input-stream?commands=json"
@@ -57,20 +60,24 @@ public struct PushAgent: Service {
         logger.info("agent stopped")
     }
 
-    /// Connects, pushes until the socket ends, and connects again after a backoff.
+    /// Connects, pushes until the socket ends, and connects again after a backoff, to the next hub
+    /// when it was given several.
     private func pushLoop(_ feed: CameraFeed) async {
         var backoff = Backoff()
+        var attempt = 0
         while !Task.isCancelled {
             let sent = Mutex(0)
+            let url = options.streamURL(attempt)
+            attempt += 1
             do {
                 let close = try await WebSocketClient.connect(
-                    url: options.streamURL, configuration: .init(maxFrameSize: 1 << 16), logger: logger
+                    url: url, configuration: .init(maxFrameSize: 1 << 16), logger: logger
                 ) { inbound, outbound, _ in
                     try await outbound.write(.binary(Self.uint32(options.cameraID)))
                     var token = Self.uint32(UInt32(options.token.utf8.count))
                     token.writeString(options.token)
                     try await outbound.write(.binary(token))
-                    logger.info("pushing to the hub", metadata: ["url": "\(options.streamURL)", "camera": "\(options.cameraID)"])
+                    logger.info("pushing to the hub", metadata: ["url": "\(url)", "camera": "\(options.cameraID)"])
                     try await push(feed, to: outbound, until: inbound) { sent.withLock { $0 += 1 } }
                 }
                 if let close, close.closeCode != .normalClosure {
@@ -78,7 +85,7 @@ public struct PushAgent: Service {
                 }
             } catch {
                 guard !Task.isCancelled else { return }
-                logger.warning("hub unavailable, retrying", metadata: ["url": "\(options.streamURL)", "error": "\(error)"])
+                logger.warning("hub unavailable, retrying", metadata: ["url": "\(url)", "error": "\(error)"])
             }
             if sent.withLock({ $0 }) > 0 { backoff.reset() }
             guard !Task.isCancelled else { return }

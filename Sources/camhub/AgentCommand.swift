@@ -13,8 +13,11 @@ struct AgentCommand: AsyncParsableCommand {
         abstract: "Run as a camera: capture a source and send its frames to a hub (HTTP with heartbeats and commands, or WebSocket push)."
     )
 
-    @Option(help: "The hub's base URL.")
-    var hub: String = "http://127.0.0.1:8080"
+    @Option(help: "The hub's base URL (or a balancer's). With --transport ws it may be given several times: the hubs of one site, tried in turn when a connection fails or ends.")
+    var hub: [String] = []
+
+    /// The hubs given, or the local default.
+    var hubs: [String] { hub.isEmpty ? ["http://127.0.0.1:8080"] : hub }
 
     @Option(help: "http: register, send frames and heartbeats, obey commands (seed 000). ws: push frames over /video-input-stream (seed 003).")
     var transport: Transport = .http
@@ -46,7 +49,8 @@ struct AgentCommand: AsyncParsableCommand {
     var heartbeatInterval: Int = 10
 
     func validate() throws {
-        guard hub.hasPrefix("http://") || hub.hasPrefix("https://") else { throw ValidationError("--hub must be an http:// or https:// URL") }
+        guard hubs.allSatisfy({ $0.hasPrefix("http://") || $0.hasPrefix("https://") }) else { throw ValidationError("--hub must be an http:// or https:// URL") }
+        guard transport == .ws || hubs.count == 1 else { throw ValidationError("--hub may be given several times with --transport ws only; give a balancer's URL instead") }
         guard (1...60).contains(fps) else { throw ValidationError("--fps must be between 1 and 60") }
         guard (16...7680).contains(width), (16...7680).contains(height) else { throw ValidationError("--width and --height must be between 16 and 7680") }
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be between 1 and 100") }
@@ -80,11 +84,11 @@ struct AgentCommand: AsyncParsableCommand {
         let logger = Logger(label: "camhub.agent")
         switch transport {
         case .http:
-            var options = CameraAgent.Options(hub: hub, name: name, location: location, stateFile: URL(fileURLWithPath: stateFile))
+            var options = CameraAgent.Options(hub: hubs[0], name: name, location: location, stateFile: URL(fileURLWithPath: stateFile))
             options.heartbeatInterval = .seconds(heartbeatInterval)
             try await CameraAgent(options: options, settings: AgentSettings(capture: capture), logger: logger).runUntilSignalled(logger: logger)
         case .ws:
-            let options = PushAgent.Options(hub: hub, cameraID: cameraID!, token: resolvedPushToken!)
+            let options = PushAgent.Options(hubs: hubs, cameraID: cameraID!, token: resolvedPushToken!)
             try await PushAgent(options: options, capture: capture, logger: logger).runUntilSignalled(logger: logger)
         }
     }
