@@ -473,6 +473,17 @@ def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_ngin
             assert f"SITE{index}" in item[0].text
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "cluster-dashboard.png"))
+        # The health page lists the three hubs, alive, each with its camera.
+        browser.get(proxy.base + "/#/health")
+        def hub_rows():
+            try:
+                return [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#health-hubs tr")]
+            except Exception:
+                return []
+        rows = wait_for(lambda: (r := hub_rows()) and len(r) == 3 and all("alive" in t for t in r) and r, timeout=10)
+        assert sorted(camera for text in rows for camera in expected if camera in text) == sorted(expected)
+        assert sum("(this hub)" in text for text in rows) == 1
+        browser.save_screenshot(str(ARTIFACTS / "cluster-health.png"))
         assert severe_console_messages(browser) == []
     finally:
         ARTIFACTS.mkdir(exist_ok=True)

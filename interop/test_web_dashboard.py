@@ -230,6 +230,9 @@ def test_the_health_page_shows_the_hub_and_its_cameras(start_hub, browser):
     row = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, '#health-cameras tr[data-camera-id="testpattern"]'), timeout=10)[0]
     assert "active" in row.text and "s ago" in row.text
     assert float(browser.find_element(By.ID, "health-in").text) > 5
+    # The hubs of the site: this one alone, alive, with its camera.
+    hubs = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "#health-hubs tr"), timeout=10)
+    assert len(hubs) == 1 and "(this hub)" in hubs[0].text and "alive" in hubs[0].text and "testpattern" in hubs[0].text
     # After a few refreshes the chart has a line per series.
     wait_for(lambda: browser.execute_script(
         "return [...document.querySelectorAll('#health-chart polyline')].every(p => p.getAttribute('points').split(' ').length >= 3)"), timeout=15)

@@ -478,9 +478,29 @@ async function refreshHealth() {
       return row;
     }));
     drawChart();
+    refreshHubs();
   } catch {
     // The next refresh tries again.
   }
+}
+
+// The hubs of the site (one on a hub alone): which is alive, and the cameras each captures.
+async function refreshHubs() {
+  const cluster = await call("GET", "/cluster");
+  document.getElementById("health-hubs").replaceChildren(...cluster.nodes.map((node) => {
+    const row = document.createElement("tr");
+    row.dataset.nodeId = node.id;
+    row.className = node.alive ? "alive" : "dead";
+    const seen = Math.max(0, (Date.now() - Date.parse(node.last_seen)) / 1000);
+    const texts = [node.this ? `${node.id} (this hub)` : node.id, node.address, node.alive ? "alive" : "dead", node.version,
+      new Date(node.started_at).toLocaleString(), `${seen.toFixed(0)} s ago`, node.cameras.join(", ") || "none"];
+    for (const text of texts) {
+      const cell = document.createElement("td");
+      cell.textContent = text;
+      row.append(cell);
+    }
+    return row;
+  }));
 }
 
 function drawChart() {
