@@ -209,6 +209,18 @@ def test_a_camera_pushing_to_one_node_is_live_on_every_node_and_uploads_reach_it
             time.sleep(0.05)
         for hub in hubs[1:]:
             wait_for(lambda: newest_image(hub, camera_id) == frame, timeout=10)
+            # The original's listing and its event stream, on hubs the camera does not push to.
+            assert camera_id in [c["id"] for c in requests.get(hub.url("/camera/list"), timeout=5).json()]
+        import sseclient
+        from test_seed003_push import image_update
+        events_reply = requests.get(hubs[2].url(f"/camera/stream-image?cameraId={camera_id}"), stream=True, timeout=10)
+        events = sseclient.SSEClient(events_reply).events()
+        assert image_update(next(events)) == frame
+        streamed = jpeg((7, 77, 177))
+        ws.send_binary(struct.pack("<I", len(streamed)) + streamed)
+        assert image_update(next(events)) == streamed
+        events_reply.close()
+        frame = streamed
         # The node-0 MJPEG part and the node-1 relayed part carry the same entry time.
         stamps = []
         for hub in hubs[:2]:
@@ -246,6 +258,14 @@ def test_a_camera_pushing_to_one_node_is_live_on_every_node_and_uploads_reach_it
         reply = requests.post(proxy.url(f"/cameras/{camera['camera_id']}/upload"),
                               json={"frame_data": base64.b64encode(picture).decode(), "timestamp": time.time()},
                               headers={"X-API-Key": camera["api_key"]}, timeout=5)
+        assert reply.status_code == 200, reply.text
+    for hub in hubs:
+        wait_for(lambda: requests.get(hub.url(f"/cameras/{camera['camera_id']}/snapshot.jpg"), timeout=5).content == picture, timeout=10)
+    # Raw frames (`POST /cameras/{id}/frames`) through the balancer, likewise.
+    for shade in range(0, 250, 50):
+        picture = jpeg((shade, shade, 0))
+        reply = requests.post(proxy.url(f"/cameras/{camera['camera_id']}/frames"), data=picture,
+                              headers={"Authorization": f"Bearer {camera['api_key']}", "Content-Type": "image/jpeg"}, timeout=5)
         assert reply.status_code == 200, reply.text
     for hub in hubs:
         wait_for(lambda: requests.get(hub.url(f"/cameras/{camera['camera_id']}/snapshot.jpg"), timeout=5).content == picture, timeout=10)
@@ -515,3 +535,65 @@ def test_a_command_queued_through_one_node_reaches_an_agent_pushing_to_another_a
     finally:
         agent.send_signal(signal.SIGTERM)
         assert agent.wait(timeout=15) == 0
+
+
+def test_a_hub_killed_during_a_burst_of_detections_loses_none_it_acknowledged(site):
+    """Detections stream in over Socket.IO to hub 2 and over REST through the balancer while hub 2
+    is killed with SIGKILL: every detection that got its acknowledgement is listed by the
+    survivors (each was committed to PostgreSQL before its answer)."""
+    import socketio
+    import threading
+    from test_seed002_lpr import DETECTION
+    hubs, proxy = site
+    acknowledged = {"sio": [], "rest": []}
+    stop = threading.Event()
+
+    def socketio_burst():
+        client = socketio.Client(reconnection=False)
+        client.connect(hubs[2].base)
+        try:
+            for index in range(100_000):
+                if stop.is_set():
+                    return
+                ack = client.call("lpr_data", {**DETECTION, "camera_id": "burst_sio", "ocr_results": [f"SIO{index}"]}, timeout=2)
+                if ack.get("success"):
+                    acknowledged["sio"].append(ack["detection_id"])
+        except Exception:
+            return  # the hub died under it
+        finally:
+            client.disconnect()
+
+    def rest_burst():
+        with requests.Session() as http:
+            for index in range(100_000):
+                if stop.is_set():
+                    return
+                try:
+                    reply = http.post(proxy.url("/api/detection"), json={**DETECTION, "camera_id": "burst_rest", "ocr_results": [f"R{index}"]}, timeout=2)
+                except requests.RequestException:
+                    continue
+                if reply.status_code == 200 and reply.json().get("success"):
+                    acknowledged["rest"].append(reply.json()["detection_id"])
+
+    senders = [threading.Thread(target=socketio_burst), threading.Thread(target=rest_burst)]
+    for sender in senders:
+        sender.start()
+    time.sleep(1.5)
+    hubs[2].crash()
+    time.sleep(1.5)
+    stop.set()
+    for sender in senders:
+        sender.join(timeout=10)
+    assert acknowledged["sio"] and acknowledged["rest"], {k: len(v) for k, v in acknowledged.items()}
+    for camera, ids in [("burst_sio", acknowledged["sio"]), ("burst_rest", acknowledged["rest"])]:
+        stored = set()
+        offset = 0
+        while True:
+            page = requests.get(hubs[0].url("/api/records"), params={"camera_id": camera, "limit": 1000, "offset": offset}, timeout=10).json()["records"]
+            stored |= {record["detection_id"] for record in page}
+            if len(page) < 1000:
+                break
+            offset += 1000
+        missing = set(ids) - stored
+        assert not missing, f"{len(missing)} of {len(ids)} acknowledged {camera} detections are gone"
+    print(f"acknowledged and kept: {len(acknowledged['sio'])} over Socket.IO, {len(acknowledged['rest'])} over REST")
