@@ -468,6 +468,7 @@ def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_ngin
     operator logs in through it (every later call lands on another hub), the live grid draws every
     hub's camera over the one socket the page opened on whichever hub the balancer chose, and the
     records strip hears detections stored through each of the three hubs."""
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from test_web_dashboard import ARTIFACTS, severe_console_messages, shown, tile_fingerprints
     hubs, _ = site
@@ -479,7 +480,14 @@ def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_ngin
         browser.find_element(By.CSS_SELECTOR, "#login-form button").click()
         wait_for(lambda: shown(browser, "app"), timeout=10)
         expected = {"tp-0", "tp-1", "tp-2"}
-        wait_for(lambda: {t.get_attribute("data-camera-id") for t in browser.find_elements(By.CSS_SELECTOR, "[data-camera-id]")} == expected, timeout=15)
+
+        def texts(selector, attribute=None):
+            # What the page shows now; nothing while it is re-rendering (an element went stale).
+            try:
+                return [e.get_attribute(attribute) if attribute else e.text for e in browser.find_elements(By.CSS_SELECTOR, selector)]
+            except StaleElementReferenceException:
+                return []
+        wait_for(lambda: set(texts("[data-camera-id]", "data-camera-id")) == expected, timeout=15)
         first = wait_for(lambda: (f := tile_fingerprints(browser)) and all(drawn >= 2 for drawn, _ in f.values()) and f, timeout=20)
         time.sleep(1.5)
         second = tile_fingerprints(browser)
@@ -489,18 +497,12 @@ def test_the_web_page_through_the_balancer_shows_the_whole_site(site, start_ngin
         for index, hub in enumerate(hubs):
             body = {"type": "detection_result", "camera_id": f"lane_{index}", "checkpoint_id": "north", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": [f"SITE{index}"]}
             detection_id = requests.post(hub.url("/api/detection"), json=body, timeout=5).json()["detection_id"]
-            item = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, f'[data-live="detections"] [data-detection-id="{detection_id}"]'), timeout=5)
-            assert f"SITE{index}" in item[0].text
+            wait_for(lambda: any(f"SITE{index}" in text for text in texts(f'[data-live="detections"] [data-detection-id="{detection_id}"]')), timeout=5)
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "cluster-dashboard.png"))
         # The health page lists the three hubs, alive, each with its camera.
         browser.get(proxy.base + "/#/health")
-        def hub_rows():
-            try:
-                return [row.text for row in browser.find_elements(By.CSS_SELECTOR, "#health-hubs tr")]
-            except Exception:
-                return []
-        rows = wait_for(lambda: (r := hub_rows()) and len(r) == 3 and all("alive" in t for t in r) and r, timeout=10)
+        rows = wait_for(lambda: (r := texts("#health-hubs tr")) and len(r) == 3 and all("alive" in t for t in r) and r, timeout=10)
         assert sorted(camera for text in rows for camera in expected if camera in text) == sorted(expected)
         assert sum("(this hub)" in text for text in rows) == 1
         browser.save_screenshot(str(ARTIFACTS / "cluster-health.png"))
