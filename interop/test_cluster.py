@@ -338,10 +338,8 @@ def test_a_push_camera_is_watched_moved_and_stopped_through_other_nodes(site):
     """seed 003 across hubs: the original frontend on node 1 watches a camera whose push socket is
     on node 0, and its joystick's messages reach the camera; a stop through node 2 closes the push
     socket on node 0 at once."""
-    import json
     import struct
-    import websocket
-    from test_seed003_push import close_code, create_camera, jpeg, newest_image, push_socket, ws_url
+    from test_seed003_push import close_code, create_camera, jpeg, newest_image, push_socket, watch_like_the_original_frontend
     hubs, _ = site
     camera_id, token = create_camera(hubs[0], name="Pan")
     camera = push_socket(hubs[0], camera_id, token)
@@ -349,16 +347,7 @@ def test_a_push_camera_is_watched_moved_and_stopped_through_other_nodes(site):
     camera.send_binary(struct.pack("<I", len(first)) + first)
     wait_for(lambda: newest_image(hubs[0], camera_id) == first)
 
-    viewer = websocket.create_connection(ws_url(hubs[1], "/video-output-stream"), timeout=8)
-    greeting = json.dumps({"token": "fake token", "cameraId": camera_id}).encode()
-    viewer.send_binary(struct.pack("<i", len(greeting)) + greeting)
-    assert viewer.recv() == first
-    second = jpeg((200, 100, 0))
-    camera.send_binary(struct.pack("<I", len(second)) + second)
-    assert viewer.recv() == second
-    move = struct.pack("<i", 1) + struct.pack(">ff", 0.25, -0.5)
-    viewer.send_binary(move)
-    assert camera.recv() == move
+    viewer = watch_like_the_original_frontend(hubs[1], camera, camera_id, first)
 
     stopped = requests.post(hubs[2].url(f"/cameras/{camera_id}/stop"), timeout=5)
     assert stopped.status_code == 200, stopped.text

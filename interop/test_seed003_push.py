@@ -336,13 +336,10 @@ def push_socket(hub, camera_id, token):
     return ws
 
 
-def test_the_original_frontend_watches_through_video_output_stream(hub):
-    camera_id, token = create_camera(hub)
-    camera = push_socket(hub, camera_id, token)
-    first = jpeg((1, 2, 3))
-    camera.send_binary(struct.pack("<I", len(first)) + first)
-    wait_for(lambda: newest_image(hub, camera_id) == first)
-
+def watch_like_the_original_frontend(hub, camera, camera_id, first):
+    """camera-frontend on `hub` watches a pushing camera (its socket `camera`, whose newest frame is
+    `first`): the greeting, the frames as they come, and its joystick's messages to the camera.
+    Returns the viewer's socket."""
     # camera-frontend's initializeConnection: int32 LE length and the JSON, in one message.
     viewer = websocket.create_connection(ws_url(hub, "/video-output-stream"), timeout=8)
     greeting = json.dumps({"token": "fake token", "cameraId": camera_id}).encode()
@@ -355,12 +352,22 @@ def test_the_original_frontend_watches_through_video_output_stream(hub):
     move = struct.pack("<i", 1) + struct.pack(">ff", 0.25, -0.5)
     viewer.send_binary(move)
     assert camera.recv() == move
-    viewer.close()
+    return viewer
+
+
+def test_the_original_frontend_watches_through_video_output_stream(hub):
+    camera_id, token = create_camera(hub)
+    camera = push_socket(hub, camera_id, token)
+    first = jpeg((1, 2, 3))
+    camera.send_binary(struct.pack("<I", len(first)) + first)
+    wait_for(lambda: newest_image(hub, camera_id) == first)
+
+    watch_like_the_original_frontend(hub, camera, camera_id, first).close()
 
     # An older frontend sends the id alone.
     older = websocket.create_connection(ws_url(hub, "/video-output-stream"), timeout=8)
     older.send_binary(struct.pack("<i", camera_id))
-    assert older.recv() == second
+    assert older.recv() == newest_image(hub, camera_id) != first
     older.close()
     camera.close()
 
