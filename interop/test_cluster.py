@@ -180,6 +180,16 @@ def test_dashboards_on_every_node_hear_what_was_stored_through_another(site):
         time.sleep(0.5)
         for dashboard in dashboards:
             assert len(dashboard.events["new_detection"]) == 2 and len(dashboard.events["health_update"]) == 1
+        # The statistics are the site's on every hub, the Socket.IO clients included (two dashboards
+        # still connected, each hub's count as of its last heartbeat).
+        def statistics(hub):
+            answer = requests.get(hub.url("/api/statistics"), timeout=5).json()
+            del answer["data"]["timestamp"]
+            return answer
+        expected = wait_for(lambda: (s := statistics(hubs[0])) and s["data"]["connected_clients"] == 2 and s, timeout=5)
+        assert expected["data"]["total_records"] >= 2 and expected["statistics"]["by_camera"]["gate_9"] == 2
+        for hub in hubs[1:]:
+            wait_for(lambda: statistics(hub) == expected, timeout=5)
     finally:
         for client in dashboards + [camera]:
             if client.sio.connected:

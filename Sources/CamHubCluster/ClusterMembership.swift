@@ -19,6 +19,8 @@ public final class ClusterMembership: Service, Sendable {
     /// How this node's cameras are doing, reported with each heartbeat for the other hubs' answers.
     public typealias Liveness = @Sendable (Set<CameraID>) -> [CameraID: CameraLiveness]
     private let liveness: Liveness
+    /// The Socket.IO clients connected to this node now, reported with each heartbeat.
+    private let socketSessions: @Sendable () -> Int
     private let logger: Logger
     private let state = Mutex(State())
 
@@ -31,6 +33,8 @@ public final class ClusterMembership: Service, Sendable {
         var addresses: [String: String] = [:]
         /// How the cameras other nodes hold are doing, as their last heartbeats said.
         var elsewhere: [CameraID: CameraLiveness] = [:]
+        /// The Socket.IO clients of the other live nodes, as their last heartbeats said.
+        var socketSessionsElsewhere = 0
     }
 
     /// Another live node of the site.
@@ -41,13 +45,14 @@ public final class ClusterMembership: Service, Sendable {
 
     public init(
         node: ClusterNode, repository: any ClusterRepository, settings: ClusterSettings, logger: Logger,
-        liveness: @escaping Liveness = { _ in [:] }
+        liveness: @escaping Liveness = { _ in [:] }, socketSessions: @escaping @Sendable () -> Int = { 0 }
     ) {
         self.node = node
         self.repository = repository
         self.settings = settings
         self.logger = logger
         self.liveness = liveness
+        self.socketSessions = socketSessions
     }
 
     /// A node for this start, reached by the other hubs at `address`.
@@ -84,7 +89,9 @@ public final class ClusterMembership: Service, Sendable {
     public func heartbeat() async {
         do {
             let owned = state.withLock { $0.owned }
-            try await repository.heartbeat(node, leaseSeconds: settings.leaseSeconds, cameras: liveness(owned))
+            var reported = node
+            reported.socketSessions = socketSessions()
+            try await repository.heartbeat(reported, leaseSeconds: settings.leaseSeconds, cameras: liveness(owned))
             let leases = try await repository.leases()
             let alive = try await repository.nodes(leaseSeconds: settings.leaseSeconds).filter(\.alive)
             let held = Set(leases.filter { $0.nodeID == node.id }.map(\.cameraID))
@@ -94,6 +101,7 @@ public final class ClusterMembership: Service, Sendable {
                     state.failing = false
                     state.holders = Dictionary(leases.map { ($0.cameraID, $0.nodeID) }, uniquingKeysWith: { first, _ in first })
                     state.addresses = Dictionary(alive.map { ($0.id, $0.address) }, uniquingKeysWith: { first, _ in first })
+                    state.socketSessionsElsewhere = alive.filter { $0.id != node.id }.reduce(0) { $0 + $1.socketSessions }
                     state.elsewhere = Dictionary(
                         leases.filter { $0.nodeID != node.id && state.addresses[$0.nodeID] != nil }.map { ($0.cameraID, $0.liveness) },
                         uniquingKeysWith: { first, _ in first }
@@ -183,6 +191,11 @@ public final class ClusterMembership: Service, Sendable {
     /// this node holds it or no live node does.
     public func liveness(elsewhere cameraID: CameraID) -> CameraLiveness? {
         state.withLock { state in state.owned.contains(cameraID) ? nil : state.elsewhere[cameraID] }
+    }
+
+    /// The Socket.IO clients connected to the other live nodes, as of their last heartbeats.
+    public var socketSessionsElsewhere: Int {
+        state.withLock { $0.socketSessionsElsewhere }
     }
 
     /// Whether this node holds the camera, as of its last claim or heartbeat.

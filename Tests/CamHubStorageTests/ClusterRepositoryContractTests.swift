@@ -16,9 +16,12 @@ struct ClusterRepositoryContractTests {
         try await backend.withStores { stores in
             let cluster = stores.cluster
             try await cluster.heartbeat(Self.node("node-01"), leaseSeconds: 5, cameras: [:])
-            try await cluster.heartbeat(Self.node("node-02", startedAt: 10), leaseSeconds: 5, cameras: [:])
+            var second = Self.node("node-02", startedAt: 10)
+            second.socketSessions = 7
+            try await cluster.heartbeat(second, leaseSeconds: 5, cameras: [:])
             let nodes = try await cluster.nodes(leaseSeconds: 5)
             #expect(nodes.map(\.id) == ["node-02", "node-01"])
+            #expect(nodes.map(\.socketSessions) == [7, 0])
             #expect(nodes.filter { !$0.alive }.isEmpty)
             #expect(nodes.last?.address == "http://127.0.0.1:8001")
             let newest = try #require(nodes.first)

@@ -12,14 +12,18 @@ public struct ClusterNode: Sendable, Equatable, Codable {
     public var lastSeen: Date
     /// Whether it heartbeat within the lease time.
     public var alive: Bool
+    /// The Socket.IO clients connected to it, as of its last heartbeat, so every hub can answer
+    /// the site's count (seed 002's `connected_clients`).
+    public var socketSessions: Int
 
-    public init(id: String, address: String, version: String, startedAt: Date, lastSeen: Date, alive: Bool = true) {
+    public init(id: String, address: String, version: String, startedAt: Date, lastSeen: Date, alive: Bool = true, socketSessions: Int = 0) {
         self.id = id
         self.address = address
         self.version = version
         self.startedAt = startedAt
         self.lastSeen = lastSeen
         self.alive = alive
+        self.socketSessions = socketSessions
     }
 
     /// A fresh id for a starting hub.

@@ -109,9 +109,10 @@ public struct Hub: Sendable {
         self.systemUsage = systemUsage
         self.startedAt = startedAt
         self.logFile = logFile
-        let membership = ClusterMembership(node: node, repository: cluster, settings: configuration.cluster, logger: logger) { owned in
-            Self.liveness(of: owned, in: frames)
-        }
+        let membership = ClusterMembership(
+            node: node, repository: cluster, settings: configuration.cluster, logger: logger,
+            liveness: { owned in Self.liveness(of: owned, in: frames) }, socketSessions: { socketIO.sessionCount }
+        )
         self.cluster = membership
         self.nodeSecret = nodeSecret
         self.relays = FrameRelays(

@@ -107,7 +107,8 @@ struct LPRController {
             "data": [
                 "total_records": stats.totalDetections, "today_records": today, "unique_cameras": stats.byCamera.count,
                 "active_cameras": edgeCameras.filter { hub.status(of: $0, now: now) == .active }.count,
-                "connected_clients": hub.socketIO.sessionCount, "server_status": "running", "timestamp": JSONText.timestamp(now),
+                // The site's: this hub's clients and the other hubs' as of their last heartbeat.
+                "connected_clients": hub.socketIO.sessionCount + hub.cluster.socketSessionsElsewhere, "server_status": "running", "timestamp": JSONText.timestamp(now),
             ] as [String: Any],
             "statistics": [
                 "total_detections": stats.totalDetections, "total_plates": stats.totalPlates,

@@ -17,9 +17,10 @@ public struct PostgresClusterRepository: ClusterRepository {
     /// per column; a last frame of 0 is none), and nodes gone for a day forgotten.
     static let heartbeatStatement = """
         WITH seen AS (
-            INSERT INTO cluster_nodes (id, address, version, started_at, last_seen)
-            VALUES ($1, $2, $3, $4, now())
-            ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, last_seen = now()
+            INSERT INTO cluster_nodes (id, address, version, started_at, last_seen, socket_sessions)
+            VALUES ($1, $2, $3, $4, now(), $10)
+            ON CONFLICT (id) DO UPDATE SET address = excluded.address, version = excluded.version, last_seen = now(),
+                socket_sessions = excluded.socket_sessions
         ), reports AS (
             SELECT * FROM unnest($6::text[], $7::float8[], $8::float8[]) AS r(camera_id, last_frame_at, fps)
         ), renewed AS (
@@ -34,26 +35,27 @@ public struct PostgresClusterRepository: ClusterRepository {
 
     public func heartbeat(_ node: ClusterNode, leaseSeconds: Int, cameras: [CameraID: CameraLiveness]) async throws {
         let reports = cameras.sorted { $0.key < $1.key }
-        var binds = PostgresBindings(capacity: 9)
+        var binds = PostgresBindings(capacity: 10)
         binds.append(node.id); binds.append(node.address); binds.append(node.version); binds.append(node.startedAt.timeIntervalSince1970)
         binds.append(Double(leaseSeconds))
         binds.append(reports.map(\.key))
         binds.append(reports.map { $0.value.lastFrameAt?.timeIntervalSince1970 ?? 0 })
         binds.append(reports.map(\.value.framesPerSecond))
         binds.append(Double(Self.forgetAfterSeconds))
+        binds.append(Int32(clamping: node.socketSessions))
         try await database.execute(PostgresQuery(unsafeSQL: Self.heartbeatStatement, binds: binds))
     }
 
     public func nodes(leaseSeconds: Int) async throws -> [ClusterNode] {
         try await database.rows("""
             SELECT id, address, version, started_at, extract(epoch FROM last_seen)::float8,
-                   last_seen >= now() - make_interval(secs => \(Double(leaseSeconds)))
+                   last_seen >= now() - make_interval(secs => \(Double(leaseSeconds))), socket_sessions
             FROM cluster_nodes ORDER BY started_at DESC, id DESC
             """).map { row in
-            let (id, address, version, started, seen, alive) = try row.decode((String, String, String, Double, Double, Bool).self)
+            let (id, address, version, started, seen, alive, sessions) = try row.decode((String, String, String, Double, Double, Bool, Int32).self)
             return ClusterNode(
                 id: id, address: address, version: version, startedAt: Date(timeIntervalSince1970: started),
-                lastSeen: Date(timeIntervalSince1970: seen), alive: alive
+                lastSeen: Date(timeIntervalSince1970: seen), alive: alive, socketSessions: Int(sessions)
             )
         }
     }

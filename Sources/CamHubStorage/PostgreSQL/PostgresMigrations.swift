@@ -169,9 +169,11 @@ enum PostgresMigrations {
         ("v6-web-sessions", [
             "CREATE TABLE web_sessions (hash TEXT PRIMARY KEY, expires_at TIMESTAMPTZ NOT NULL)",
         ]),
-        // The holder's view of each camera, renewed with its lease, so every hub answers the same status.
-        ("v7-lease-liveness", [
+        // What each hub reports with its heartbeat (its cameras' liveness, its Socket.IO clients), so
+        // every hub answers the same status and counts.
+        ("v7-heartbeat-reports", [
             "ALTER TABLE camera_leases ADD COLUMN last_frame_at TIMESTAMPTZ, ADD COLUMN fps DOUBLE PRECISION NOT NULL DEFAULT 0",
+            "ALTER TABLE cluster_nodes ADD COLUMN socket_sessions INTEGER NOT NULL DEFAULT 0",
         ]),
     ]
 
