@@ -24,7 +24,7 @@ swift-test:
 interop:
 	CAMHUB_BIN=$(CURDIR)/.build/debug/camhub $(PYTHON) -m pytest -q interop
 
-## Benchmarks (release build): MJPEG fan-out, uploads, ingest, Socket.IO, records, capture, SQLite beside PostgreSQL, and three hubs on one PostgreSQL; see BENCHMARKS.md
+## Benchmarks (release build): MJPEG fan-out, uploads, ingest, Socket.IO, records, capture, SQLite beside PostgreSQL, three hubs on one PostgreSQL, and motion analysis; see BENCHMARKS.md
 bench: setup-test build-release
 	$(PYTHON) bench/fanout.py --viewers 1,10,100,200 --seconds 10 --raw
 	$(PYTHON) bench/uploads.py --seconds 10 --cameras 100
@@ -34,6 +34,7 @@ bench: setup-test build-release
 	$(PYTHON) bench/capture.py --cameras 8 --fps 30 --seconds 10
 	scripts/with-postgres.sh $(PYTHON) bench/postgres.py --seconds 10 --records 1000000
 	scripts/with-postgres.sh $(PYTHON) bench/cluster.py --seconds 10 --events 300 --viewers 100
+	$(PYTHON) bench/motion.py --frames 5000 --runs 3
 
 setup-system:
 	scripts/setup-system.sh runtime

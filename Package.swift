@@ -72,6 +72,10 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Motion found in small luminance frames (Core's LumaPlane): background, threshold, regions, masks and zones, events.
+        .target(name: "CamHubMotion", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
+        // The motion benchmark (bench/motion.py builds it in release): CPU per analysed frame.
+        .executableTarget(name: "motion-bench", dependencies: ["CamHubMotion", "CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
         // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
         // It uses Core's JSON writer only.
         .target(name: "CamHubSocketIO", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
@@ -185,6 +189,7 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        .testTarget(name: "CamHubMotionTests", dependencies: ["CamHubMotion", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubClusterTests",
