@@ -12,6 +12,8 @@ public struct HubStores: Sendable {
     public let blobs: any BlobRepository
     /// The web app's logged-in sessions.
     public let webSessions: any WebSessionRepository
+    /// What the cameras saw (motion events).
+    public let events: any EventRepository
     /// Where the secrets every hub must agree on are kept: the shared database; nil when the
     /// database is this hub's own (they are files in the data dir then).
     public let sharedSecrets: (any SharedSecretRepository)?
@@ -27,7 +29,9 @@ public struct HubStores: Sendable {
 
     public init(
         cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
-        blobs: any BlobRepository, webSessions: any WebSessionRepository = MemoryWebSessionRepository(), sharedSecrets: (any SharedSecretRepository)? = nil, cluster: any ClusterRepository = MemoryClusterRepository(),
+        blobs: any BlobRepository, webSessions: any WebSessionRepository = MemoryWebSessionRepository(),
+        events: any EventRepository = MemoryEventRepository(), sharedSecrets: (any SharedSecretRepository)? = nil,
+        cluster: any ClusterRepository = MemoryClusterRepository(),
         site: any SiteBroadcast = LoneHubBroadcast(), isShared: Bool, description: String
     ) {
         self.site = site
@@ -39,6 +43,7 @@ public struct HubStores: Sendable {
         self.records = records
         self.blobs = blobs
         self.webSessions = webSessions
+        self.events = events
         self.isShared = isShared
         self.description = description
     }
@@ -68,7 +73,8 @@ public enum HubStorage {
                 cameras: SQLiteCameraRepository(database: database), commands: SQLiteCommandRepository(database: database),
                 analyses: SQLiteAnalysisRepository(database: database), records: SQLiteRecordRepository(database: database),
                 blobs: FileBlobRepository(directory: dataDirectory.appendingPathComponent("blobs")),
-                webSessions: SQLiteWebSessionRepository(database: database), isShared: false, description: file.path
+                webSessions: SQLiteWebSessionRepository(database: database), events: SQLiteEventRepository(database: database),
+                isShared: false, description: file.path
             )
             do {
                 let result = try await body(stores)
@@ -85,7 +91,7 @@ public enum HubStorage {
                 cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
                 analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
                 blobs: PostgresBlobRepository(database: database), webSessions: PostgresWebSessionRepository(database: database),
-                sharedSecrets: PostgresSharedSecretRepository(database: database),
+                events: PostgresEventRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
                 cluster: PostgresClusterRepository(database: database), site: site, isShared: true, description: address.description
             )
             return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -4,8 +4,8 @@ import Foundation
 /// `camhub db copy`: everything one hub's stores hold, into another's (SQLite to PostgreSQL, say),
 /// through the same repository protocols, so any pair of backends works.
 ///
-/// Cameras keep their hashed keys and sealed credentials, commands their state, records their ids
-/// and times, and every image a record names is copied with it. The target must be empty unless
+/// Cameras keep their hashed keys and sealed credentials, commands their state, records and events
+/// their ids and times, and every image a record or an event names is copied with it. The target must be empty unless
 /// `allowExisting` is set (records with ids the target has already are then refused).
 public struct StorageCopy: Sendable {
     public struct Counts: Sendable, Equatable, CustomStringConvertible {
@@ -14,15 +14,19 @@ public struct StorageCopy: Sendable {
         public var analyses = 0
         public var detections = 0
         public var healthReports = 0
+        public var events = 0
         public var blobs = 0
 
-        public init(cameras: Int = 0, commands: Int = 0, analyses: Int = 0, detections: Int = 0, healthReports: Int = 0, blobs: Int = 0) {
+        public init(
+            cameras: Int = 0, commands: Int = 0, analyses: Int = 0, detections: Int = 0, healthReports: Int = 0, events: Int = 0, blobs: Int = 0
+        ) {
             (self.cameras, self.commands, self.analyses) = (cameras, commands, analyses)
-            (self.detections, self.healthReports, self.blobs) = (detections, healthReports, blobs)
+            (self.detections, self.healthReports, self.events, self.blobs) = (detections, healthReports, events, blobs)
         }
 
         public var description: String {
-            "\(cameras) cameras, \(commands) commands, \(analyses) analyses, \(detections) detections, \(healthReports) health reports, \(blobs) images"
+            "\(cameras) cameras, \(commands) commands, \(analyses) analyses, \(detections) detections, \(healthReports) health reports, "
+                + "\(events) events, \(blobs) images"
         }
     }
 
@@ -95,6 +99,23 @@ public struct StorageCopy: Sendable {
         }
         counts.healthReports = reports.count
         progress(counts)
+        try await copyEvents(&counts)
+        progress(counts)
         return counts
+    }
+
+    /// The events, a page at a time, with the snapshots they name.
+    private func copyEvents(_ counts: inout Counts) async throws {
+        let total = try await source.events.count(EventQuery())
+        for offset in stride(from: 0, to: total, by: Self.batch) {
+            for event in try await source.events.events(EventQuery(limit: Self.batch, offset: offset)) {
+                if let name = event.snapshot, let bytes = try await source.blobs.get(name) {
+                    try await target.blobs.put(name, bytes)
+                    counts.blobs += 1
+                }
+                try await target.events.add(event)
+                counts.events += 1
+            }
+        }
     }
 }

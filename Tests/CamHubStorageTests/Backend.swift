@@ -36,7 +36,7 @@ enum Backend: String, CaseIterable, CustomTestStringConvertible {
                 try await body(
                     HubStores(
                         cameras: CachedCameraRepository(backing: stores.cameras), commands: stores.commands, analyses: stores.analyses,
-                        records: stores.records, blobs: stores.blobs, webSessions: stores.webSessions, isShared: false,
+                        records: stores.records, blobs: stores.blobs, webSessions: stores.webSessions, events: stores.events, isShared: false,
                         description: stores.description
                     )
                 )

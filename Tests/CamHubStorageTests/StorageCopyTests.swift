@@ -28,11 +28,18 @@ struct StorageCopyTests {
             let written = Self.records()
             try await source.records.add(detections: written, healthReports: [RecordRepositoryContractTests.health(1)])
             try await source.blobs.put(BlobRepositoryContractTests.name, Data([9, 9, 9]))
+            var event = EventRepositoryContractTests.event("motion-1", camera: "cam-1", at: 4, zones: ["yard"], end: 9)
+            event.snapshot = "snapshot-of-motion-1.jpg"
+            try await source.events.add(event)
+            try await source.events.add(EventRepositoryContractTests.event("motion-2", camera: "cam-1", at: 12))
+            try await source.blobs.put("snapshot-of-motion-1.jpg", Data([1, 2, 3]))
 
             try await target.withStores { destination in
                 var seen: [StorageCopy.Counts] = []
                 let counts = try await StorageCopy(from: source, to: destination).run { seen.append($0) }
-                #expect(counts == StorageCopy.Counts(cameras: 1, commands: 2, analyses: 0, detections: 2_500, healthReports: 1, blobs: 1))
+                #expect(counts == StorageCopy.Counts(cameras: 1, commands: 2, analyses: 0, detections: 2_500, healthReports: 1, events: 2, blobs: 2))
+                #expect(try await destination.events.events(EventQuery()) == [try #require(try await source.events.event(id: "motion-2")), event])
+                #expect(try await destination.blobs.get("snapshot-of-motion-1.jpg") == Data([1, 2, 3]))
                 #expect(seen.count > 3)
                 let copied = try await destination.records.detections(DetectionQuery(limit: 5_000))
                 #expect(Set(copied.map(\.id)) == Set(written.map(\.id)) && copied.count == 2_500)

@@ -175,6 +175,26 @@ enum PostgresMigrations {
             "ALTER TABLE camera_leases ADD COLUMN last_frame_at TIMESTAMPTZ, ADD COLUMN fps DOUBLE PRECISION NOT NULL DEFAULT 0",
             "ALTER TABLE cluster_nodes ADD COLUMN socket_sessions INTEGER NOT NULL DEFAULT 0",
         ]),
+        ("v8-events", [
+            """
+            CREATE TABLE events (
+                id TEXT PRIMARY KEY,
+                camera_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                start DOUBLE PRECISION NOT NULL,
+                "end" DOUBLE PRECISION,
+                zones JSONB NOT NULL,
+                boxes JSONB NOT NULL,
+                peak_area DOUBLE PRECISION NOT NULL,
+                caption TEXT,
+                snapshot TEXT,
+                clip TEXT,
+                unfinished BOOLEAN NOT NULL DEFAULT false
+            )
+            """,
+            "CREATE INDEX events_by_start ON events (start)",
+            "CREATE INDEX events_by_camera ON events (camera_id, start)",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.

@@ -100,6 +100,26 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-web-sessions") { db in
             try db.execute(sql: "CREATE TABLE web_sessions (hash TEXT PRIMARY KEY NOT NULL, expires_at REAL NOT NULL)")
         }
+        migrator.registerMigration("v6-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE events (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    camera_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    start REAL NOT NULL,
+                    "end" REAL,
+                    zones TEXT NOT NULL,
+                    boxes TEXT NOT NULL,
+                    peak_area REAL NOT NULL,
+                    caption TEXT,
+                    snapshot TEXT,
+                    clip TEXT,
+                    unfinished INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX events_by_start ON events(start);
+                CREATE INDEX events_by_camera ON events(camera_id, start);
+                """)
+        }
         return migrator
     }
 }
