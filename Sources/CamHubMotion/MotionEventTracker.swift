@@ -1,3 +1,5 @@
+public import CamHubCore
+
 /// Turns analysed frames into events: motion in `min_frames` analysed frames in a row starts one,
 /// and no motion for `event_gap` seconds ends it. Times are seconds on any clock the caller
 /// chooses (frame timestamps), so it is tested without waiting.

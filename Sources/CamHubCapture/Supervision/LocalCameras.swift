@@ -100,7 +100,7 @@ public final class LocalCameras: Service, Sendable {
             }
             for (id, settings) in wanted {
                 if let running = state.running[id] {
-                    guard running.settings != settings else {
+                    guard running.settings.capture != settings.capture else {
                         change.unchanged.append(id)
                         continue
                     }

@@ -13,8 +13,9 @@ struct ConfigSection<Key: CodingKey & CaseIterable & RawRepresentable<String>> {
     let container: KeyedDecodingContainer<Key>
     let path: [any CodingKey]
 
-    init(_ decoder: any Decoder) throws {
-        let known = Key.allCases.map(\.rawValue)
+    /// `alsoKnown`: keys another reader of the same object takes (they are not refused here).
+    init(_ decoder: any Decoder, alsoKnown: [String] = []) throws {
+        let known = Key.allCases.map(\.rawValue) + alsoKnown
         let given = try decoder.container(keyedBy: AnyConfigKey.self).allKeys
         if let unknown = given.first(where: { !known.contains($0.stringValue) }) {
             throw ConfigurationError(

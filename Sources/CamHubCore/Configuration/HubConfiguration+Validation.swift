@@ -78,9 +78,14 @@ extension HubConfiguration {
         try check((1...3600).contains(highCPU.intervalSeconds), "policy.high_cpu.interval_seconds", "must be between 1 and 3600, got \(highCPU.intervalSeconds)")
         try check((1...60).contains(highCPU.minFPS), "policy.high_cpu.min_fps", "must be between 1 and 60, got \(highCPU.minFPS)")
         try check((0...86_400).contains(highCPU.cooldownSeconds), "policy.high_cpu.cooldown_seconds", "must be between 0 and 86400, got \(highCPU.cooldownSeconds)")
+        try check((1...30).contains(motion.fps), "motion.fps", "must be between 1 and 30 analysed frames a second, got \(motion.fps)")
+        if let problem = motion.defaults.problem(key: "motion") { throw ConfigurationError(key: problem.key, problem.message) }
         var seen = Set<CameraID>()
         for (index, camera) in cameras.enumerated() {
             try camera.validate(key: "cameras[\(index)]")
+            if let problem = motionSettings(of: camera).problem(key: "cameras[\(index)].motion") {
+                throw ConfigurationError(key: problem.key, problem.message)
+            }
             try check(seen.insert(camera.id).inserted, "cameras[\(index)].id", "duplicate id '\(camera.id)'")
         }
     }

@@ -11,10 +11,17 @@ public struct HubConfiguration: Sendable, Equatable {
     public var vlm = VisionModelSettings()
     public var policy = PolicySettings()
     public var cluster = ClusterSettings()
+    /// Motion analysis: how often, and every camera's defaults.
+    public var motion = MotionConfiguration()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
     public init() {}
+
+    /// A configured camera's motion settings: the top-level defaults with its own `motion` on top.
+    public func motionSettings(of camera: LocalCameraSettings) -> MotionSettings {
+        camera.motion?.applied(to: motion.defaults) ?? motion.defaults
+    }
 
     /// The cameras to run: the configured ones, or the test pattern when none is named.
     public var effectiveCameras: [LocalCameraSettings] {
@@ -24,7 +31,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -40,6 +47,7 @@ extension HubConfiguration: Codable {
         vlm = try c.value(.vlm, default: vlm)
         policy = try c.value(.policy, default: policy)
         cluster = try c.value(.cluster, default: cluster)
+        motion = try c.value(.motion, default: motion)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

@@ -21,6 +21,8 @@ public struct LocalCameraSettings: Sendable, Equatable {
     public var maxFrameAge = 5.0
     /// Run the source only while someone watches the camera (a stream, a snapshot, the web page).
     public var onDemand = false
+    /// Motion settings that differ from the top-level `motion` ones (`enabled: true` turns it on).
+    public var motion: MotionOverrides?
 
     public init(id: CameraID, name: String) {
         self.id = id
@@ -43,6 +45,7 @@ extension LocalCameraSettings: Codable {
         case maxReconnectAttempts = "max_reconnect_attempts"
         case maxFrameAge = "max_frame_age"
         case onDemand = "on_demand"
+        case motion
     }
 
     public init(from decoder: any Decoder) throws {
@@ -60,5 +63,13 @@ extension LocalCameraSettings: Codable {
         maxReconnectAttempts = try c.value(.maxReconnectAttempts, default: maxReconnectAttempts)
         maxFrameAge = try c.value(.maxFrameAge, default: maxFrameAge)
         onDemand = try c.value(.onDemand, default: onDemand)
+        motion = try c.value(.motion, default: nil)
+    }
+
+    /// The same camera as its capture sees it: motion settings change no source.
+    public var capture: LocalCameraSettings {
+        var capture = self
+        capture.motion = nil
+        return capture
     }
 }
