@@ -72,8 +72,17 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        // Motion found in small luminance frames (Core's LumaPlane): background, threshold, regions, masks and zones, events.
-        .target(name: "CamHubMotion", dependencies: ["CamHubCore"], swiftSettings: strictSwift6),
+        // Motion: the detector on small luminance frames (background, threshold, regions, masks, zones), events, and the
+        // service that runs it on the cameras that ask, storing their events.
+        .target(
+            name: "CamHubMotion",
+            dependencies: [
+                "CamHubCore", "CamHubCapture",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The motion benchmark (bench/motion.py builds it in release): CPU per analysed frame.
         .executableTarget(name: "motion-bench", dependencies: ["CamHubMotion", "CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
         // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
@@ -189,7 +198,10 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
-        .testTarget(name: "CamHubMotionTests", dependencies: ["CamHubMotion", "CamHubCore"], swiftSettings: strictSwift6),
+        .testTarget(
+            name: "CamHubMotionTests", dependencies: ["CamHubMotion", "CamHubCore", "CamHubCapture", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),
         .testTarget(
             name: "CamHubClusterTests",

@@ -1,0 +1,164 @@
+public import CamHubCore
+import CamHubCapture
+public import Foundation
+public import Logging
+public import ServiceLifecycle
+import Synchronization
+
+/// Runs motion detection on the cameras that ask for it, at `motion.fps`, and keeps their events.
+///
+/// Each tick takes every target camera's newest frame (newest wins: frames between ticks are never
+/// looked at, so analysis can fall behind but never queue up), decodes its luminance at 1/8 and
+/// runs its detector, a few cameras at a time (one per core) off the event loops. Ingest and
+/// delivery never wait for it. An event is stored when it starts (with the frame that started it
+/// as its snapshot), and again when it ends (with its peak frame); at start, events a crash left
+/// under way are marked unfinished, and at a graceful stop the ones under way are ended.
+public final class MotionService: Service, Sendable {
+    /// A camera to analyse, with its settings.
+    public struct Target: Sendable, Equatable {
+        public var cameraID: CameraID
+        public var settings: MotionSettings
+
+        public init(cameraID: CameraID, settings: MotionSettings) {
+            self.cameraID = cameraID
+            self.settings = settings
+        }
+    }
+
+    /// The cameras to analyse now and how often, read again at every tick (config reloads and
+    /// `set_task motion` apply at once).
+    public typealias Targets = @Sendable () async -> (fps: Int, cameras: [Target])
+
+    private let frames: FrameHub
+    private let events: any EventRepository
+    private let blobs: any BlobRepository
+    private let targets: Targets
+    private let workers: Int
+    private let logger: Logger
+    private let cameras = Mutex<[CameraID: CameraMotion]>([:])
+    private let counters = Mutex(Counters())
+
+    /// What has been done, for `/metrics`.
+    public struct Counters: Sendable, Equatable {
+        public var framesAnalysed = 0
+        public var eventsStarted = 0
+        public var eventsEnded = 0
+        public var storeFailures = 0
+
+        public init(framesAnalysed: Int = 0, eventsStarted: Int = 0, eventsEnded: Int = 0, storeFailures: Int = 0) {
+            (self.framesAnalysed, self.eventsStarted, self.eventsEnded, self.storeFailures) = (framesAnalysed, eventsStarted, eventsEnded, storeFailures)
+        }
+    }
+
+    public init(
+        frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, logger: Logger,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, targets: @escaping Targets
+    ) {
+        self.frames = frames
+        self.events = events
+        self.blobs = blobs
+        self.targets = targets
+        self.workers = max(1, workers)
+        self.logger = logger
+    }
+
+    public var statistics: Counters { counters.withLock { $0 } }
+
+    public func run() async throws {
+        do {
+            let unfinished = try await events.markUnfinished()
+            if !unfinished.isEmpty { logger.notice("events left under way by the last run are marked unfinished", metadata: ["count": "\(unfinished.count)"]) }
+        } catch {
+            logger.warning("could not mark the events left under way", metadata: ["error": "\(error)"])
+        }
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                let started = ContinuousClock.now
+                let (fps, targets) = await self.targets()
+                await self.tick(targets)
+                let period = Duration.milliseconds(1000 / max(1, fps))
+                try? await Task.sleep(until: started + period)
+            }
+        }
+        await endEverything()
+    }
+
+    /// One pass: each target's newest frame, analysed if it is new; cameras no longer targeted
+    /// end their events and are forgotten.
+    public func tick(_ targets: [Target]) async {
+        let wanted = Set(targets.map(\.cameraID))
+        let dropped = cameras.withLock { cameras in
+            let gone = cameras.filter { !wanted.contains($0.key) }
+            for id in gone.keys { cameras[id] = nil }
+            return Array(gone.values)
+        }
+        for camera in dropped { await end(camera) }
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for target in targets {
+                if running == workers {
+                    await group.next()
+                    running -= 1
+                }
+                group.addTask { await self.step(target) }
+                running += 1
+            }
+        }
+    }
+
+    private func state(for target: Target) -> CameraMotion {
+        cameras.withLock { cameras in
+            if let camera = cameras[target.cameraID] { return camera }
+            let camera = CameraMotion(cameraID: target.cameraID, settings: target.settings)
+            cameras[target.cameraID] = camera
+            return camera
+        }
+    }
+
+    private func step(_ target: Target) async {
+        guard let frame = frames.existingFeed(for: target.cameraID)?.newest else { return }
+        let camera = state(for: target)
+        guard case .analysed(let change) = camera.analyse(frame, settings: target.settings, logger: logger) else { return }
+        counters.withLock { $0.framesAnalysed += 1 }
+        if let change { await store(change, of: camera) }
+    }
+
+    private func store(_ change: CameraMotion.Stored, of camera: CameraMotion) async {
+        do {
+            switch change {
+            case .started(var event, let picture):
+                event.snapshot = try await snapshot(picture, of: event, number: 1)
+                try await events.add(event)
+                counters.withLock { $0.eventsStarted += 1 }
+                logger.info("motion started", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "zones": "\(event.zones)"])
+            case .ended(var event, let picture):
+                event.snapshot = try await snapshot(picture, of: event, number: 2)
+                try await events.update(event)
+                counters.withLock { $0.eventsEnded += 1 }
+                logger.info("motion ended", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "peak_area": "\(event.peakArea)"])
+            }
+        } catch {
+            counters.withLock { $0.storeFailures += 1 }
+            logger.warning("a motion event could not be stored", metadata: ["camera": "\(camera.cameraID)", "error": "\(error)"])
+        }
+    }
+
+    /// Stores the picture as the event's snapshot; its name.
+    private func snapshot(_ picture: [UInt8], of event: CameraEvent, number: Int) async throws -> String {
+        let name = "motion-\(event.id)-\(number).jpg"
+        try await blobs.put(name, Data(picture))
+        return name
+    }
+
+    private func end(_ camera: CameraMotion) async {
+        if let change = camera.endNow() { await store(change, of: camera) }
+    }
+
+    private func endEverything() async {
+        let all = cameras.withLock { cameras in
+            defer { cameras = [:] }
+            return Array(cameras.values)
+        }
+        for camera in all { await end(camera) }
+    }
+}

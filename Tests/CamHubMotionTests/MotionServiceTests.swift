@@ -1,0 +1,93 @@
+import CamHubCapture
+import CamHubCore
+import CamHubMotion
+import Foundation
+import Logging
+import Testing
+
+/// The service on a real frame hub, fed JPEGs with chosen timestamps, ticked by hand.
+@Suite("Motion service")
+struct MotionServiceTests {
+    static let epoch = 1_800_000_000.0
+
+    /// A 160x120 grey scene, with a bright 24x24 box at `box` when given.
+    static func jpeg(box: (x: Int, y: Int)? = nil) throws -> [UInt8] {
+        var picture = YUV420Picture(width: 160, height: 120)
+        picture.fill(x: 0, y: 0, width: 160, height: 120, color: YUVColor(y: 80, u: 128, v: 128))
+        if let box { picture.fill(x: box.x, y: box.y, width: 24, height: 24, color: YUVColor(y: 230, u: 128, v: 128)) }
+        return try JPEGEncoder().encode(picture, quality: 90)
+    }
+
+    static func settings() -> MotionSettings {
+        var settings = MotionSettings()
+        settings.enabled = true
+        settings.minFrames = 2
+        settings.eventGap = 0.3
+        settings.zones = [MotionZone(name: "right", polygon: MotionPolygon([(0.5, 0), (1, 0), (1, 1), (0.5, 1)]))]
+        return settings
+    }
+
+    struct Run {
+        let frames = FrameHub()
+        let events: any EventRepository = MemoryEventRepository()
+        let blobs: any BlobRepository = MemoryBlobRepository()
+        let service: MotionService
+
+        init() {
+            service = MotionService(frames: frames, events: events, blobs: blobs, logger: Logger(label: "test")) { (5, []) }
+        }
+
+        func show(_ jpeg: [UInt8], at seconds: Double) async {
+            frames.feed(for: "yard").publish(jpeg: jpeg, width: 160, height: 120, at: FrameTimestamp(microseconds: Int64((MotionServiceTests.epoch + seconds) * 1_000_000)))
+            await service.tick([MotionService.Target(cameraID: "yard", settings: MotionServiceTests.settings())])
+        }
+    }
+
+    @Test func aBoxCrossingTheSceneIsOneEventWithItsZoneAndPictures() async throws {
+        let run = Run()
+        let still = try Self.jpeg()
+        await run.show(still, at: 0)
+        await run.show(still, at: 0.1)
+        for (index, x) in [90, 100, 110].enumerated() {
+            await run.show(try Self.jpeg(box: (x, 40)), at: 0.2 + Double(index) * 0.1)
+        }
+        let started = try #require(try await run.events.events(EventQuery()).first)
+        #expect(started.end == nil && started.start == Date(timeIntervalSince1970: Self.epoch + 0.2) && started.zones == ["right"])
+        let startSnapshot = try #require(started.snapshot)
+        #expect(try await run.blobs.get(startSnapshot) != nil)
+        // A tick with no new frame looks at nothing.
+        let analysed = run.service.statistics.framesAnalysed
+        await run.service.tick([MotionService.Target(cameraID: "yard", settings: Self.settings())])
+        #expect(run.service.statistics.framesAnalysed == analysed)
+
+        for step in 1...5 { await run.show(still, at: 0.4 + Double(step) * 0.1) }
+        let events = try await run.events.events(EventQuery())
+        #expect(events.count == 1)
+        let ended = try #require(events.first)
+        #expect(ended.end == Date(timeIntervalSince1970: Self.epoch + 0.4))
+        #expect(ended.peakArea > 0 && ended.boxes.count == 1 && ended.boxes[0].x >= 0.5 && !ended.unfinished)
+        let peakSnapshot = try #require(ended.snapshot)
+        let peak = try await run.blobs.get(peakSnapshot)
+        #expect((peak?.count ?? 0) > 100 && peakSnapshot != startSnapshot)
+        #expect(run.service.statistics == MotionService.Counters(framesAnalysed: 10, eventsStarted: 1, eventsEnded: 1, storeFailures: 0))
+    }
+
+    @Test func aCameraNoLongerAnalysedEndsItsEvent() async throws {
+        let run = Run()
+        await run.show(try Self.jpeg(), at: 0)
+        await run.show(try Self.jpeg(box: (100, 40)), at: 0.1)
+        await run.show(try Self.jpeg(box: (110, 40)), at: 0.2)
+        #expect(try await run.events.events(EventQuery()).count == 1)
+        #expect(try await run.events.events(EventQuery()).first?.end == nil)
+        await run.service.tick([])  // motion turned off for it
+        #expect(try await run.events.events(EventQuery()).first?.end == Date(timeIntervalSince1970: Self.epoch + 0.2))
+    }
+
+    @Test func aFrameThatIsNotAJPEGIsSkipped() async throws {
+        let run = Run()
+        run.frames.feed(for: "yard").publish(jpeg: [0xFF, 0xD8, 1, 2, 3], width: 160, height: 120)
+        await run.service.tick([MotionService.Target(cameraID: "yard", settings: Self.settings())])
+        #expect(run.service.statistics.framesAnalysed == 0)
+        #expect(try await run.events.events(EventQuery()).isEmpty)
+    }
+}
