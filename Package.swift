@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "CamHubServer",
             dependencies: [
-                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush", "CamHubCluster",
+                "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush", "CamHubCluster", "CamHubMotion",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),

@@ -5,9 +5,13 @@ import Logging
 /// Commands reach a camera on its next heartbeat, or at once when it holds a push socket that
 /// takes them (`camhub agent --transport ws`), on this hub or on another hub of the site.
 extension Hub {
-    /// Queues a command and hands it over at once if the camera can take it now.
+    /// Queues a command and hands it over at once if the camera can take it now. A task is the
+    /// hub's to run as well (`motion` is computed here), so the registry records it at once.
     func enqueue(_ command: CommandRequest, for cameraID: CameraID, logger: Logger) async throws -> CameraCommand {
         let queued = try await commands.enqueue(command, for: cameraID, at: Date())
+        if command.type == .setTask, case .text(let task) = command.value {
+            _ = try await cameras.update(id: cameraID) { $0.settings.task = task }
+        }
         if pushConnections.takesCommands(cameraID) {
             await sendQueuedCommands(to: cameraID, logger: logger)
         } else if site.reachesOtherHubs {

@@ -4,6 +4,7 @@ import CamHubCluster
 public import CamHubCore
 import CamHubPush
 import CamHubLPR
+import CamHubMotion
 import CamHubSocketIO
 public import Foundation
 import Logging
@@ -25,6 +26,11 @@ public struct Hub: Sendable {
     public let analyses: any AnalysisRepository
     /// LPR detections and health reports (seed 002).
     public let records: any RecordRepository
+    /// What the cameras saw (motion events), and the pictures records and events name.
+    public let events: any EventRepository
+    let blobs: any BlobRepository
+    /// Motion analysis of the cameras that ask for it, storing their events.
+    let motion: MotionService
     /// The vision model's work queue; nil when no model is configured.
     let vision: AnalysisScheduler?
     public let systemUsage: SystemUsage
@@ -66,6 +72,7 @@ public struct Hub: Sendable {
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
         vision: AnalysisScheduler?, webSessions: any WebSessionRepository = MemoryWebSessionRepository(),
+        events: any EventRepository = MemoryEventRepository(),
         cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
         nodeSecret: NodeSecret = NodeSecret(value: UUID().uuidString),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
@@ -82,6 +89,10 @@ public struct Hub: Sendable {
         self.commands = commands
         self.analyses = analyses
         self.records = records
+        self.events = events
+        self.blobs = blobs
+        let motionTargets = MotionTargets()
+        self.motion = MotionService(frames: frames, events: events, blobs: blobs, logger: logger) { await motionTargets.current() }
         let liveEvents = LiveEvents()
         self.liveEvents = liveEvents
         let lpr = LPRIngest(
@@ -126,6 +137,7 @@ public struct Hub: Sendable {
         self.sessions = SessionForwarder(membership: membership, secret: nodeSecret)
         self.site = site
         let hub = self
+        motionTargets.attach(hub)
         // What the other hubs announce is shown here as if it were stored here, and what they
         // tell a camera's hub is done here when this hub holds the camera.
         site.subscribe { event in

@@ -37,7 +37,8 @@ public enum HubApplication {
             analyses: stores.analyses,
             records: stores.records,
             blobs: stores.blobs,
-            vision: visionScheduler(configuration.vlm), webSessions: stores.webSessions, cluster: stores.cluster, site: stores.site,
+            vision: visionScheduler(configuration.vlm), webSessions: stores.webSessions, events: stores.events, cluster: stores.cluster,
+            site: stores.site,
             nodeSecret: try await NodeSecret.load(shared: stores.sharedSecrets),
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
             dataKey: try await DataKey.load(in: paths.dataDirectory, shared: stores.sharedSecrets),
@@ -84,7 +85,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.cluster, hub.relays, hub.siteCameras, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -117,6 +118,7 @@ public enum HubApplication {
         router.addRoutes(WebSocketController(hub: hub).endpoints)
         router.addRoutes(SocketIOController(hub: hub).endpoints)
         router.addRoutes(LPRController(hub: hub).endpoints)
+        router.addRoutes(EventController(hub: hub).endpoints)
         router.addRoutes(AuthController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController(hub: hub).endpoints)
         return router

@@ -92,7 +92,7 @@ struct LPRController {
 
     @Sendable func statistics(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await requireAccess(request, context)
-        let top = try Self.integer(request, "top", default: 10, range: 1...100)
+        let top = try QueryParameters.integer(request, "top", default: 10, range: 1...100)
         let stats = try await hub.records.statistics(now: Date(), topPlates: top)
         func keyed(_ counts: [RecordStatistics.Count]) -> [String: Int] {
             Dictionary(counts.map { ($0.key, $0.count) }, uniquingKeysWith: +)
@@ -147,11 +147,11 @@ struct LPRController {
         try await requireAccess(request, context)
         let parameters = request.uri.queryParameters
         let query = DetectionQuery(
-            limit: try Self.integer(request, "limit", default: 50, range: 1...1000),
-            offset: try Self.integer(request, "offset", default: 0, range: 0...10_000_000),
+            limit: try QueryParameters.integer(request, "limit", default: 50, range: 1...1000),
+            offset: try QueryParameters.integer(request, "offset", default: 0, range: 0...10_000_000),
             cameraID: parameters["camera_id"].map(String.init), checkpointID: parameters["checkpoint_id"].map(String.init),
             plate: parameters["plate"].map { String($0).trimmingCharacters(in: .whitespaces) }.flatMap { $0.isEmpty ? nil : $0 },
-            since: try Self.date(request, "since"), until: try Self.date(request, "until")
+            since: try QueryParameters.date(request, "since"), until: try QueryParameters.date(request, "until")
         )
         let records = try await hub.records.detections(query)
         let total = try await hub.records.countDetections(query)
@@ -171,26 +171,5 @@ struct LPRController {
             headers: [.contentType: name.hasSuffix(".png") ? "image/png" : "image/jpeg", .cacheControl: "public, max-age=31536000, immutable"],
             body: .init(byteBuffer: ByteBuffer(data: data))
         )
-    }
-
-    // MARK: Query parameters
-
-    static func integer(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return value }
-        guard let number = Int(text), range.contains(number) else {
-            throw APIError.badRequest("\(name) must be an integer between \(range.lowerBound) and \(range.upperBound), got '\(text.prefix(40))'")
-        }
-        return number
-    }
-
-    /// An ISO 8601 date (with or without fractional seconds) or Unix seconds.
-    static func date(_ request: Request, _ name: String) throws -> Date? {
-        guard let text = request.uri.queryParameters[Substring(name)].map(String.init), !text.isEmpty else { return nil }
-        if let seconds = Double(text) { return Date(timeIntervalSince1970: seconds) }
-        let plain = ISO8601DateFormatter()
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = plain.date(from: text) ?? fractional.date(from: text) { return date }
-        throw APIError.badRequest("\(name) must be an ISO 8601 time or Unix seconds, got '\(text.prefix(40))'")
     }
 }

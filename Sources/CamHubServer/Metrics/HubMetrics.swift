@@ -31,6 +31,9 @@ final class HubMetrics: Sendable {
 
     static var clusterNodes: MetricNameDescriptor { name("cluster_nodes", "", "Hubs of the site by state (alive: heartbeat within the lease)") }
     static var clusterCameras: MetricNameDescriptor { name("cluster_cameras_owned", "", "Cameras whose lease this hub holds") }
+    static var motionFrames: MetricNameDescriptor { name("motion_frames_analysed", "total", "Frames motion analysis looked at") }
+    static var motionEvents: MetricNameDescriptor { name("motion_events", "total", "Motion events by what happened (started, ended)") }
+    static var motionStoreFailures: MetricNameDescriptor { name("motion_store_failures", "total", "Motion events that could not be stored") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
     struct ClusterSnapshot {
@@ -64,6 +67,11 @@ final class HubMetrics: Sendable {
             registry.makeGauge(descriptor: Self.clusterNodes, labels: [("state", "dead")]).set(to: Double(cluster.dead))
             registry.makeGauge(descriptor: Self.clusterCameras).set(to: Double(cluster.owned))
         }
+        let motion = hub.motion.statistics
+        advance(Self.motionFrames, [], to: UInt64(motion.framesAnalysed))
+        advance(Self.motionEvents, [("state", "started")], to: UInt64(motion.eventsStarted))
+        advance(Self.motionEvents, [("state", "ended")], to: UInt64(motion.eventsEnded))
+        advance(Self.motionStoreFailures, [], to: UInt64(motion.storeFailures))
         registry.makeGauge(descriptor: Self.residentBytes).set(to: Double(SystemUsage.residentBytes()))
         registry.makeGauge(descriptor: Self.uptime).set(to: hub.uptime)
         return registry.emitToBuffer()
