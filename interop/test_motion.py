@@ -93,3 +93,22 @@ def test_set_task_motion_turns_it_on_for_a_registered_camera(start_hub, tmp_path
         time.sleep(0.12)
     found = wait_for(lambda: events(hub, camera_id=camera["camera_id"])["events"], timeout=10)
     assert found[0]["zones"] == [] and found[0]["camera_id"] == camera["camera_id"]
+
+
+def test_motion_enabled_at_the_top_turns_it_on_for_every_camera(start_hub, tmp_path):
+    """`motion.enabled` in the top-level defaults: a seed 003 camera pushing over its socket is
+    analysed too, with no per-camera setting."""
+    import struct
+    import time
+    from test_seed003_push import create_camera, push_socket
+    frames = scene(tmp_path / "frames", still=4, moving=8, after=14)
+    hub = start_hub(config={"motion": {"enabled": True, "fps": 10, "min_frames": 2, "event_gap": 1.0}})
+    camera_id, token = create_camera(hub, name="Pushed")
+    socket = push_socket(hub, camera_id, token)
+    time.sleep(1.2)  # the registry is read for targets once a second
+    for frame in frames:
+        socket.send_binary(struct.pack("<I", len(frame)) + frame)
+        time.sleep(0.12)
+    found = wait_for(lambda: [e for e in events(hub, camera_id=str(camera_id))["events"] if e["end"]], timeout=10)
+    assert found[0]["kind"] == "motion"
+    socket.close()

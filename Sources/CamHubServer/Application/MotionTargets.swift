@@ -3,13 +3,13 @@ import CamHubMotion
 import Synchronization
 
 /// Which cameras this hub analyses for motion, read at every tick of `MotionService`: the config's
-/// cameras whose `motion` is enabled (with their own settings), and any camera told `set_task
-/// motion` (with the defaults), among those whose frames arrive at this hub (it holds their lease),
-/// so on a site of several hubs each camera is analysed once. The registry is read at most once a
-/// second.
+/// cameras whose `motion` is enabled (with their own settings), any camera told `set_task motion`,
+/// and every camera of the registry when the top-level `motion.enabled` is on (these with the
+/// defaults), among those whose frames arrive at this hub (it holds their lease), so on a site of
+/// several hubs each camera is analysed once. The registry is read at most once a second.
 final class MotionTargets: Sendable {
     private let hub = Mutex<Hub?>(nil)
-    private let tasked = Mutex<(at: ContinuousClock.Instant, ids: Set<CameraID>)?>(nil)
+    private let registry = Mutex<(at: ContinuousClock.Instant, everyCamera: Bool, ids: Set<CameraID>)?>(nil)
 
     /// Set once the hub is built (the hub holds the service that asks).
     func attach(_ hub: Hub) {
@@ -26,7 +26,7 @@ final class MotionTargets: Sendable {
         }
         var asked = configuration.motion.defaults
         asked.enabled = true
-        for id in await taskedWithMotion(hub) where targets[id] == nil {
+        for id in await fromRegistry(hub, everyCamera: configuration.motion.defaults.enabled) where targets[id] == nil {
             targets[id] = asked
         }
         let cameras = targets.filter { hub.cluster.owns($0.key) && hub.localCameras.isStopped($0.key) == false }
@@ -34,13 +34,13 @@ final class MotionTargets: Sendable {
         return (configuration.motion.fps, cameras)
     }
 
-    /// The cameras whose task is `motion`, from the registry, read again after a second.
-    private func taskedWithMotion(_ hub: Hub) async -> Set<CameraID> {
+    /// The registry's cameras whose task is `motion` (or all of them), read again after a second.
+    private func fromRegistry(_ hub: Hub, everyCamera: Bool) async -> Set<CameraID> {
         let now = ContinuousClock.now
-        if let cached = tasked.withLock({ $0 }), now - cached.at < .seconds(1) { return cached.ids }
-        guard let cameras = try? await hub.cameras.list() else { return tasked.withLock { $0?.ids } ?? [] }
-        let ids = Set(cameras.filter { $0.settings.task == "motion" && !$0.isStopped }.map(\.id))
-        tasked.withLock { $0 = (now, ids) }
+        if let cached = registry.withLock({ $0 }), cached.everyCamera == everyCamera, now - cached.at < .seconds(1) { return cached.ids }
+        guard let cameras = try? await hub.cameras.list() else { return registry.withLock { $0?.ids } ?? [] }
+        let ids = Set(cameras.filter { (everyCamera || $0.settings.task == "motion") && !$0.isStopped }.map(\.id))
+        registry.withLock { $0 = (now, everyCamera, ids) }
         return ids
     }
 }
