@@ -291,3 +291,31 @@ def test_the_settings_page_shows_the_database_password_as_stars_and_keeps_it(sta
     browser.find_element(By.ID, "settings-save").click()
     wait_for(lambda: "Saved and applied" in text_of(browser, "#settings-result"), timeout=10)
     assert json.loads((hub.data_dir / "camhub.json").read_text())["database"]["url"] == url
+
+
+def test_the_events_page_lists_motion_with_pictures_and_updates_live(start_hub, browser, tmp_path):
+    """A `file:` camera with motion on loops a box crossing its zone (about every 4 s): the events
+    page shows each event with its picture and zone, and new ones appear without a reload."""
+    from test_motion import config, scene
+    scene(tmp_path / "frames")
+    hub = start_hub(config=config(tmp_path / "frames"))
+    browser.get(f"{hub.base}/#/events")
+    first = wait_for(lambda: (rows := row_ids(browser, "#events-body tr", "data-event-id")) and rows, timeout=20)
+    wait_for(lambda: "gate" in text_of(browser, f'#events-body tr[data-event-id="{first[0]}"]'), timeout=10)
+    picture = browser.find_element(By.CSS_SELECTOR, f'#events-body tr[data-event-id="{first[0]}"] img')
+    wait_for(lambda: browser.execute_script("return arguments[0].naturalWidth", picture) == 320, timeout=5)
+    # The next loop's event arrives on the live socket and the list is read again, in this page.
+    browser.execute_script("window.sameDocument = true")
+    wait_for(lambda: len(set(row_ids(browser, "#events-body tr", "data-event-id")) - set(first)) > 0, timeout=20)
+    assert browser.execute_script("return window.sameDocument === true"), "the page was reloaded"
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "events.png"))
+    assert severe_console_messages(browser) == []
+
+
+def row_ids(browser, selector: str, attribute: str) -> list[str]:
+    """The rows' ids; [] while the page is re-rendering them."""
+    try:
+        return [row.get_attribute(attribute) for row in browser.find_elements(By.CSS_SELECTOR, selector)]
+    except StaleElementReferenceException:
+        return []

@@ -28,11 +28,14 @@ public final class MotionService: Service, Sendable {
     /// The cameras to analyse now and how often, read again at every tick (config reloads and
     /// `set_task motion` apply at once).
     public typealias Targets = @Sendable () async -> (fps: Int, cameras: [Target])
+    /// Told of each event once stored: `motion_start` or `motion_end`, and the event.
+    public typealias Announce = @Sendable (String, CameraEvent) -> Void
 
     private let frames: FrameHub
     private let events: any EventRepository
     private let blobs: any BlobRepository
     private let targets: Targets
+    private let announce: Announce
     private let workers: Int
     private let logger: Logger
     private let cameras = Mutex<[CameraID: CameraMotion]>([:])
@@ -52,8 +55,10 @@ public final class MotionService: Service, Sendable {
 
     public init(
         frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, logger: Logger,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount, targets: @escaping Targets
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount, announce: @escaping Announce = { _, _ in },
+        targets: @escaping Targets
     ) {
+        self.announce = announce
         self.frames = frames
         self.events = events
         self.blobs = blobs
@@ -130,11 +135,13 @@ public final class MotionService: Service, Sendable {
                 event.snapshot = try await snapshot(picture, of: event, number: 1)
                 try await events.add(event)
                 counters.withLock { $0.eventsStarted += 1 }
+                announce("motion_start", event)
                 logger.info("motion started", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "zones": "\(event.zones)"])
             case .ended(var event, let picture):
                 event.snapshot = try await snapshot(picture, of: event, number: 2)
                 try await events.update(event)
                 counters.withLock { $0.eventsEnded += 1 }
+                announce("motion_end", event)
                 logger.info("motion ended", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "peak_area": "\(event.peakArea)"])
             }
         } catch {

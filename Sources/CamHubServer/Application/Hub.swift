@@ -92,8 +92,17 @@ public struct Hub: Sendable {
         self.events = events
         self.blobs = blobs
         let motionTargets = MotionTargets()
-        self.motion = MotionService(frames: frames, events: events, blobs: blobs, logger: logger) { await motionTargets.current() }
         let liveEvents = LiveEvents()
+        self.motion = MotionService(
+            frames: frames, events: events, blobs: blobs, logger: logger,
+            announce: { type, event in
+                // This hub's web pages, and the other hubs' (through the site broadcast).
+                let json = MotionAnnouncement.json(type, event)
+                liveEvents.publish(MotionAnnouncement.topic, json)
+                site.send(SiteEvent(topic: MotionAnnouncement.topic, json: json))
+            },
+            targets: { await motionTargets.current() }
+        )
         self.liveEvents = liveEvents
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
@@ -143,6 +152,8 @@ public struct Hub: Sendable {
         site.subscribe { event in
             if SiteSignal.handles(event) {
                 SiteSignal.apply(event, on: hub, logger: logger)
+            } else if event.topic == MotionAnnouncement.topic {
+                liveEvents.publish(MotionAnnouncement.topic, event.json)
             } else {
                 lpr.announcer.deliver(event, rooms: socketIO)
             }

@@ -134,6 +134,8 @@ function handleEvent(event) {
     }
   }
   if (event.type === "analysis") addAnalysis(event.data);
+  // A motion event started or ended here or on another hub of the site: the list is read again.
+  if (event.type === "motion" && view === "events") searchEvents();
 }
 
 function addRecord(item, fresh) {
@@ -235,6 +237,7 @@ const dashboard = document.getElementById("dashboard");
 const cameraPage = document.getElementById("camera-page");
 const recordsPage = document.getElementById("records-page");
 const healthPage = document.getElementById("health-page");
+const eventsPage = document.getElementById("events-page");
 const settingsPage = document.getElementById("settings-page");
 let statsTimer = null;
 let view = "dashboard";
@@ -242,12 +245,14 @@ let view = "dashboard";
 function route() {
   const match = location.hash.match(/^#\/camera\/(.+)$/);
   focused = match ? decodeURIComponent(match[1]) : null;
-  const pages = { "#/records": "records", "#/health": "health", "#/settings": "settings" };
+  const pages = { "#/records": "records", "#/events": "events", "#/health": "health", "#/settings": "settings" };
   view = focused ? "camera" : pages[location.hash] ?? "dashboard";
   dashboard.hidden = view !== "dashboard";
   cameraPage.hidden = view !== "camera";
   recordsPage.hidden = view !== "records";
   healthPage.hidden = view !== "health";
+  eventsPage.hidden = view !== "events";
+  if (view === "events") searchEvents();
   settingsPage.hidden = view !== "settings";
   if (view === "settings") loadSettings();
   clearInterval(statsTimer);
@@ -432,6 +437,50 @@ function recordRow(record) {
   }
   return row;
 }
+
+// Events: motion events newest first, with their picture; read again whenever one starts or ends.
+let eventsQuery = {};
+
+async function searchEvents() {
+  const error = document.getElementById("events-error");
+  error.textContent = "";
+  try {
+    const parameters = new URLSearchParams(Object.entries(eventsQuery).filter(([, value]) => value.trim() !== ""));
+    parameters.set("limit", "50");
+    const body = await call("GET", `/api/events?${parameters}`);
+    document.getElementById("events-body").replaceChildren(...body.events.map(eventRow));
+    document.getElementById("events-count").textContent = `${body.total_count} events`;
+  } catch (failure) {
+    error.textContent = failure.message;
+  }
+}
+
+function eventRow(event) {
+  const row = document.createElement("tr");
+  row.dataset.eventId = event.id;
+  const picture = document.createElement("td");
+  if (event.snapshot_url) {
+    const img = document.createElement("img");
+    img.src = event.snapshot_url;
+    img.alt = "";
+    picture.append(img);
+  }
+  row.append(picture);
+  const ended = event.end ? new Date(event.end + "Z").toLocaleTimeString() : event.unfinished ? "unfinished" : "under way";
+  const texts = [event.camera_id, event.zones.join(", ") || "—", new Date(event.start + "Z").toLocaleString(), ended, `${(event.peak_area * 100).toFixed(1)} %`];
+  for (const text of texts) {
+    const cell = document.createElement("td");
+    cell.textContent = text;
+    row.append(cell);
+  }
+  return row;
+}
+
+document.getElementById("events-filter").addEventListener("submit", (event) => {
+  event.preventDefault();
+  eventsQuery = Object.fromEntries(new FormData(event.target).entries());
+  searchEvents();
+});
 
 function matchesQuery(record) {
   const plate = recordsQuery.plate?.trim().toUpperCase();
