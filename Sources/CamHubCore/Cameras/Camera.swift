@@ -97,11 +97,14 @@ public struct CameraSettings: Sendable, Equatable, Codable {
     /// `caption`, `vqa` or `motion`.
     public var task: String?
     public var question: String?
+    /// Motion settings that differ from the top-level ones (`PUT /cameras/{id}/motion`).
+    public var motion: MotionOverrides?
 
     public init(
         sourceType: String? = nil, url: String? = nil, width: Int? = nil, height: Int? = nil,
-        fps: Int? = nil, task: String? = nil, question: String? = nil
+        fps: Int? = nil, task: String? = nil, question: String? = nil, motion: MotionOverrides? = nil
     ) {
+        self.motion = motion
         self.sourceType = sourceType
         self.url = url
         self.width = width
@@ -112,7 +115,7 @@ public struct CameraSettings: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case url, width, height, fps, task, question
+        case url, width, height, fps, task, question, motion
         case sourceType = "source_type"
     }
 }

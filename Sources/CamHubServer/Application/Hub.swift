@@ -31,6 +31,8 @@ public struct Hub: Sendable {
     let blobs: any BlobRepository
     /// Motion analysis of the cameras that ask for it, storing their events.
     let motion: MotionService
+    /// Which cameras that is, at each of its ticks.
+    let motionTargets: MotionTargets
     /// The vision model's work queue; nil when no model is configured.
     let vision: AnalysisScheduler?
     public let systemUsage: SystemUsage
@@ -92,6 +94,7 @@ public struct Hub: Sendable {
         self.events = events
         self.blobs = blobs
         let motionTargets = MotionTargets()
+        self.motionTargets = motionTargets
         let liveEvents = LiveEvents()
         self.motion = MotionService(
             frames: frames, events: events, blobs: blobs, logger: logger,

@@ -3,13 +3,14 @@ import CamHubMotion
 import Synchronization
 
 /// Which cameras this hub analyses for motion, read at every tick of `MotionService`: the config's
-/// cameras whose `motion` is enabled (with their own settings), any camera told `set_task motion`,
-/// and every camera of the registry when the top-level `motion.enabled` is on (these with the
-/// defaults), among those whose frames arrive at this hub (it holds their lease), so on a site of
-/// several hubs each camera is analysed once. The registry is read at most once a second.
+/// cameras whose `motion` is enabled (with their own settings), and the registry's cameras enabled
+/// through `PUT /cameras/{id}/motion`, told `set_task motion`, or all of them when the top-level
+/// `motion.enabled` is on (with the defaults and their own settings); only those whose frames
+/// arrive at this hub (it holds their lease), so on a site of several hubs each camera is analysed
+/// once. The registry is read at most once a second.
 final class MotionTargets: Sendable {
     private let hub = Mutex<Hub?>(nil)
-    private let registry = Mutex<(at: ContinuousClock.Instant, everyCamera: Bool, ids: Set<CameraID>)?>(nil)
+    private let registry = Mutex<(at: ContinuousClock.Instant, defaults: MotionSettings, targets: [CameraID: MotionSettings])?>(nil)
 
     /// Set once the hub is built (the hub holds the service that asks).
     func attach(_ hub: Hub) {
@@ -24,23 +25,29 @@ final class MotionTargets: Sendable {
             let settings = configuration.motionSettings(of: camera)
             if settings.enabled { targets[camera.id] = settings }
         }
-        var asked = configuration.motion.defaults
-        asked.enabled = true
-        for id in await fromRegistry(hub, everyCamera: configuration.motion.defaults.enabled) where targets[id] == nil {
-            targets[id] = asked
+        let configured = Set(configuration.effectiveCameras.map(\.id))
+        for (id, settings) in await fromRegistry(hub, defaults: configuration.motion.defaults) where !configured.contains(id) {
+            targets[id] = settings
         }
         let cameras = targets.filter { hub.cluster.owns($0.key) && hub.localCameras.isStopped($0.key) == false }
             .map { MotionService.Target(cameraID: $0.key, settings: $0.value) }.sorted { $0.cameraID < $1.cameraID }
         return (configuration.motion.fps, cameras)
     }
 
-    /// The registry's cameras whose task is `motion` (or all of them), read again after a second.
-    private func fromRegistry(_ hub: Hub, everyCamera: Bool) async -> Set<CameraID> {
+    /// The registry's cameras to analyse, with their settings (the defaults, then the camera's own
+    /// `PUT /cameras/{id}/motion`): those enabled there, those told `set_task motion`, or all of
+    /// them when the defaults are enabled. Read again after a second.
+    private func fromRegistry(_ hub: Hub, defaults: MotionSettings) async -> [CameraID: MotionSettings] {
         let now = ContinuousClock.now
-        if let cached = registry.withLock({ $0 }), cached.everyCamera == everyCamera, now - cached.at < .seconds(1) { return cached.ids }
-        guard let cameras = try? await hub.cameras.list() else { return registry.withLock { $0?.ids } ?? [] }
-        let ids = Set(cameras.filter { (everyCamera || $0.settings.task == "motion") && !$0.isStopped }.map(\.id))
-        registry.withLock { $0 = (now, everyCamera, ids) }
-        return ids
+        if let cached = registry.withLock({ $0 }), cached.defaults == defaults, now - cached.at < .seconds(1) { return cached.targets }
+        guard let cameras = try? await hub.cameras.list() else { return registry.withLock { $0?.targets } ?? [:] }
+        var targets: [CameraID: MotionSettings] = [:]
+        for camera in cameras where !camera.isStopped {
+            var settings = camera.settings.motion?.applied(to: defaults) ?? defaults
+            if camera.settings.task == "motion" { settings.enabled = true }
+            if settings.enabled { targets[camera.id] = settings }
+        }
+        registry.withLock { $0 = (now, defaults, targets) }
+        return targets
     }
 }

@@ -11,6 +11,8 @@ struct CameraController {
         routes.get("cameras", use: list)
         routes.post("cameras", use: create)
         routes.delete("cameras/{id}", use: delete)
+        routes.get("cameras/{id}/motion", use: motion)
+        routes.put("cameras/{id}/motion", use: setMotion)
         routes.get("cameras/{id}/stream.mjpeg", use: stream)
         routes.get("cameras/{id}/snapshot.jpg", use: snapshot)
         return routes
