@@ -112,3 +112,21 @@ def test_motion_enabled_at_the_top_turns_it_on_for_every_camera(start_hub, tmp_p
     found = wait_for(lambda: [e for e in events(hub, camera_id=str(camera_id))["events"] if e["end"]], timeout=10)
     assert found[0]["kind"] == "motion"
     socket.close()
+
+
+def test_an_event_is_captioned_by_the_configured_model_when_the_camera_asks(start_hub, tmp_path):
+    from test_seed000_registration import StandInVisionModel
+    scene(tmp_path / "frames")
+    settings = config(tmp_path / "frames")
+    settings["cameras"][0]["motion"]["caption"] = True
+    model = StandInVisionModel()
+    try:
+        hub = start_hub(config=settings, env={"CAMHUB_VLM_URL": model.url, "CAMHUB_VLM_MODEL": "llava"})
+        captioned = wait_for(lambda: [e for e in events(hub)["events"] if e["caption"]], timeout=25)[0]
+        assert captioned["caption"] == "A person walking in the hallway" and captioned["end"] is not None
+        # Once per event: one request per ended event, each with a picture.
+        ended = [e for e in events(hub)["events"] if e["end"]]
+        assert 1 <= len(model.requests) <= len(ended) + 1
+        assert model.requests[0][1]["messages"][0]["content"][1]["image_url"]["url"].startswith("data:image/jpeg;base64,")
+    finally:
+        model.close()

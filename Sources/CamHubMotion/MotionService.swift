@@ -12,7 +12,10 @@ import Synchronization
 /// runs its detector, a few cameras at a time (one per core) off the event loops. Ingest and
 /// delivery never wait for it. An event is stored when it starts (with the frame that started it
 /// as its snapshot), and again when it ends (with its peak frame); at start, events a crash left
-/// under way are marked unfinished, and at a graceful stop the ones under way are ended.
+/// under way are marked unfinished, and at a graceful stop the ones under way are ended. A camera
+/// whose settings ask for a `caption` gets its event's peak frame captioned once the event ended,
+/// by the vision model the hub gives (`caption`: nil without one, and then nothing is made up),
+/// off the analysis loop, so a slow model never holds motion up.
 public final class MotionService: Service, Sendable {
     /// A camera to analyse, with its settings.
     public struct Target: Sendable, Equatable {
@@ -30,12 +33,21 @@ public final class MotionService: Service, Sendable {
     public typealias Targets = @Sendable () async -> (fps: Int, cameras: [Target])
     /// Told of each event once stored: `motion_start` or `motion_end`, and the event.
     public typealias Announce = @Sendable (String, CameraEvent) -> Void
+    /// A caption of a picture, or nil when there is no model or it failed.
+    public typealias Caption = @Sendable (_ jpeg: [UInt8], _ event: CameraEvent) async -> String?
+
+    private struct CaptionRequest: Sendable {
+        let event: CameraEvent
+        let picture: [UInt8]
+    }
 
     private let frames: FrameHub
     private let events: any EventRepository
     private let blobs: any BlobRepository
     private let targets: Targets
     private let announce: Announce
+    private let caption: Caption
+    private let captionQueue = Mutex<AsyncStream<CaptionRequest>.Continuation?>(nil)
     private let workers: Int
     private let logger: Logger
     private let cameras = Mutex<[CameraID: CameraMotion]>([:])
@@ -47,18 +59,21 @@ public final class MotionService: Service, Sendable {
         public var eventsStarted = 0
         public var eventsEnded = 0
         public var storeFailures = 0
+        public var captions = 0
 
-        public init(framesAnalysed: Int = 0, eventsStarted: Int = 0, eventsEnded: Int = 0, storeFailures: Int = 0) {
+        public init(framesAnalysed: Int = 0, eventsStarted: Int = 0, eventsEnded: Int = 0, storeFailures: Int = 0, captions: Int = 0) {
             (self.framesAnalysed, self.eventsStarted, self.eventsEnded, self.storeFailures) = (framesAnalysed, eventsStarted, eventsEnded, storeFailures)
+            self.captions = captions
         }
     }
 
     public init(
         frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, logger: Logger,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, announce: @escaping Announce = { _, _ in },
-        targets: @escaping Targets
+        caption: @escaping Caption = { _, _ in nil }, targets: @escaping Targets
     ) {
         self.announce = announce
+        self.caption = caption
         self.frames = frames
         self.events = events
         self.blobs = blobs
@@ -76,16 +91,40 @@ public final class MotionService: Service, Sendable {
         } catch {
             logger.warning("could not mark the events left under way", metadata: ["error": "\(error)"])
         }
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let started = ContinuousClock.now
-                let (fps, targets) = await self.targets()
-                await self.tick(targets)
-                let period = Duration.milliseconds(1000 / max(1, fps))
-                try? await Task.sleep(until: started + period)
+        let (requests, continuation) = AsyncStream.makeStream(of: CaptionRequest.self, bufferingPolicy: .bufferingNewest(64))
+        captionQueue.withLock { $0 = continuation }
+        await withDiscardingTaskGroup { group in
+            group.addTask {
+                for await request in requests { await self.captionEvent(request) }
+            }
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    let started = ContinuousClock.now
+                    let (fps, targets) = await self.targets()
+                    await self.tick(targets)
+                    let period = Duration.milliseconds(1000 / max(1, fps))
+                    try? await Task.sleep(until: started + period)
+                }
+            }
+            await endEverything()
+            captionQueue.withLock { queue in
+                queue?.finish()
+                queue = nil
             }
         }
-        await endEverything()
+    }
+
+    /// The peak frame's caption, stored with the event once the model answers.
+    private func captionEvent(_ request: CaptionRequest) async {
+        guard let text = await caption(request.picture, request.event) else { return }
+        var event = request.event
+        event.caption = text
+        do {
+            try await events.update(event)
+            counters.withLock { $0.captions += 1 }
+        } catch {
+            logger.warning("an event's caption could not be stored", metadata: ["event": "\(event.id)", "error": "\(error)"])
+        }
     }
 
     /// One pass: each target's newest frame, analysed if it is new; cameras no longer targeted
@@ -125,10 +164,10 @@ public final class MotionService: Service, Sendable {
         let camera = state(for: target)
         guard case .analysed(let change) = camera.analyse(frame, settings: target.settings, logger: logger) else { return }
         counters.withLock { $0.framesAnalysed += 1 }
-        if let change { await store(change, of: camera) }
+        if let change { await store(change, of: camera, captioned: target.settings.caption) }
     }
 
-    private func store(_ change: CameraMotion.Stored, of camera: CameraMotion) async {
+    private func store(_ change: CameraMotion.Stored, of camera: CameraMotion, captioned: Bool = false) async {
         do {
             switch change {
             case .started(var event, let picture):
@@ -142,6 +181,7 @@ public final class MotionService: Service, Sendable {
                 try await events.update(event)
                 counters.withLock { $0.eventsEnded += 1 }
                 announce("motion_end", event)
+                if captioned { captionQueue.withLock { _ = $0?.yield(CaptionRequest(event: event, picture: picture)) } }
                 logger.info("motion ended", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "peak_area": "\(event.peakArea)"])
             }
         } catch {

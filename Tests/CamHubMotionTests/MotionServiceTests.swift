@@ -3,6 +3,7 @@ import CamHubCore
 import CamHubMotion
 import Foundation
 import Logging
+import Synchronization
 import Testing
 
 /// The service on a real frame hub, fed JPEGs with chosen timestamps, ticked by hand.
@@ -89,5 +90,49 @@ struct MotionServiceTests {
         await run.service.tick([MotionService.Target(cameraID: "yard", settings: Self.settings())])
         #expect(run.service.statistics.framesAnalysed == 0)
         #expect(try await run.events.events(EventQuery()).isEmpty)
+    }
+}
+
+@Suite("Motion captions")
+struct MotionCaptionTests {
+    @Test func anEventIsCaptionedOnceItEndsWhenTheCameraAsksAndNeverInventedWithoutAModel() async throws {
+        for (asks, model) in [(true, "a box crosses the yard"), (true, nil), (false, "never asked")] as [(Bool, String?)] {
+            let frames = FrameHub()
+            let events: any EventRepository = MemoryEventRepository()
+            var wanted = MotionServiceTests.settings()
+            wanted.caption = asks
+            let settings = wanted
+            let asked = Mutex(0)
+            let service = MotionService(
+                frames: frames, events: events, blobs: MemoryBlobRepository(), logger: Logger(label: "test"),
+                caption: { jpeg, _ in
+                    asked.withLock { $0 += 1 }
+                    #expect(jpeg.count > 100)
+                    return model
+                },
+                targets: { (20, [MotionService.Target(cameraID: "yard", settings: settings)]) }
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await service.run() }
+                let pictures = [try MotionServiceTests.jpeg(), try MotionServiceTests.jpeg(box: (90, 40)), try MotionServiceTests.jpeg(box: (110, 40))]
+                    + Array(repeating: try MotionServiceTests.jpeg(), count: 5)
+                for (index, picture) in pictures.enumerated() {
+                    let before = service.statistics.framesAnalysed
+                    frames.feed(for: "yard").publish(jpeg: picture, width: 160, height: 120,
+                                                     at: FrameTimestamp(microseconds: Int64((MotionServiceTests.epoch + Double(index) * 0.1) * 1_000_000)))
+                    // Each frame is analysed before the next comes.
+                    for _ in 0..<200 where service.statistics.framesAnalysed == before { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                for _ in 0..<200 where try await events.events(EventQuery()).first?.end == nil { try await Task.sleep(for: .milliseconds(10)) }
+                if asks, model != nil {
+                    for _ in 0..<200 where service.statistics.captions == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                group.cancelAll()
+            }
+            let event = try #require(try await events.events(EventQuery()).first)
+            #expect(event.end != nil)
+            #expect(event.caption == (asks ? model : nil), "asks \(asks), model \(model ?? "none")")
+            #expect(asked.withLock { $0 } == (asks ? 1 : 0))
+        }
     }
 }

@@ -3,7 +3,7 @@
 /// Polygons are lists of `[x, y]` pairs from 0 to 1.
 extension MotionSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case enabled, threshold, zones, masks
+        case enabled, threshold, zones, masks, caption
         case minArea = "min_area"
         case frameAlpha = "frame_alpha"
         case lightningThreshold = "lightning_threshold"
@@ -70,6 +70,7 @@ public struct MotionOverrides: Sendable, Equatable, Codable {
     public var zones: [MotionZone]?
     public var masks: [MotionPolygon]?
     public var requireZone: Bool?
+    public var caption: Bool?
 
     public init() {}
 
@@ -78,6 +79,7 @@ public struct MotionOverrides: Sendable, Equatable, Codable {
         (enabled, threshold, minArea, frameAlpha) = (settings.enabled, settings.threshold, settings.minArea, settings.frameAlpha)
         (lightningThreshold, minFrames, eventGap) = (settings.lightningThreshold, settings.minFrames, settings.eventGap)
         (preCapture, postCapture, zones, masks, requireZone) = (settings.preCapture, settings.postCapture, settings.zones, settings.masks, settings.requireZone)
+        caption = settings.caption
     }
 
     typealias CodingKeys = MotionSettings.CodingKeys
@@ -100,6 +102,7 @@ public struct MotionOverrides: Sendable, Equatable, Codable {
         zones = try c.value(.zones, default: nil)
         masks = try c.value(.masks, default: nil)
         requireZone = try c.value(.requireZone, default: nil)
+        caption = try c.value(.caption, default: nil)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -116,6 +119,7 @@ public struct MotionOverrides: Sendable, Equatable, Codable {
         try c.encodeIfPresent(zones, forKey: .zones)
         try c.encodeIfPresent(masks, forKey: .masks)
         try c.encodeIfPresent(requireZone, forKey: .requireZone)
+        try c.encodeIfPresent(caption, forKey: .caption)
     }
 
     /// `settings` with these values in place of its own.
@@ -132,6 +136,7 @@ public struct MotionOverrides: Sendable, Equatable, Codable {
         if let zones { settings.zones = zones }
         if let masks { settings.masks = masks }
         if let requireZone { settings.requireZone = requireZone }
+        if let caption { settings.caption = caption }
     }
 
     public func applied(to settings: MotionSettings) -> MotionSettings {

@@ -25,6 +25,8 @@ public struct MotionSettings: Sendable, Equatable {
     public var masks: [MotionPolygon] = []
     /// Motion counts only when it touches one of the zones.
     public var requireZone = false
+    /// Ask the vision model (`vlm`) for a caption of each event's peak frame, once per event.
+    public var caption = false
 
     public init() {}
 

@@ -104,6 +104,10 @@ public struct Hub: Sendable {
                 liveEvents.publish(MotionAnnouncement.topic, json)
                 site.send(SiteEvent(topic: MotionAnnouncement.topic, json: json))
             },
+            caption: { jpeg, event in
+                // Only with a model configured; a failure leaves the event without one.
+                try? await vision?.analyze(camera: event.cameraID, jpeg: jpeg, task: .caption, question: nil).text
+            },
             targets: { await motionTargets.current() }
         )
         self.liveEvents = liveEvents
