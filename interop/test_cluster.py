@@ -598,3 +598,32 @@ def test_a_hub_killed_during_a_burst_of_detections_loses_none_it_acknowledged(si
         missing = set(ids) - stored
         assert not missing, f"{len(missing)} of {len(ids)} acknowledged {camera} detections are gone"
     print(f"acknowledged and kept: {len(acknowledged['sio'])} over Socket.IO, {len(acknowledged['rest'])} over REST")
+
+
+def test_a_poll_handed_to_another_hub_never_holds_a_shutdown_up(start_hub, database_url):
+    """A client's long poll lands on hub 1 for a session hub 0 holds: hub 1 hands it on and waits
+    (up to the ping interval). SIGTERM to hub 1 then gives the poll up at once: the client gets a
+    noop (and polls again elsewhere), and hub 1 exits in a moment, not after the ping interval."""
+    import json
+    import signal
+    import threading
+    slow_pings = {"lpr": {"ping_interval_seconds": 20, "ping_timeout_seconds": 20}}
+    holder, other = start_hub(config=slow_pings), start_hub(config=slow_pings)
+    opened = requests.get(holder.url("/socket.io/?EIO=4&transport=polling"), timeout=5)
+    sid = json.loads(opened.text[1:])["sid"]
+    assert requests.post(holder.url(f"/socket.io/?EIO=4&transport=polling&sid={sid}"), data="40", timeout=5).text == "ok"
+    assert requests.get(holder.url(f"/socket.io/?EIO=4&transport=polling&sid={sid}"), timeout=5).text.startswith("40")
+    answer = {}
+
+    def poll():
+        answer["reply"] = requests.get(other.url(f"/socket.io/?EIO=4&transport=polling&sid={sid}"), timeout=30)
+    waiting = threading.Thread(target=poll)
+    waiting.start()
+    time.sleep(1)
+    assert waiting.is_alive(), f"the poll should be waiting on the holder: {answer['reply'].status_code} {answer['reply'].text!r}"
+    started = time.monotonic()
+    other.process.send_signal(signal.SIGTERM)
+    assert other.stop(timeout=8) == 0
+    assert time.monotonic() - started < 5
+    waiting.join(timeout=5)
+    assert answer["reply"].status_code == 200 and answer["reply"].text == "6"

@@ -110,20 +110,26 @@ struct SocketIOController {
 
     /// A poll or POST for a session this hub does not hold: handed to the hub that does (its id
     /// says which), unless it came from a hub already. A hub that is gone or does not answer makes
-    /// the session unknown, and the client reconnects.
+    /// the session unknown, and the client reconnects. A hand-on never holds this hub's shutdown
+    /// up: it is given up then, and a poll is answered with a noop, so the client polls again
+    /// (through a hub that is still there).
     func handOn(_ request: Request, sid: String, body: ByteBuffer?, context: HubRequestContext) async -> Response {
         guard !hub.isFromNode(request), let owner = await hub.sessions.owner(ofSession: sid) else {
             return Self.engineError(1, "Session ID unknown")
         }
+        let timeout = server.settings.pingInterval + server.settings.pingTimeout + .seconds(10)
         do {
-            let answer = try await hub.sessions.forward(
-                pathAndQuery: request.uri.description, body: body, contentType: request.headers[.contentType], to: owner,
-                timeout: server.settings.pingInterval + server.settings.pingTimeout + .seconds(10),
-                maxAnswerBytes: SessionForwarder.largestAnswer
-            )
+            let answer = try await cancelWhenGracefulShutdown {
+                try await hub.sessions.forward(
+                    pathAndQuery: request.uri.description, body: body, contentType: request.headers[.contentType], to: owner,
+                    timeout: timeout, maxAnswerBytes: SessionForwarder.largestAnswer
+                )
+            }
             var headers: HTTPFields = [.cacheControl: "no-store"]
             headers[.contentType] = answer.contentType
             return Response(status: .init(code: answer.status), headers: headers, body: .init(byteBuffer: answer.body))
+        } catch where body == nil && Task.isShuttingDownGracefully {
+            return Self.text(EngineIOPacket(.noop).encoded)
         } catch {
             context.logger.notice("the hub that holds a Socket.IO session did not answer", metadata: [
                 "sid": "\(sid)", "hub": "\(owner.address)", "error": "\(error)",
