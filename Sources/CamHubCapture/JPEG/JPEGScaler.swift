@@ -17,9 +17,7 @@ public final class JPEGScaler {
         }
         self.decoder = decoder
         self.encoder = encoder
-        var count: Int32 = 0
-        let factors = tjGetScalingFactors(&count)
-        scalingFactors = (0..<Int(count)).map { factors![$0] }
+        scalingFactors = TurboJPEG.scalingFactors()
     }
 
     deinit {
@@ -29,13 +27,13 @@ public final class JPEGScaler {
 
     /// Width and height of a JPEG as libjpeg-turbo reads them.
     public func dimensions(of jpeg: [UInt8]) throws -> (width: Int, height: Int) {
-        let header = try self.header(of: jpeg)
+        let header = try TurboJPEG.header(of: jpeg, with: decoder)
         return (header.width, header.height)
     }
 
     /// The picture as packed RGB, at its own size (for checks; scaling never needs it).
     func rgb(of jpeg: [UInt8]) throws -> [UInt8] {
-        let source = try header(of: jpeg)
+        let source = try TurboJPEG.header(of: jpeg, with: decoder)
         var pixels = [UInt8](repeating: 0, count: source.width * source.height * 3)
         let status = jpeg.withUnsafeBufferPointer { input in
             pixels.withUnsafeMutableBufferPointer { output in
@@ -49,25 +47,16 @@ public final class JPEGScaler {
         return pixels
     }
 
-    private func header(of jpeg: [UInt8]) throws -> (width: Int, height: Int, subsampling: Int32) {
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let status = jpeg.withUnsafeBufferPointer { buffer in
-            tjDecompressHeader3(decoder, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colorspace)
-        }
-        guard status == 0 else { throw JPEGError(message: String(cString: tjGetErrorStr2(decoder))) }
-        return (Int(width), Int(height), subsampling)
-    }
-
     /// The JPEG at `width` x `height`. It stays in YUV from decoder to encoder: no colour
     /// conversion either way, and the chroma planes are a quarter of the pixels to resize.
     public func scale(_ jpeg: [UInt8], toWidth width: Int, height: Int, quality: Int = 80) throws -> [UInt8] {
-        let source = try header(of: jpeg)
+        let source = try TurboJPEG.header(of: jpeg, with: decoder)
         // The smallest DCT-scaled size that is still at least the target in both directions.
         let factor = scalingFactors
-            .filter { scaled(source.width, $0) >= width && scaled(source.height, $0) >= height }
-            .min { scaled(source.width, $0) < scaled(source.width, $1) }
-        let decodedWidth = factor.map { scaled(source.width, $0) } ?? source.width
-        let decodedHeight = factor.map { scaled(source.height, $0) } ?? source.height
+            .filter { TurboJPEG.scaled(source.width, $0) >= width && TurboJPEG.scaled(source.height, $0) >= height }
+            .min { TurboJPEG.scaled(source.width, $0) < TurboJPEG.scaled(source.width, $1) }
+        let decodedWidth = factor.map { TurboJPEG.scaled(source.width, $0) } ?? source.width
+        let decodedHeight = factor.map { TurboJPEG.scaled(source.height, $0) } ?? source.height
         let from = PlaneLayout(width: decodedWidth, height: decodedHeight, subsampling: source.subsampling)
         let to = PlaneLayout(width: width, height: height, subsampling: source.subsampling)
         var decoded = [UInt8](repeating: 0, count: from.byteCount)
@@ -128,10 +117,6 @@ public final class JPEGScaler {
             self.planes = planes
             byteCount = offset
         }
-    }
-
-    private func scaled(_ dimension: Int, _ factor: tjscalingfactor) -> Int {
-        (dimension * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)
     }
 
     /// Bilinear resize of packed samples (`channels` per pixel: 3 for RGB, 1 for a YUV plane).

@@ -16,9 +16,7 @@ public final class LumaDecoder {
         guard let handle = tjInitDecompress() else { preconditionFailure("libjpeg-turbo could not create a decoder") }
         self.handle = handle
         self.minimumWidth = minimumWidth
-        var count: Int32 = 0
-        let all = tjGetScalingFactors(&count)
-        factors = (0..<Int(count)).map { all![$0] }.filter { $0.num == 1 }  // 1/1, 1/2, 1/4, 1/8
+        factors = TurboJPEG.scalingFactors().filter { $0.num == 1 }  // 1/1, 1/2, 1/4, 1/8
     }
 
     deinit {
@@ -26,15 +24,10 @@ public final class LumaDecoder {
     }
 
     public func decode(_ jpeg: [UInt8]) throws -> LumaPlane {
-        var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
-        let header = jpeg.withUnsafeBufferPointer { buffer in
-            tjDecompressHeader3(handle, buffer.baseAddress, UInt(buffer.count), &width, &height, &subsampling, &colorspace)
-        }
-        guard header == 0, width > 0, height > 0 else { throw JPEGError(message: String(cString: tjGetErrorStr2(handle))) }
-        let scaled = { (size: Int32, factor: tjscalingfactor) in Int((Int(size) * Int(factor.num) + Int(factor.denom) - 1) / Int(factor.denom)) }
-        let factor = factors.filter { scaled(width, $0) >= min(minimumWidth, Int(width)) }.max { $0.denom < $1.denom }
+        let (width, height, _) = try TurboJPEG.header(of: jpeg, with: handle)
+        let factor = factors.filter { TurboJPEG.scaled(width, $0) >= min(minimumWidth, width) }.max { $0.denom < $1.denom }
             ?? tjscalingfactor(num: 1, denom: 1)
-        let outWidth = scaled(width, factor), outHeight = scaled(height, factor)
+        let outWidth = TurboJPEG.scaled(width, factor), outHeight = TurboJPEG.scaled(height, factor)
         var pixels = [UInt8](repeating: 0, count: outWidth * outHeight)
         let status = jpeg.withUnsafeBufferPointer { input in
             pixels.withUnsafeMutableBufferPointer { output in

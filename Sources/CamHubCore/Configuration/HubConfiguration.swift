@@ -23,6 +23,16 @@ public struct HubConfiguration: Sendable, Equatable {
         camera.motion?.applied(to: motion.defaults) ?? motion.defaults
     }
 
+    /// Any camera's motion settings in force: its config entry's when the config declares it,
+    /// else the defaults with the registry's own (`PUT /cameras/{id}/motion`) on top, turned on
+    /// by `set_task motion`.
+    public func motionSettings(of camera: Camera) -> MotionSettings {
+        if let configured = effectiveCameras.first(where: { $0.id == camera.id }) { return motionSettings(of: configured) }
+        var settings = camera.settings.motion?.applied(to: motion.defaults) ?? motion.defaults
+        if camera.settings.task == "motion" { settings.enabled = true }
+        return settings
+    }
+
     /// The cameras to run: the configured ones, or the test pattern when none is named.
     public var effectiveCameras: [LocalCameraSettings] {
         cameras.isEmpty ? [.defaultTestPattern] : cameras

@@ -10,7 +10,7 @@ import Synchronization
 /// once. The registry is read at most once a second.
 final class MotionTargets: Sendable {
     private let hub = Mutex<Hub?>(nil)
-    private let registry = Mutex<(at: ContinuousClock.Instant, defaults: MotionSettings, targets: [CameraID: MotionSettings])?>(nil)
+    private let registry = Mutex<(at: ContinuousClock.Instant, configuration: HubConfiguration, targets: [CameraID: MotionSettings])?>(nil)
 
     /// Set once the hub is built (the hub holds the service that asks).
     func attach(_ hub: Hub) {
@@ -25,8 +25,7 @@ final class MotionTargets: Sendable {
             let settings = configuration.motionSettings(of: camera)
             if settings.enabled { targets[camera.id] = settings }
         }
-        let configured = Set(configuration.effectiveCameras.map(\.id))
-        for (id, settings) in await fromRegistry(hub, defaults: configuration.motion.defaults) where !configured.contains(id) {
+        for (id, settings) in await fromRegistry(hub, configuration) where targets[id] == nil {
             targets[id] = settings
         }
         let cameras = targets.filter { hub.cluster.owns($0.key) && hub.localCameras.isStopped($0.key) == false }
@@ -34,20 +33,18 @@ final class MotionTargets: Sendable {
         return (configuration.motion.fps, cameras)
     }
 
-    /// The registry's cameras to analyse, with their settings (the defaults, then the camera's own
-    /// `PUT /cameras/{id}/motion`): those enabled there, those told `set_task motion`, or all of
-    /// them when the defaults are enabled. Read again after a second.
-    private func fromRegistry(_ hub: Hub, defaults: MotionSettings) async -> [CameraID: MotionSettings] {
+    /// The registry's cameras to analyse, with their settings in force (`motionSettings(of:)`).
+    /// Read again after a second, or at once when the configuration changed.
+    private func fromRegistry(_ hub: Hub, _ configuration: HubConfiguration) async -> [CameraID: MotionSettings] {
         let now = ContinuousClock.now
-        if let cached = registry.withLock({ $0 }), cached.defaults == defaults, now - cached.at < .seconds(1) { return cached.targets }
+        if let cached = registry.withLock({ $0 }), cached.configuration == configuration, now - cached.at < .seconds(1) { return cached.targets }
         guard let cameras = try? await hub.cameras.list() else { return registry.withLock { $0?.targets } ?? [:] }
         var targets: [CameraID: MotionSettings] = [:]
         for camera in cameras where !camera.isStopped {
-            var settings = camera.settings.motion?.applied(to: defaults) ?? defaults
-            if camera.settings.task == "motion" { settings.enabled = true }
+            let settings = configuration.motionSettings(of: camera)
             if settings.enabled { targets[camera.id] = settings }
         }
-        registry.withLock { $0 = (now, defaults, targets) }
+        registry.withLock { $0 = (now, configuration, targets) }
         return targets
     }
 }

@@ -42,7 +42,7 @@ enum SiteSignal {
             guard let encoded = object["bytes"] as? String, let bytes = Data(base64Encoded: encoded) else { return }
             Task { _ = await hub.pushConnections.send(ByteBuffer(bytes: bytes), to: id) }
         case commandsTopic:
-            guard hub.pushConnections.takesCommands(id) else { return }
+            // Only the hub with the camera's push socket has anything to send.
             Task { await hub.sendQueuedCommands(to: id, logger: logger) }
         default:
             break

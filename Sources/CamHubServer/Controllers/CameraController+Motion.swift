@@ -8,7 +8,7 @@ extension CameraController {
     @Sendable func motion(_ request: Request, context: HubRequestContext) async throws -> Response {
         let camera = try await hub.camera(try context.parameters.require("id"))
         try await hub.access.requireOperator(request, context: context)
-        return try JSONResponse.make(motionSettings(of: camera))
+        return try JSONResponse.make(hub.configuration.motionSettings(of: camera))
     }
 
     /// `PUT /cameras/{id}/motion` (operator): a registered, pushed, edge or network camera's own
@@ -35,17 +35,6 @@ extension CameraController {
         }
         let updated = try await hub.cameras.update(id: camera.id) { $0.settings.motion = overrides }
         context.logger.info("motion settings changed", metadata: ["camera": "\(camera.id)", "enabled": "\(overrides.enabled.map(String.init) ?? "default")"])
-        return try JSONResponse.make(motionSettings(of: updated))
-    }
-
-    /// The defaults with the camera's own settings on top: from its config entry, or the registry.
-    private func motionSettings(of camera: Camera) -> MotionSettings {
-        let configuration = hub.configuration
-        if let configured = configuration.effectiveCameras.first(where: { $0.id == camera.id }) {
-            return configuration.motionSettings(of: configured)
-        }
-        var settings = camera.settings.motion?.applied(to: configuration.motion.defaults) ?? configuration.motion.defaults
-        if camera.settings.task == "motion" { settings.enabled = true }
-        return settings
+        return try JSONResponse.make(hub.configuration.motionSettings(of: updated))
     }
 }
