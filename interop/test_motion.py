@@ -4,6 +4,9 @@ config entry, the hub analyses it and stores events (`GET /api/events`, with the
 boxes and a snapshot). kill -9 during an event: after the restart the event is marked unfinished.
 Run on SQLite and on PostgreSQL."""
 import io
+import subprocess
+import time
+from datetime import datetime
 
 import pytest
 import requests
@@ -64,6 +67,52 @@ def test_a_box_crossing_the_zone_is_an_event_with_its_zone_and_picture(start_hub
     assert 'camhub_motion_events_total{state="started"}' in metrics
 
 
+def clip_parts(hub, event):
+    """The clip's parts as (X-Timestamp, JPEG), and how long playing them took."""
+    began = time.monotonic()
+    reply = requests.get(hub.url(event["clip_url"]), timeout=60)
+    took = time.monotonic() - began
+    assert reply.status_code == 200 and reply.headers["Content-Type"] == "multipart/x-mixed-replace; boundary=frame", reply.text[:200]
+    parts, body = [], reply.content
+    assert body.endswith(b"--frame--\r\n")
+    while body.startswith(b"--frame\r\n"):
+        head, body = body[len(b"--frame\r\n"):].split(b"\r\n\r\n", 1)
+        headers = dict(line.split(": ", 1) for line in head.decode().split("\r\n"))
+        length = int(headers["Content-Length"])
+        parts.append((float(headers["X-Timestamp"]), body[:length]))
+        body = body[length + 2:]
+    return parts, took
+
+
+def test_an_event_keeps_a_clip_of_the_cameras_own_frames_from_before_to_after_it(start_hub, tmp_path):
+    frames = scene(tmp_path / "frames")
+    hub = start_hub(config=config(tmp_path / "frames"))
+    # The second loop's event: the first may start before 3 s of frames were seen.
+    ended = wait_for(lambda: (done := [e for e in events(hub)["events"] if e["end"]]) and len(done) >= 2 and done, timeout=30)[0]
+    assert ended["clip_url"] == f"/api/events/{ended['id']}/clip.mjpeg"
+    time.sleep(3.5)  # post_capture (3 s by default) is over
+    parts, took = clip_parts(hub, ended)
+    assert len(parts) > 30 and all(jpeg in frames for _, jpeg in parts), "the camera's own bytes, never re-encoded"
+    stamps = [stamp for stamp, _ in parts]
+    assert stamps == sorted(stamps)
+    start = datetime.fromisoformat(ended["start"]).timestamp()
+    end = datetime.fromisoformat(ended["end"]).timestamp()
+    assert stamps[0] <= start - 2.5 and stamps[-1] >= end + 2.5, (stamps[0], start, end, stamps[-1])
+    assert took >= (stamps[-1] - stamps[0]) * 0.8, "played at the pace the frames came"
+    assert any(frames.index(jpeg) < 15 for _, jpeg in parts) and any(15 <= frames.index(jpeg) < 25 for _, jpeg in parts)
+
+    video = requests.get(hub.url(f"/api/events/{ended['id']}/clip.mp4"), timeout=60)
+    assert video.status_code == 200 and video.headers["Content-Type"] == "video/mp4", video.text[:300]
+    (tmp_path / "clip.mp4").write_bytes(video.content)
+    probe = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                            "stream=codec_name,width,height,nb_read_frames", "-of", "csv=p=0", str(tmp_path / "clip.mp4")],
+                           capture_output=True, text=True, check=True)
+    codec, width, height, count = probe.stdout.strip().split(",")
+    assert (codec, width, height) == ("h264", "320", "240") and abs(int(count) - len(parts)) <= 2, probe.stdout
+    metrics = requests.get(hub.url("/metrics"), timeout=5).text
+    assert "camhub_clip_frames_written_total" in metrics and "camhub_clip_write_failures_total 0" in metrics
+
+
 def test_an_event_cut_short_by_kill_9_is_unfinished_after_the_restart(start_hub, tmp_path):
     scene(tmp_path / "frames")
     hub = start_hub(config=config(tmp_path / "frames"))
@@ -73,6 +122,8 @@ def test_an_event_cut_short_by_kill_9_is_unfinished_after_the_restart(start_hub,
     kept = wait_for(lambda: (e := requests.get(restarted.url(f"/api/events/{under_way['id']}"), timeout=5).json()) and e["unfinished"] and e, timeout=10)
     assert kept["end"] is None and kept["start"] == under_way["start"] and kept["zones"] == ["gate"]
     assert requests.get(restarted.url(kept["snapshot_url"]), timeout=5).status_code == 200
+    parts, _ = clip_parts(restarted, kept)
+    assert parts, "the clip so far is there after the restart"
 
 
 def test_set_task_motion_turns_it_on_for_a_registered_camera(start_hub, tmp_path):

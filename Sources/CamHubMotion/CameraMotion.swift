@@ -82,6 +82,11 @@ final class CameraMotion: Sendable {
         }
     }
 
+    /// Names the clip of the event under way, so its end is stored with it.
+    func recordClip(_ name: String?) {
+        state.withLock { $0.event?.clip = name }
+    }
+
     /// Ends the event under way (the camera is no longer analysed, or the hub stops), at its last
     /// frame with motion.
     func endNow() -> Stored? {

@@ -44,6 +44,8 @@ public final class MotionService: Service, Sendable {
     private let frames: FrameHub
     private let events: any EventRepository
     private let blobs: any BlobRepository
+    /// Each event's clip; nil keeps none.
+    public let clips: ClipRecorder?
     private let targets: Targets
     private let announce: Announce
     private let caption: Caption
@@ -68,7 +70,7 @@ public final class MotionService: Service, Sendable {
     }
 
     public init(
-        frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, logger: Logger,
+        frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, clips: ClipRecorder? = nil, logger: Logger,
         workers: Int = ProcessInfo.processInfo.activeProcessorCount, announce: @escaping Announce = { _, _ in },
         caption: @escaping Caption = { _, _ in nil }, targets: @escaping Targets
     ) {
@@ -77,6 +79,7 @@ public final class MotionService: Service, Sendable {
         self.frames = frames
         self.events = events
         self.blobs = blobs
+        self.clips = clips
         self.targets = targets
         self.workers = max(1, workers)
         self.logger = logger
@@ -97,6 +100,9 @@ public final class MotionService: Service, Sendable {
             group.addTask {
                 for await request in requests { await self.captionEvent(request) }
             }
+            if let clips {
+                group.addTask { await clips.run() }
+            }
             await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     let started = ContinuousClock.now
@@ -107,6 +113,7 @@ public final class MotionService: Service, Sendable {
                 }
             }
             await endEverything()
+            clips?.finish()
             captionQueue.withLock { queue in
                 queue?.finish()
                 queue = nil
@@ -136,7 +143,11 @@ public final class MotionService: Service, Sendable {
             for id in gone.keys { cameras[id] = nil }
             return Array(gone.values)
         }
-        for camera in dropped { await end(camera) }
+        for camera in dropped {
+            await end(camera)
+            clips?.forget(camera.cameraID)
+        }
+        clips?.closeFinished()
         await withTaskGroup(of: Void.self) { group in
             var running = 0
             for target in targets {
@@ -160,28 +171,33 @@ public final class MotionService: Service, Sendable {
     }
 
     private func step(_ target: Target) async {
-        guard let frame = frames.existingFeed(for: target.cameraID)?.newest else { return }
+        guard let feed = frames.existingFeed(for: target.cameraID) else { return }
+        clips?.watch(target.cameraID, feed: feed, preCapture: target.settings.preCapture)
+        guard let frame = feed.newest else { return }
         let camera = state(for: target)
         guard case .analysed(let change) = camera.analyse(frame, settings: target.settings, logger: logger) else { return }
         counters.withLock { $0.framesAnalysed += 1 }
-        if let change { await store(change, of: camera, captioned: target.settings.caption) }
+        if let change { await store(change, of: camera, settings: target.settings) }
     }
 
-    private func store(_ change: CameraMotion.Stored, of camera: CameraMotion, captioned: Bool = false) async {
+    private func store(_ change: CameraMotion.Stored, of camera: CameraMotion, settings: MotionSettings? = nil) async {
         do {
             switch change {
             case .started(var event, let picture):
                 event.snapshot = try await snapshot(picture, of: event, number: 1)
+                event.clip = clips?.begin(event)
+                camera.recordClip(event.clip)
                 try await events.add(event)
                 counters.withLock { $0.eventsStarted += 1 }
                 announce("motion_start", event)
                 logger.info("motion started", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "zones": "\(event.zones)"])
             case .ended(var event, let picture):
                 event.snapshot = try await snapshot(picture, of: event, number: 2)
+                clips?.end(event, postCapture: settings?.postCapture ?? 0)
                 try await events.update(event)
                 counters.withLock { $0.eventsEnded += 1 }
                 announce("motion_end", event)
-                if captioned { captionQueue.withLock { _ = $0?.yield(CaptionRequest(event: event, picture: picture)) } }
+                if settings?.caption == true { captionQueue.withLock { _ = $0?.yield(CaptionRequest(event: event, picture: picture)) } }
                 logger.info("motion ended", metadata: ["camera": "\(event.cameraID)", "event": "\(event.id)", "peak_area": "\(event.peakArea)"])
             }
         } catch {

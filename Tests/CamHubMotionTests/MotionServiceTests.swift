@@ -136,3 +136,57 @@ struct MotionCaptionTests {
         }
     }
 }
+
+@Suite("Motion clips")
+struct MotionClipTests {
+    static func folder() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("camhub-clips-\(UUID().uuidString)")
+    }
+
+    @Test func aClipHoldsThePreCaptureTheEventAndThePostCaptureAsTheFramesArrived() async throws {
+        let directory = Self.folder()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let frames = FrameHub()
+        let events = MemoryEventRepository()
+        let clips = ClipRecorder(store: ClipStore(directory: directory), logger: Logger(label: "test"))
+        let service = MotionService(frames: frames, events: events, blobs: MemoryBlobRepository(), clips: clips, logger: Logger(label: "test")) { (5, []) }
+        var settings = MotionServiceTests.settings()
+        (settings.preCapture, settings.postCapture) = (0.35, 0.35)
+        var published: [Int64: [UInt8]] = [:]
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await clips.run() }
+            let still = try MotionServiceTests.jpeg()
+            for step in 0...25 {
+                let seconds = Double(step) / 10
+                let box: (Int, Int)? = (10...12).contains(step) ? (90 + (step - 10) * 10, 40) : nil
+                let jpeg = try box.map { try MotionServiceTests.jpeg(box: $0) } ?? still
+                let frame = frames.feed(for: "yard").publish(
+                    jpeg: jpeg, width: 160, height: 120, at: FrameTimestamp(microseconds: Int64((MotionServiceTests.epoch + seconds) * 1_000_000))
+                )
+                published[frame.timestamp.microseconds] = jpeg
+                await service.tick([MotionService.Target(cameraID: "yard", settings: settings)])
+            }
+            clips.finish()
+            try await group.waitForAll()
+        }
+        let event = try #require(await events.events(EventQuery()).first)
+        #expect(event.end == Date(timeIntervalSince1970: MotionServiceTests.epoch + 1.2))
+        let name = try #require(event.clip)
+        let clip = try #require(ClipStore(directory: directory).frames(of: name))
+        let seconds = clip.map { (Double($0.timestamp.microseconds) / 1_000_000 - MotionServiceTests.epoch) * 10 }.map { Int($0.rounded()) }
+        // 0.35 s before the start at 1.0 to 0.35 s after the end at 1.2; the frame at 1.6 that showed
+        // the gap was over had been written before the end was known.
+        #expect(seconds == Array(7...16))
+        #expect(clip.allSatisfy { published[$0.timestamp.microseconds] == $0.jpeg }, "the camera's own bytes")
+        #expect(clips.statistics.framesWritten == 10 && clips.statistics.clipsStarted == 1 && clips.statistics.writeFailures == 0)
+    }
+
+    @Test func aClipCutShortReadsUpToItsLastWholeFrame() throws {
+        let frames = (1...3).map { ClipFile.Frame(timestamp: FrameTimestamp(microseconds: Int64($0) * 1000), jpeg: Array(repeating: UInt8($0), count: 100 * $0)) }
+        let bytes = ClipFile.magic + frames.flatMap(ClipFile.encode)
+        #expect(ClipFile.decode(Data(bytes)) == frames)
+        #expect(ClipFile.decode(Data(bytes.dropLast(1))) == Array(frames.prefix(2)))
+        #expect(ClipFile.decode(Data(ClipFile.magic + [0, 1])) == [])
+        #expect(ClipFile.decode(Data("not a clip".utf8)) == nil)
+    }
+}

@@ -1,3 +1,4 @@
+import CamHubCapture
 import CamHubCore
 @testable import CamHubServer
 import Foundation
@@ -53,4 +54,60 @@ struct EventRouteTests {
             }
         }
     }
+
+    @Test func aClipPlaysAtItsPaceAsTheCamerasJPEGsAndDownloadsAsMP4() async throws {
+        let test = try await TestHub { $0.server.trustLoopback = false }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        var event = CameraEvent(id: "e-1", cameraID: "testpattern", start: start, end: start.addingTimeInterval(1))
+        event.clip = ClipStore.name(of: event.id)
+        try await test.hub.events.add(event)
+        try await test.hub.events.add(CameraEvent(id: "e-2", cameraID: "testpattern", start: start))
+        var picture = YUV420Picture(width: 64, height: 48)
+        let jpegs = try (0..<3).map { index -> [UInt8] in
+            picture.fill(x: 0, y: 0, width: 64, height: 48, color: YUVColor(y: UInt8(60 + index * 40), u: 128, v: 128))
+            return try JPEGEncoder().encode(picture, quality: 80)
+        }
+        let store = try #require(test.hub.motion.clips?.store)
+        let output = try store.create("e-1.clip")
+        for (index, jpeg) in jpegs.enumerated() {
+            try output.append(ClipFile.Frame(timestamp: FrameTimestamp(microseconds: 1_800_000_000_000_000 + Int64(index) * 150_000), jpeg: jpeg))
+        }
+        output.close()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/api/events/e-1", method: .get, headers: Self.admin) { response in
+                let body = try response.json
+                #expect(body["clip_url"] as? String == "/api/events/e-1/clip.mjpeg")
+            }
+            let began = ContinuousClock.now
+            try await client.execute(uri: "/api/events/e-1/clip.mjpeg", method: .get, headers: Self.admin) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == "multipart/x-mixed-replace; boundary=frame")
+                let body = Array(buffer: response.body)
+                for jpeg in jpegs { #expect(body.firstRange(of: jpeg) != nil, "each frame as the camera sent it") }
+                #expect(body.suffix(11) == Array("--frame--\r\n".utf8))
+            }
+            #expect(ContinuousClock.now - began >= .milliseconds(300), "played at the pace the frames came")
+            try await client.execute(uri: "/api/events/e-1/clip.mp4", method: .get, headers: Self.admin) { response in
+                if ClipVideoProbe.ffmpegInstalled {
+                    let body = Array(buffer: response.body)
+                    #expect(response.status == .ok && response.headers[.contentType] == "video/mp4")
+                    #expect(body.count > 100 && Array(body[4..<8]) == Array("ftyp".utf8))
+                } else {
+                    #expect(response.status == .serviceUnavailable && response.errorBody?["message"].map { "\($0)".contains("ffmpeg") } == true)
+                }
+            }
+            for uri in ["/api/events/e-2/clip.mjpeg", "/api/events/e-2/clip.mp4", "/api/events/nope/clip.mjpeg"] {
+                try await client.execute(uri: uri, method: .get, headers: Self.admin) { response in
+                    #expect(response.status == .notFound && response.errorBody?["code"] != nil, "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/api/events/e-1/clip.mjpeg", method: .get) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+}
+
+/// Whether this machine can make MP4s (the test command installs ffmpeg; without it the route must say so).
+enum ClipVideoProbe {
+    static var ffmpegInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/ffmpeg") }
 }

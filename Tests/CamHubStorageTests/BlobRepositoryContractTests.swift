@@ -18,6 +18,18 @@ struct BlobRepositoryContractTests {
         }
     }
 
+    @Test(arguments: Backend.available)
+    func removedBlobsAreGoneAndOthersStay(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            try await stores.blobs.put("motion-a-1.jpg", Data([1]))
+            try await stores.blobs.put("motion-b-1.jpg", Data([2]))
+            try await stores.blobs.remove(["motion-a-1.jpg", "never-stored.jpg"])
+            #expect(try await stores.blobs.get("motion-a-1.jpg") == nil)
+            #expect(try await stores.blobs.get("motion-b-1.jpg") == Data([2]))
+            try await stores.blobs.remove([])
+        }
+    }
+
     @Test func fileBlobsArePrivate() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-blobs-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

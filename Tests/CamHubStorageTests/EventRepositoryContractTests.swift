@@ -61,4 +61,23 @@ struct EventRepositoryContractTests {
             #expect(try await events.markUnfinished().isEmpty)
         }
     }
+
+    @Test(arguments: Backend.available)
+    func theOldestEventsAreRemovedFirstAndReturned(backend: Backend) async throws {
+        try await backend.withStores { stores in
+            let events = stores.events
+            for (index, id) in ["old-1", "old-2", "old-3", "new"].enumerated() {
+                var event = Self.event(id, at: Double(index) * 100, end: Double(index) * 100 + 5)
+                event.snapshot = "motion-\(id)-1.jpg"
+                event.clip = "\(id).clip"
+                try await events.add(event)
+            }
+            let cutoff = Self.base.addingTimeInterval(250)
+            let first = try await events.remove(startedBefore: cutoff, limit: 2)
+            #expect(first.map(\.id) == ["old-1", "old-2"] && first[0].clip == "old-1.clip" && first[0].snapshot == "motion-old-1-1.jpg")
+            #expect(try await events.remove(startedBefore: cutoff, limit: 2).map(\.id) == ["old-3"])
+            #expect(try await events.remove(startedBefore: cutoff, limit: 2).isEmpty)
+            #expect(try await events.events(EventQuery()).map(\.id) == ["new"])
+        }
+    }
 }

@@ -9,6 +9,8 @@ public protocol BlobRepository: Sendable {
     func put(_ name: String, _ bytes: Data) async throws
     /// The bytes stored under `name`, nil when there are none.
     func get(_ name: String) async throws -> Data?
+    /// Removes the blobs named (event pictures past their retention); names that are not there are skipped.
+    func remove(_ names: [String]) async throws
 }
 
 /// Blobs held in memory, for tests and for running without a database.
@@ -25,5 +27,11 @@ public final class MemoryBlobRepository: BlobRepository {
 
     public func get(_ name: String) -> Data? {
         blobs.withLock { $0[name] }
+    }
+
+    public func remove(_ names: [String]) {
+        blobs.withLock { blobs in
+            for name in names { blobs[name] = nil }
+        }
     }
 }

@@ -80,6 +80,7 @@ extension HubConfiguration {
         try check((0...86_400).contains(highCPU.cooldownSeconds), "policy.high_cpu.cooldown_seconds", "must be between 0 and 86400, got \(highCPU.cooldownSeconds)")
         try check((1...30).contains(motion.fps), "motion.fps", "must be between 1 and 30 analysed frames a second, got \(motion.fps)")
         if let problem = motion.defaults.problem(key: "motion") { throw ConfigurationError(key: problem.key, problem.message) }
+        if let problem = events.problem { throw ConfigurationError(key: problem.key, problem.message) }
         var seen = Set<CameraID>()
         for (index, camera) in cameras.enumerated() {
             try camera.validate(key: "cameras[\(index)]")

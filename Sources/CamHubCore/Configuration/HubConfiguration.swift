@@ -13,6 +13,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var cluster = ClusterSettings()
     /// Motion analysis: how often, and every camera's defaults.
     public var motion = MotionConfiguration()
+    /// How long events and their clips are kept.
+    public var events = EventSettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -41,7 +43,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -58,6 +60,7 @@ extension HubConfiguration: Codable {
         policy = try c.value(.policy, default: policy)
         cluster = try c.value(.cluster, default: cluster)
         motion = try c.value(.motion, default: motion)
+        events = try c.value(.events, default: events)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

@@ -98,6 +98,9 @@ public protocol EventRepository: Sendable {
     func count(_ query: EventQuery) async throws -> Int
     /// At start, events left under way (by a crash or a stop) are marked unfinished; returns them.
     func markUnfinished() async throws -> [CameraEvent]
+    /// Removes up to `limit` of the events that started before `date`, oldest first; returns them
+    /// (their pictures and clips are the caller's to remove).
+    func remove(startedBefore date: Date, limit: Int) async throws -> [CameraEvent]
 }
 
 /// Events in memory, for tests and the memory stores.
@@ -131,6 +134,12 @@ public actor MemoryEventRepository: EventRepository {
             marked.append(stored[id]!)
         }
         return marked.sorted { $0.start < $1.start }
+    }
+
+    public func remove(startedBefore date: Date, limit: Int) -> [CameraEvent] {
+        let removed = stored.values.filter { $0.start < date }.sorted { ($0.start, $0.id) < ($1.start, $1.id) }.prefix(limit)
+        for event in removed { stored[event.id] = nil }
+        return Array(removed)
     }
 
     private func matching(_ query: EventQuery) -> [CameraEvent] {

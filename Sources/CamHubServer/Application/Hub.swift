@@ -31,6 +31,8 @@ public struct Hub: Sendable {
     let blobs: any BlobRepository
     /// Motion analysis of the cameras that ask for it, storing their events.
     let motion: MotionService
+    /// Events and clips kept within `events.retention_days` and `events.max_bytes`.
+    let retention: EventRetention
     /// Which cameras that is, at each of its ticks.
     let motionTargets: MotionTargets
     /// The vision model's work queue; nil when no model is configured.
@@ -96,8 +98,11 @@ public struct Hub: Sendable {
         let motionTargets = MotionTargets()
         self.motionTargets = motionTargets
         let liveEvents = LiveEvents()
+        let clips = ClipStore(directory: paths.dataDirectory.appendingPathComponent("clips"))
+        let configurationStore = self.configurationStore
+        self.retention = EventRetention(events: events, blobs: blobs, clips: clips, logger: logger) { configurationStore.current.events }
         self.motion = MotionService(
-            frames: frames, events: events, blobs: blobs, logger: logger,
+            frames: frames, events: events, blobs: blobs, clips: ClipRecorder(store: clips, logger: logger), logger: logger,
             announce: { type, event in
                 // This hub's web pages, and the other hubs' (through the site broadcast).
                 let json = MotionAnnouncement.json(type, event)

@@ -85,7 +85,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.retention, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )

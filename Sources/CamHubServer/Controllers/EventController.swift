@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubMotion
 import Foundation
 import Hummingbird
 
@@ -12,6 +13,8 @@ struct EventController {
         routes.get("api/events", use: list)
         routes.get("api/events/{id}", use: one)
         routes.get("api/events/{id}/snapshot.jpg", use: snapshot)
+        routes.get("api/events/{id}/clip.mjpeg", use: clipMJPEG)
+        routes.get("api/events/{id}/clip.mp4", use: clipMP4)
         return routes
     }
 
@@ -37,6 +40,34 @@ struct EventController {
         return Response(
             status: .ok, headers: [.contentType: "image/jpeg", .cacheControl: "private, max-age=86400"], body: .init(byteBuffer: ByteBuffer(bytes: bytes))
         )
+    }
+
+    /// The clip at the pace it was recorded, as multipart JPEGs (what an `<img>` plays).
+    @Sendable func clipMJPEG(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try await hub.access.requireOperator(request, context: context)
+        return ClipResponse.mjpeg(try await clipFrames(context))
+    }
+
+    /// The clip as an MP4 file, made by ffmpeg (503 naming what to install without it).
+    @Sendable func clipMP4(_ request: Request, context: HubRequestContext) async throws -> Response {
+        try await hub.access.requireOperator(request, context: context)
+        let (event, frames) = (try await self.event(context), try await clipFrames(context))
+        guard let store = hub.motion.clips?.store else { throw CamHubError.notFound("this hub keeps no clips") }
+        let video = try await ClipVideo.mp4(frames, scratch: store.directory)
+        return Response(
+            status: .ok,
+            headers: [.contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(event.cameraID)-\(event.id).mp4\""],
+            body: .init(byteBuffer: ByteBuffer(bytes: video))
+        )
+    }
+
+    private func clipFrames(_ context: HubRequestContext) async throws -> [ClipFile.Frame] {
+        let event = try await event(context)
+        guard let name = event.clip else { throw CamHubError.notFound("event '\(event.id)' has no clip") }
+        guard let frames = hub.motion.clips?.store.frames(of: name), !frames.isEmpty else {
+            throw CamHubError.notFound("event '\(event.id)''s clip is not on this hub (removed by retention, or not written: see the log)")
+        }
+        return frames
     }
 
     private func event(_ context: HubRequestContext) async throws -> CameraEvent {
@@ -96,7 +127,7 @@ struct EventJSON: Encodable {
         peakArea = event.peakArea
         caption = event.caption
         snapshotURL = event.snapshot == nil ? nil : "/api/events/\(event.id)/snapshot.jpg"
-        clipURL = nil
+        clipURL = event.clip == nil ? nil : "/api/events/\(event.id)/clip.mjpeg"
     }
 
     enum CodingKeys: String, CodingKey {

@@ -34,6 +34,12 @@ final class HubMetrics: Sendable {
     static var motionFrames: MetricNameDescriptor { name("motion_frames_analysed", "total", "Frames motion analysis looked at") }
     static var motionEvents: MetricNameDescriptor { name("motion_events", "total", "Motion events by what happened (started, ended)") }
     static var motionStoreFailures: MetricNameDescriptor { name("motion_store_failures", "total", "Motion events that could not be stored") }
+    static var clipFrames: MetricNameDescriptor { name("clip_frames_written", "total", "Frames written into event clips") }
+    static var clipBytes: MetricNameDescriptor { name("clip_written", "bytes", "Bytes written into event clips") }
+    static var clipDropped: MetricNameDescriptor { name("clip_frames_dropped", "total", "Frames left out of clips because the disk could not keep up") }
+    static var clipFailures: MetricNameDescriptor { name("clip_write_failures", "total", "Clip writes the disk refused (a full disk); each stops its clip") }
+    static var clipDisk: MetricNameDescriptor { name("clips_on_disk", "bytes", "Bytes the clips on this hub's disk take, at the last retention pass") }
+    static var eventsRemoved: MetricNameDescriptor { name("events_removed", "total", "Events removed by events.retention_days") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
     struct ClusterSnapshot {
@@ -72,6 +78,15 @@ final class HubMetrics: Sendable {
         advance(Self.motionEvents, [("state", "started")], to: UInt64(motion.eventsStarted))
         advance(Self.motionEvents, [("state", "ended")], to: UInt64(motion.eventsEnded))
         advance(Self.motionStoreFailures, [], to: UInt64(motion.storeFailures))
+        if let clips = hub.motion.clips?.statistics {
+            advance(Self.clipFrames, [], to: UInt64(clips.framesWritten))
+            advance(Self.clipBytes, [], to: UInt64(clips.bytesWritten))
+            advance(Self.clipDropped, [], to: UInt64(clips.framesDropped))
+            advance(Self.clipFailures, [], to: UInt64(clips.writeFailures))
+        }
+        let retention = hub.retention.statistics
+        registry.makeGauge(descriptor: Self.clipDisk).set(to: Double(retention.clipBytes))
+        advance(Self.eventsRemoved, [], to: UInt64(retention.eventsRemoved))
         registry.makeGauge(descriptor: Self.residentBytes).set(to: Double(SystemUsage.residentBytes()))
         registry.makeGauge(descriptor: Self.uptime).set(to: hub.uptime)
         return registry.emitToBuffer()

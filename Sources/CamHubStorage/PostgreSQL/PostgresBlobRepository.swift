@@ -24,4 +24,9 @@ public struct PostgresBlobRepository: BlobRepository {
         let buffer = try row.decode(ByteBuffer.self)
         return Data(buffer.readableBytesView)
     }
+
+    public func remove(_ names: [String]) async throws {
+        guard !names.isEmpty else { return }
+        try await database.execute("DELETE FROM blobs WHERE name = ANY(\(names))")
+    }
 }

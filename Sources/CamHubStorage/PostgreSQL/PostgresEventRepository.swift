@@ -1,5 +1,5 @@
 public import CamHubCore
-import Foundation
+public import Foundation
 import PostgresNIO
 
 /// Camera events (motion) in PostgreSQL; zones and boxes are JSONB.
@@ -57,6 +57,16 @@ public struct PostgresEventRepository: EventRepository {
         try await database.rows(PostgresQuery(
             unsafeSQL: #"UPDATE events SET unfinished = true WHERE "end" IS NULL AND NOT unfinished RETURNING "# + Self.columns
         )).map(Self.event).sorted { $0.start < $1.start }
+    }
+
+    public func remove(startedBefore date: Date, limit: Int) async throws -> [CameraEvent] {
+        var binds = PostgresBindings()
+        binds.append(date.timeIntervalSince1970)
+        binds.append(limit)
+        return try await database.rows(PostgresQuery(
+            unsafeSQL: "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE start < $1 ORDER BY start, id LIMIT $2) RETURNING " + Self.columns,
+            binds: binds
+        )).map(Self.event).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
     }
 
     private static func binds(_ values: [String]) -> PostgresBindings {

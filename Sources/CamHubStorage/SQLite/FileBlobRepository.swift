@@ -19,4 +19,8 @@ public struct FileBlobRepository: BlobRepository {
     public func get(_ name: String) async throws -> Data? {
         FileManager.default.contents(atPath: directory.appendingPathComponent(name).path)
     }
+
+    public func remove(_ names: [String]) async throws {
+        for name in names where !name.contains("/") { unlink(directory.appendingPathComponent(name).path) }
+    }
 }

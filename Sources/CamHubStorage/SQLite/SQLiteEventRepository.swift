@@ -1,5 +1,5 @@
 public import CamHubCore
-import Foundation
+public import Foundation
 import GRDB
 
 /// Camera events (motion) in SQLite; zones and boxes are JSON text.
@@ -66,6 +66,16 @@ public struct SQLiteEventRepository: EventRepository {
         try await database.write { db in
             let rows = try Row.fetchAll(db, sql: #"UPDATE events SET unfinished = 1 WHERE "end" IS NULL AND unfinished = 0 RETURNING *"#)
             return try rows.map(Self.event).sorted { $0.start < $1.start }
+        }
+    }
+
+    public func remove(startedBefore date: Date, limit: Int) async throws -> [CameraEvent] {
+        try await database.write { db in
+            let rows = try Row.fetchAll(
+                db, sql: "DELETE FROM events WHERE id IN (SELECT id FROM events WHERE start < ? ORDER BY start, id LIMIT ?) RETURNING *",
+                arguments: [date.timeIntervalSince1970, limit]
+            )
+            return try rows.map(Self.event).sorted { ($0.start, $0.id) < ($1.start, $1.id) }
         }
     }
 
