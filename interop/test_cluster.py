@@ -627,3 +627,18 @@ def test_a_poll_handed_to_another_hub_never_holds_a_shutdown_up(start_hub, datab
     assert time.monotonic() - started < 5
     waiting.join(timeout=5)
     assert answer["reply"].status_code == 200 and answer["reply"].text == "6"
+
+
+def test_a_clip_recorded_by_one_hub_plays_through_another(start_hub, database_url, tmp_path):
+    """Each hub keeps the clips of the cameras it analyses; another hub asked for one fetches it."""
+    from test_motion import clip_parts, config, scene
+    frames = scene(tmp_path / "frames")
+    settings = config(tmp_path / "frames")
+    settings["cluster"] = {"lease_seconds": LEASE_SECONDS}
+    recorder = start_hub(config=settings)
+    other = start_hub(config={"cluster": {"lease_seconds": LEASE_SECONDS}, "cameras": [{"id": "tp", "name": "Pattern", "width": 160, "height": 120, "fps": 2}]})
+    event = wait_for(lambda: [e for e in requests.get(other.url("/api/events"), timeout=5).json()["events"] if e["end"] and e["clip_url"]], timeout=30)[0]
+    wait_for(lambda: len(cluster_of(other)["nodes"]) == 2, timeout=10)
+    parts, _ = clip_parts(other, event)
+    assert parts and all(jpeg in frames for _, jpeg in parts)
+    assert not (other.data_dir / "clips" / f"{event['id']}.clip").exists() and (recorder.data_dir / "clips" / f"{event['id']}.clip").exists()

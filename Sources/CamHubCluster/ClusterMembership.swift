@@ -155,6 +155,13 @@ public final class ClusterMembership: Service, Sendable {
         return Peer(nodeID: nodeID, address: found.address)
     }
 
+    /// The other live nodes, as of the last heartbeat.
+    public var otherPeers: [Peer] {
+        state.withLock { state in
+            state.addresses.filter { $0.key != node.id }.map { Peer(nodeID: $0.key, address: $0.value) }.sorted { $0.nodeID < $1.nodeID }
+        }
+    }
+
     /// Where a frame that arrived here belongs: nil for this node (it holds the camera, or has just
     /// taken it because nobody did), or the live node that holds it.
     public func ownerForIngest(_ cameraID: CameraID) async throws -> Peer? {

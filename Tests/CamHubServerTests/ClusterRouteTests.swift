@@ -84,3 +84,30 @@ struct ClusterFrameRouteTests {
         #expect(FrameTimestamp(headerValue: now.headerValue) == now)
     }
 }
+
+@Suite("GET /cluster/clips/{name}")
+struct ClusterClipRouteTests {
+    @Test func onlyAHubWithTheNodeSecretGetsAClipFile() async throws {
+        let test = try await TestHub()
+        let store = try #require(test.hub.motion.clips?.store)
+        let output = try store.create("e-9.clip")
+        try output.append(ClipFile.Frame(timestamp: FrameTimestamp(microseconds: 5), jpeg: [0xFF, 0xD8, 0xFF, 0xD9]))
+        output.close()
+        try await test.application().test(.router) { client in
+            for headers: HTTPFields in [[:], [.camhubNode: "wrong"], [.authorization: "Bearer \(TestHub.adminToken)"]] {
+                try await client.execute(uri: "/cluster/clips/e-9.clip", method: .get, headers: headers) { response in
+                    #expect(response.status == .unauthorized && response.errorBody?["code"] != nil)
+                }
+            }
+            let node: HTTPFields = [.camhubNode: test.hub.nodeSecret.value]
+            try await client.execute(uri: "/cluster/clips/e-9.clip", method: .get, headers: node) { response in
+                #expect(response.status == .ok && ClipFile.decode(Data(buffer: response.body))?.first?.jpeg == [0xFF, 0xD8, 0xFF, 0xD9])
+            }
+            for name in ["e-8.clip", "..%2Fcamhub.json", "camhub.json"] {
+                try await client.execute(uri: "/cluster/clips/\(name)", method: .get, headers: node) { response in
+                    #expect(response.status == .notFound, "\(name)")
+                }
+            }
+        }
+    }
+}

@@ -43,8 +43,12 @@ public struct ClipStore: Sendable {
 
     /// The frames of a clip, as far as it was written; nil when there is no such clip.
     public func frames(of name: String) -> [ClipFile.Frame]? {
-        guard let url = url(name), let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return ClipFile.decode(data)
+        contents(of: name).flatMap(ClipFile.decode)
+    }
+
+    /// A clip's file as it is on disk; nil when there is no such clip.
+    public func contents(of name: String) -> Data? {
+        url(name).flatMap { FileManager.default.contents(atPath: $0.path) }
     }
 
     public func remove(_ name: String) {

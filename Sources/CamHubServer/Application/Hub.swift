@@ -65,6 +65,8 @@ public struct Hub: Sendable {
     let relays: FrameRelays
     /// Frames that arrived here for a camera another hub captures, handed to that hub.
     let forwarder: FrameForwarder
+    /// Clips another hub of the site recorded.
+    let clipFetcher: ClipFetcher
     /// The site's network cameras, captured here while this hub holds their lease.
     let siteCameras: SiteCameras
     /// The other hubs sharing the database, told what their viewers and cameras must know.
@@ -151,6 +153,7 @@ public struct Hub: Sendable {
             membership: membership, secret: nodeSecret, frames: frames, maxFrameBytes: configuration.hub.maxFrameBytes, logger: logger
         )
         self.forwarder = FrameForwarder(secret: nodeSecret)
+        self.clipFetcher = ClipFetcher(secret: nodeSecret)
         self.siteCameras = SiteCameras(
             registry: cameras, membership: membership, capture: localCameras,
             settings: { camera in try NetworkCamera.capture(camera, key: dataKey) }, logger: logger

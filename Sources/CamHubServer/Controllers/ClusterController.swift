@@ -15,6 +15,7 @@ struct ClusterController {
         let routes = RouteCollection(context: HubRequestContext.self)
         routes.get("cluster", use: list)
         routes.post("cluster/frames/{id}", use: frame)
+        routes.get("cluster/clips/{name}", use: clip)
         return routes
     }
 
@@ -57,6 +58,14 @@ struct ClusterController {
         let entered = request.headers[.xTimestamp].flatMap(FrameTimestamp.init(headerValue:)) ?? .now()
         let frame = hub.frames.feed(for: camera.id).publish(jpeg: jpeg, width: header.width, height: header.height, at: entered)
         return try JSONResponse.make(FrameJSON(frame))
+    }
+
+    /// A clip this hub recorded, as its file, for another hub whose viewer asked for it.
+    @Sendable func clip(_ request: Request, context: HubRequestContext) async throws -> Response {
+        guard hub.isFromNode(request) else { throw APIError.unauthorized("this call is for the site's hubs: it needs the node secret") }
+        let name = try context.parameters.require("name")
+        guard let store = hub.motion.clips?.store, let bytes = store.contents(of: name) else { throw CamHubError.notFound("no clip '\(name)' on this hub") }
+        return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(data: bytes)))
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {

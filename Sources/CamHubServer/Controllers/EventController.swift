@@ -64,7 +64,10 @@ struct EventController {
     private func clipFrames(_ context: HubRequestContext) async throws -> [ClipFile.Frame] {
         let event = try await event(context)
         guard let name = event.clip else { throw CamHubError.notFound("event '\(event.id)' has no clip") }
-        guard let frames = hub.motion.clips?.store.frames(of: name), !frames.isEmpty else {
+        // On a site, the clip is on the hub that analysed the camera.
+        var frames = hub.motion.clips?.store.frames(of: name)
+        if frames == nil { frames = await hub.clipFetcher.frames(of: name, from: hub.cluster.otherPeers) }
+        guard let frames, !frames.isEmpty else {
             throw CamHubError.notFound("event '\(event.id)''s clip is not on this hub (removed by retention, or not written: see the log)")
         }
         return frames
