@@ -83,6 +83,19 @@ let package = Package(
             ],
             swiftSettings: strictSwift6
         ),
+        // Webhooks: the outbox every event goes through (persisted, retried with backoff), signed POSTs.
+        .target(
+            name: "CamHubWebhooks",
+            dependencies: [
+                "CamHubCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         // The motion benchmark (bench/motion.py builds it in release): CPU per analysed frame.
         .executableTarget(name: "motion-bench", dependencies: ["CamHubMotion", "CamHubCapture", "CamHubCore"], swiftSettings: strictSwift6),
         // Engine.IO v4 and Socket.IO v5: codecs, sessions, rooms. No transport: the server feeds it packets.
@@ -156,6 +169,7 @@ let package = Package(
             name: "CamHubServer",
             dependencies: [
                 "CamHubCore", "CamHubCapture", "CamHubStorage", "CamHubAnalysis", "CamHubSocketIO", "CamHubLPR", "CamHubPush", "CamHubCluster", "CamHubMotion",
+                "CamHubWebhooks",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
@@ -200,6 +214,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CamHubMotionTests", dependencies: ["CamHubMotion", "CamHubCore", "CamHubCapture", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictSwift6
+        ),
+        .testTarget(
+            name: "CamHubWebhooksTests", dependencies: ["CamHubWebhooks", "CamHubCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
         ),
         .testTarget(name: "CamHubPushTests", dependencies: ["CamHubPush", "CamHubCore"], swiftSettings: strictSwift6),

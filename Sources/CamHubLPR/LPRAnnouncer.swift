@@ -21,23 +21,30 @@ extension SocketIOClient: LPRRooms {
 /// and the REST fallback announce alike, and a hub announces what another hub sends as if it
 /// had stored it itself.
 public struct LPRAnnouncer: Sendable {
+    /// Told of each stored detection once, by the hub that stored it: `detection` and its JSON,
+    /// made only if asked for (the webhooks).
+    public typealias Notify = @Sendable (_ type: String, _ json: () -> String) -> Void
+
     let events: LiveEvents
     let site: any SiteBroadcast
+    let notify: Notify
 
     static let detectionTopic = "lpr.detection"
     static let healthTopic = "lpr.health"
     static let cameraStatusTopic = "lpr.camera_status"
 
-    public init(events: LiveEvents, site: any SiteBroadcast) {
+    public init(events: LiveEvents, site: any SiteBroadcast, notify: @escaping Notify = { _, _ in }) {
         self.events = events
         self.site = site
+        self.notify = notify
     }
 
     /// A stored detection: `new_detection` to the dashboard room, `detection` to the web page.
     public func detection(_ record: DetectionRecord, rooms: any LPRRooms) {
         let local = rooms.members(of: "dashboard") > 0 || events.hasSubscribers
-        guard local || site.reachesOtherHubs else { return }
-        let json = RecordJSON.detection(record)
+        let shown = local || site.reachesOtherHubs ? RecordJSON.detection(record) : nil
+        notify("detection") { shown ?? RecordJSON.detection(record) }
+        guard let json = shown else { return }
         show(Self.detectionTopic, json, rooms: rooms)
         site.send(SiteEvent(topic: Self.detectionTopic, json: json))
     }

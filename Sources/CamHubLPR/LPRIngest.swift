@@ -28,14 +28,14 @@ public final class LPRIngest: Sendable {
 
     public init(
         cameras: any CameraRepository, writer: RecordWriter, blobs: BlobStore, events: LiveEvents, refusals: IngestRefusals = IngestRefusals(),
-        site: any SiteBroadcast = LoneHubBroadcast()
+        site: any SiteBroadcast = LoneHubBroadcast(), notify: @escaping LPRAnnouncer.Notify = { _, _ in }
     ) {
         self.cameras = cameras
         self.refusals = refusals
         self.writer = writer
         self.blobs = blobs
         self.events = events
-        announcer = LPRAnnouncer(events: events, site: site)
+        announcer = LPRAnnouncer(events: events, site: site, notify: notify)
     }
 
     /// Required fields that are missing: a 400 over REST, `{success: false, error}` over Socket.IO.

@@ -14,6 +14,8 @@ public struct HubStores: Sendable {
     public let webSessions: any WebSessionRepository
     /// What the cameras saw (motion events).
     public let events: any EventRepository
+    /// The webhook outbox.
+    public let webhooks: any WebhookRepository
     /// Where the secrets every hub must agree on are kept: the shared database; nil when the
     /// database is this hub's own (they are files in the data dir then).
     public let sharedSecrets: (any SharedSecretRepository)?
@@ -30,7 +32,7 @@ public struct HubStores: Sendable {
     public init(
         cameras: any CameraRepository, commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository,
         blobs: any BlobRepository, webSessions: any WebSessionRepository = MemoryWebSessionRepository(),
-        events: any EventRepository = MemoryEventRepository(), sharedSecrets: (any SharedSecretRepository)? = nil,
+        events: any EventRepository = MemoryEventRepository(), webhooks: any WebhookRepository = MemoryWebhookRepository(), sharedSecrets: (any SharedSecretRepository)? = nil,
         cluster: any ClusterRepository = MemoryClusterRepository(),
         site: any SiteBroadcast = LoneHubBroadcast(), isShared: Bool, description: String
     ) {
@@ -44,6 +46,7 @@ public struct HubStores: Sendable {
         self.blobs = blobs
         self.webSessions = webSessions
         self.events = events
+        self.webhooks = webhooks
         self.isShared = isShared
         self.description = description
     }
@@ -74,7 +77,7 @@ public enum HubStorage {
                 analyses: SQLiteAnalysisRepository(database: database), records: SQLiteRecordRepository(database: database),
                 blobs: FileBlobRepository(directory: dataDirectory.appendingPathComponent("blobs")),
                 webSessions: SQLiteWebSessionRepository(database: database), events: SQLiteEventRepository(database: database),
-                isShared: false, description: file.path
+                webhooks: SQLiteWebhookRepository(database: database), isShared: false, description: file.path
             )
             do {
                 let result = try await body(stores)
@@ -91,7 +94,7 @@ public enum HubStorage {
                 cameras: PostgresCameraRepository(database: database), commands: PostgresCommandRepository(database: database),
                 analyses: PostgresAnalysisRepository(database: database), records: PostgresRecordRepository(database: database),
                 blobs: PostgresBlobRepository(database: database), webSessions: PostgresWebSessionRepository(database: database),
-                events: PostgresEventRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
+                events: PostgresEventRepository(database: database), webhooks: PostgresWebhookRepository(database: database), sharedSecrets: PostgresSharedSecretRepository(database: database),
                 cluster: PostgresClusterRepository(database: database), site: site, isShared: true, description: address.description
             )
             return try await withThrowingTaskGroup(of: Void.self) { group in

@@ -16,17 +16,21 @@ public struct StorageCopy: Sendable {
         public var healthReports = 0
         public var events = 0
         public var blobs = 0
+        /// Webhook deliveries still to be made (the delivered and given-up ones are history).
+        public var pendingDeliveries = 0
 
         public init(
-            cameras: Int = 0, commands: Int = 0, analyses: Int = 0, detections: Int = 0, healthReports: Int = 0, events: Int = 0, blobs: Int = 0
+            cameras: Int = 0, commands: Int = 0, analyses: Int = 0, detections: Int = 0, healthReports: Int = 0, events: Int = 0, blobs: Int = 0,
+            pendingDeliveries: Int = 0
         ) {
+            self.pendingDeliveries = pendingDeliveries
             (self.cameras, self.commands, self.analyses) = (cameras, commands, analyses)
             (self.detections, self.healthReports, self.events, self.blobs) = (detections, healthReports, events, blobs)
         }
 
         public var description: String {
             "\(cameras) cameras, \(commands) commands, \(analyses) analyses, \(detections) detections, \(healthReports) health reports, "
-                + "\(events) events, \(blobs) images"
+                + "\(events) events, \(blobs) images, \(pendingDeliveries) pending webhook deliveries"
         }
     }
 
@@ -100,6 +104,9 @@ public struct StorageCopy: Sendable {
         counts.healthReports = reports.count
         progress(counts)
         try await copyEvents(&counts)
+        let pending = try await source.webhooks.deliveries(WebhookQuery(limit: Int.max, state: .pending))
+        try await target.webhooks.enqueue(pending)
+        counts.pendingDeliveries = pending.count
         progress(counts)
         return counts
     }

@@ -89,6 +89,26 @@ struct ConfigurationTests {
         #expect(try loadError("{}", environment: ["CAMHUB_PORT": "0"])?.key == "server.port")
     }
 
+    @Test func webhooksAreCheckedKeyByKey() throws {
+        let good = #"{"url": "https://hooks.example.com/camhub", "secret": "0123456789abcdef"}"#
+        #expect(try loadError(#"{"webhooks": [\#(good)]}"#) == nil)
+        let cases: [(String, String)] = [
+            (#"{"url": "ftp://example.com/x", "secret": "0123456789abcdef"}"#, "webhooks[0].url"),
+            (#"{"url": "file:///etc/passwd", "secret": "0123456789abcdef"}"#, "webhooks[0].url"),
+            (#"{"url": "http://user:pw@example.com/", "secret": "0123456789abcdef"}"#, "webhooks[0].url"),
+            (#"{"url": "https://example.com/", "secret": "short"}"#, "webhooks[0].secret"),
+            (#"{"url": "https://example.com/", "secret": "0123456789abcdef", "events": []}"#, "webhooks[0].events"),
+            (#"{"url": "https://example.com/", "secret": "0123456789abcdef", "events": ["motion_start", "explosion"]}"#, "webhooks[0].events"),
+            (#"{"url": "https://example.com/", "secret": "0123456789abcdef", "colour": "red"}"#, "webhooks[0].colour"),
+        ]
+        for (webhook, key) in cases {
+            #expect(try loadError(#"{"webhooks": [\#(webhook)]}"#)?.key == key, "\(webhook)")
+        }
+        #expect(try loadError(#"{"webhooks": [\#(good), \#(good)]}"#)?.key == "webhooks[1].url")
+        let loaded = try ConfigurationLoader.decode(Data(#"{"webhooks": [\#(good)]}"#.utf8))
+        #expect(loaded.webhooks.first?.events == WebhookSettings.eventTypes, "every type when none is named")
+    }
+
     @Test func anEmptyCameraListFallsBackToTheTestPattern() throws {
         try write(#"{"cameras": []}"#)
         let loaded = try ConfigurationLoader.load(paths: paths, environment: [:], overrides: .init())

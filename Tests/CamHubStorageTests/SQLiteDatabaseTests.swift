@@ -7,7 +7,7 @@ import Testing
 struct SQLiteDatabaseTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-\(UUID().uuidString)")
     var url: URL { folder.appendingPathComponent("camhub.sqlite") }
-    static let migrations = ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records", "v5-web-sessions", "v6-events"]
+    static let migrations = ["v1-cameras", "v2-registration-and-commands", "v3-analysis-results", "v4-lpr-records", "v5-web-sessions", "v6-events", "v7-webhook-outbox"]
 
     @Test func opensInWALModeWithMigrationsApplied() async throws {
         let database = try SQLiteDatabase(url: url)

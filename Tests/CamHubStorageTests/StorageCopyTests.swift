@@ -33,11 +33,16 @@ struct StorageCopyTests {
             try await source.events.add(event)
             try await source.events.add(EventRepositoryContractTests.event("motion-2", camera: "cam-1", at: 12))
             try await source.blobs.put("snapshot-of-motion-1.jpg", Data([1, 2, 3]))
+            let pending = WebhookRepositoryContractTests.delivery("w-1", at: 1)
+            var delivered = WebhookRepositoryContractTests.delivery("w-2", at: 2)
+            delivered.state = .delivered
+            try await source.webhooks.enqueue([pending, delivered])
 
             try await target.withStores { destination in
                 var seen: [StorageCopy.Counts] = []
                 let counts = try await StorageCopy(from: source, to: destination).run { seen.append($0) }
-                #expect(counts == StorageCopy.Counts(cameras: 1, commands: 2, analyses: 0, detections: 2_500, healthReports: 1, events: 2, blobs: 2))
+                #expect(counts == StorageCopy.Counts(cameras: 1, commands: 2, analyses: 0, detections: 2_500, healthReports: 1, events: 2, blobs: 2, pendingDeliveries: 1))
+                #expect(try await destination.webhooks.deliveries(WebhookQuery()) == [pending])
                 #expect(try await destination.events.events(EventQuery()) == [try #require(try await source.events.event(id: "motion-2")), event])
                 #expect(try await destination.blobs.get("snapshot-of-motion-1.jpg") == Data([1, 2, 3]))
                 #expect(seen.count > 3)

@@ -15,6 +15,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var motion = MotionConfiguration()
     /// How long events and their clips are kept.
     public var events = EventSettings()
+    /// Receivers of the hub's events, each with its URL, secret and the event types it wants.
+    public var webhooks: [WebhookSettings] = []
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -43,7 +45,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, webhooks, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -61,6 +63,7 @@ extension HubConfiguration: Codable {
         cluster = try c.value(.cluster, default: cluster)
         motion = try c.value(.motion, default: motion)
         events = try c.value(.events, default: events)
+        webhooks = try c.value(.webhooks, default: webhooks)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

@@ -6,6 +6,7 @@ import CamHubPush
 import CamHubLPR
 import CamHubMotion
 import CamHubSocketIO
+import CamHubWebhooks
 public import Foundation
 import Logging
 
@@ -31,6 +32,8 @@ public struct Hub: Sendable {
     let blobs: any BlobRepository
     /// Motion analysis of the cameras that ask for it, storing their events.
     let motion: MotionService
+    /// The configured webhooks' outbox: what happened, told to them and retried until they take it.
+    let webhooks: WebhookOutbox
     /// Events and clips kept within `events.retention_days` and `events.max_bytes`.
     let retention: EventRetention
     /// Which cameras that is, at each of its ticks.
@@ -78,7 +81,7 @@ public struct Hub: Sendable {
         configuration: HubConfiguration, paths: HubPaths, frames: FrameHub, cameras: any CameraRepository,
         commands: any CommandRepository, analyses: any AnalysisRepository, records: any RecordRepository, blobs: any BlobRepository,
         vision: AnalysisScheduler?, webSessions: any WebSessionRepository = MemoryWebSessionRepository(),
-        events: any EventRepository = MemoryEventRepository(),
+        events: any EventRepository = MemoryEventRepository(), webhookDeliveries: any WebhookRepository = MemoryWebhookRepository(),
         cluster: any ClusterRepository = MemoryClusterRepository(), site: any SiteBroadcast = LoneHubBroadcast(),
         nodeSecret: NodeSecret = NodeSecret(value: UUID().uuidString),
         adminToken: AdminToken, dataKey: DataKey, pushTokens: PushTokens, logger: Logger = Logger(label: "camhub"),
@@ -102,6 +105,10 @@ public struct Hub: Sendable {
         let liveEvents = LiveEvents()
         let clips = ClipStore(directory: paths.dataDirectory.appendingPathComponent("clips"))
         let configurationStore = self.configurationStore
+        let webhooks = WebhookOutbox(repository: webhookDeliveries, logger: logger, userAgent: "camhub/\(CamHubVersion.current)") {
+            configurationStore.current.webhooks
+        }
+        self.webhooks = webhooks
         self.retention = EventRetention(events: events, blobs: blobs, clips: clips, logger: logger) { configurationStore.current.events }
         self.motion = MotionService(
             frames: frames, events: events, blobs: blobs, clips: ClipRecorder(store: clips, logger: logger), logger: logger,
@@ -110,6 +117,7 @@ public struct Hub: Sendable {
                 let json = MotionAnnouncement.json(type, event)
                 liveEvents.publish(MotionAnnouncement.topic, json)
                 site.send(SiteEvent(topic: MotionAnnouncement.topic, json: json))
+                webhooks.publish(type, data: MotionAnnouncement.eventJSON(event))
             },
             caption: { jpeg, event in
                 // Only with a model configured; a failure leaves the event without one.
@@ -121,7 +129,7 @@ public struct Hub: Sendable {
         let lpr = LPRIngest(
             cameras: cameras, writer: RecordWriter(repository: records),
             blobs: BlobStore(repository: blobs), events: liveEvents,
-            refusals: refusals, site: site
+            refusals: refusals, site: site, notify: { type, json in webhooks.publish(type, data: json()) }
         )
         self.lpr = lpr
         let node = ClusterMembership.node(address: ClusterMembership.advertisedAddress(configuration), startedAt: startedAt)

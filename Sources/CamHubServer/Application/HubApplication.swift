@@ -37,7 +37,7 @@ public enum HubApplication {
             analyses: stores.analyses,
             records: stores.records,
             blobs: stores.blobs,
-            vision: visionScheduler(configuration.vlm), webSessions: stores.webSessions, events: stores.events, cluster: stores.cluster,
+            vision: visionScheduler(configuration.vlm), webSessions: stores.webSessions, events: stores.events, webhookDeliveries: stores.webhooks, cluster: stores.cluster,
             site: stores.site,
             nodeSecret: try await NodeSecret.load(shared: stores.sharedSecrets),
             adminToken: try await AdminToken.load(in: paths.dataDirectory, shared: stores.sharedSecrets, logger: logger),
@@ -53,7 +53,7 @@ public enum HubApplication {
             // not know yet is listed after the next start or config change with room to store it.
             logger.warning("the disk is full: the configured cameras are captured, but their registry entries were not updated")
         }
-        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger)]
+        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger), CameraStatusWebhooks(hub: hub, logger: logger)]
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
@@ -85,7 +85,7 @@ public enum HubApplication {
                 configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
             ),
             configuration: .init(address: address, serverName: "camhub"),
-            services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.retention, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
+            services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.retention, hub.webhooks, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )
@@ -119,6 +119,7 @@ public enum HubApplication {
         router.addRoutes(SocketIOController(hub: hub).endpoints)
         router.addRoutes(LPRController(hub: hub).endpoints)
         router.addRoutes(EventController(hub: hub).endpoints)
+        router.addRoutes(WebhookController(hub: hub).endpoints)
         router.addRoutes(AuthController(hub: hub).endpoints)
         router.addRoutes(try StaticPageController(hub: hub).endpoints)
         return router

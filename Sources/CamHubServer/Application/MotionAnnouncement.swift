@@ -11,8 +11,17 @@ enum MotionAnnouncement {
             let type: String
             let event: EventJSON
         }
+        return encode(Announcement(type: type, event: EventJSON(event)))
+    }
+
+    /// The event as the API shows it: a webhook's `data`.
+    static func eventJSON(_ event: CameraEvent) -> String {
+        encode(EventJSON(event))
+    }
+
+    private static func encode(_ value: some Encodable) -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return (try? encoder.encode(Announcement(type: type, event: EventJSON(event)))).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
     }
 }

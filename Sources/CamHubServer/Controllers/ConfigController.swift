@@ -104,6 +104,7 @@ struct ConfigController {
         if shown.push.legacySecret != nil { shown.push.legacySecret = secret }
         if shown.lpr.token != nil { shown.lpr.token = secret }
         shown.database.url = shown.database.url.map(PostgresAddress.redacted)
+        for index in shown.webhooks.indices { shown.webhooks[index].secret = secret }
         for index in shown.cameras.indices {
             shown.cameras[index].source = SourceAddress.redacted(shown.cameras[index].source)
         }
@@ -119,6 +120,11 @@ struct ConfigController {
         if file.lpr.token == secret { file.lpr.token = current.lpr.token }
         if let url = file.database.url, let currentURL = current.database.url, url == PostgresAddress.redacted(currentURL) {
             file.database.url = currentURL
+        }
+        // A webhook sent back with its secret as `***` keeps the secret of the webhook with its URL.
+        let currentWebhooks = Dictionary(current.webhooks.map { ($0.url, $0.secret) }, uniquingKeysWith: { first, _ in first })
+        for index in file.webhooks.indices where file.webhooks[index].secret == secret {
+            if let kept = currentWebhooks[file.webhooks[index].url] { file.webhooks[index].secret = kept }
         }
         // A camera URL sent back with its password shown as `***` keeps the current password.
         let currentSources = Dictionary(current.cameras.map { ($0.id, $0.source) }, uniquingKeysWith: { first, _ in first })

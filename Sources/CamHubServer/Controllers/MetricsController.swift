@@ -1,3 +1,5 @@
+import CamHubCore
+import CamHubWebhooks
 import Hummingbird
 import NIOCore
 
@@ -16,8 +18,20 @@ struct MetricsController {
         Response(
             status: .ok,
             headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(hub, cluster: await cluster())))
+            body: .init(byteBuffer: ByteBuffer(bytes: metrics.render(hub, cluster: await cluster(), webhooks: await webhookStates())))
         )
+    }
+
+    /// The outbox's deliveries by state (the whole site's, on a shared database); nil when the
+    /// database does not answer.
+    private func webhookStates() async -> [String: Int]? {
+        guard !hub.configuration.webhooks.isEmpty else { return nil }
+        var counts: [String: Int] = [:]
+        for state in WebhookDelivery.State.allCases {
+            guard let count = try? await hub.webhooks.repository.count(WebhookQuery(state: state)) else { return nil }
+            counts[state.rawValue] = count
+        }
+        return counts
     }
 
     /// The site's nodes for the gauges; a database that does not answer leaves them out, and the

@@ -39,6 +39,9 @@ final class HubMetrics: Sendable {
     static var clipDropped: MetricNameDescriptor { name("clip_frames_dropped", "total", "Frames left out of clips because the disk could not keep up") }
     static var clipFailures: MetricNameDescriptor { name("clip_write_failures", "total", "Clip writes the disk refused (a full disk); each stops its clip") }
     static var clipDisk: MetricNameDescriptor { name("clips_on_disk", "bytes", "Bytes the clips on this hub's disk take, at the last retention pass") }
+    static var webhookDeliveries: MetricNameDescriptor { name("webhook_deliveries", "", "Webhook deliveries in the outbox by state (pending, delivered, failed)") }
+    static var webhookAttempts: MetricNameDescriptor { name("webhook_attempts", "total", "Webhook POSTs this hub made, by result (delivered, failed)") }
+    static var webhookGivenUp: MetricNameDescriptor { name("webhook_given_up", "total", "Webhook deliveries this hub gave up after retrying for a day") }
     static var eventsRemoved: MetricNameDescriptor { name("events_removed", "total", "Events removed by events.retention_days") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
@@ -48,7 +51,7 @@ final class HubMetrics: Sendable {
         let owned: Int
     }
 
-    func render(_ hub: Hub, cluster: ClusterSnapshot?) -> [UInt8] {
+    func render(_ hub: Hub, cluster: ClusterSnapshot?, webhooks: [String: Int]? = nil) -> [UInt8] {
         let now = FrameTimestamp.now()
         for stats in hub.frames.statistics(now: now) {
             let labels = [("camera", stats.cameraID)]
@@ -84,6 +87,13 @@ final class HubMetrics: Sendable {
             advance(Self.clipDropped, [], to: UInt64(clips.framesDropped))
             advance(Self.clipFailures, [], to: UInt64(clips.writeFailures))
         }
+        for (state, count) in webhooks ?? [:] {
+            registry.makeGauge(descriptor: Self.webhookDeliveries, labels: [("state", state)]).set(to: Double(count))
+        }
+        let attempts = hub.webhooks.statistics
+        advance(Self.webhookAttempts, [("result", "delivered")], to: UInt64(attempts.delivered))
+        advance(Self.webhookAttempts, [("result", "failed")], to: UInt64(attempts.failedAttempts))
+        advance(Self.webhookGivenUp, [], to: UInt64(attempts.givenUp))
         let retention = hub.retention.statistics
         registry.makeGauge(descriptor: Self.clipDisk).set(to: Double(retention.clipBytes))
         advance(Self.eventsRemoved, [], to: UInt64(retention.eventsRemoved))

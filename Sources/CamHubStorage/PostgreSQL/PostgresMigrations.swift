@@ -195,6 +195,26 @@ enum PostgresMigrations {
             "CREATE INDEX events_by_start ON events (start)",
             "CREATE INDEX events_by_camera ON events (camera_id, start)",
         ]),
+        // The webhook outbox: every hub of the site delivers from it, each delivery taken by one.
+        ("v9-webhook-outbox", [
+            """
+            CREATE TABLE webhook_deliveries (
+                id TEXT PRIMARY KEY,
+                url TEXT NOT NULL,
+                type TEXT NOT NULL,
+                body TEXT NOT NULL,
+                created_at DOUBLE PRECISION NOT NULL,
+                state TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at DOUBLE PRECISION NOT NULL,
+                last_status INTEGER,
+                last_error TEXT,
+                delivered_at DOUBLE PRECISION
+            )
+            """,
+            "CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at)",
+            "CREATE INDEX webhook_deliveries_by_created ON webhook_deliveries (created_at)",
+        ]),
     ]
 
     /// Applies what is missing, in one transaction under the advisory lock.

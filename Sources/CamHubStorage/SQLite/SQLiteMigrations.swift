@@ -120,6 +120,25 @@ enum SQLiteMigrations {
                 CREATE INDEX events_by_camera ON events(camera_id, start);
                 """)
         }
+        migrator.registerMigration("v7-webhook-outbox") { db in
+            try db.execute(sql: """
+                CREATE TABLE webhook_deliveries (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    url TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    body TEXT NOT NULL,
+                    created_at REAL NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at REAL NOT NULL,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    delivered_at REAL
+                );
+                CREATE INDEX webhook_deliveries_due ON webhook_deliveries(state, next_attempt_at);
+                CREATE INDEX webhook_deliveries_by_created ON webhook_deliveries(created_at);
+                """)
+        }
         return migrator
     }
 }
