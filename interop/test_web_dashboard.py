@@ -13,6 +13,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from conftest import POSTGRES_URL, wait_for
 
@@ -308,8 +309,25 @@ def test_the_events_page_lists_motion_with_pictures_and_updates_live(start_hub, 
     browser.execute_script("window.sameDocument = true")
     wait_for(lambda: len(set(row_ids(browser, "#events-body tr", "data-event-id")) - set(first)) > 0, timeout=20)
     assert browser.execute_script("return window.sameDocument === true"), "the page was reloaded"
+    assert text_of(browser, f'#events-body tr[data-event-id="{first[0]}"]').startswith("motion")
+
+    # The clip plays in the page, from the camera's own frames.
+    browser.find_element(By.CSS_SELECTOR, f'#events-body tr[data-event-id="{first[0]}"] .play-clip').click()
+    clip = browser.find_element(By.ID, "clip-picture")
+    wait_for(lambda: browser.execute_script("return arguments[0].naturalWidth", clip) == 320, timeout=10)
+    assert browser.find_element(By.ID, "clip-download").get_attribute("href").endswith(f"/api/events/{first[0]}/clip.mp4")
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "events.png"))
+    browser.find_element(By.ID, "clip-close").click()
+
+    # Detections are in the same timeline; the kind filter keeps them alone.
+    detection = {"type": "detection_result", "camera_id": "gate", "checkpoint_id": "cp1", "timestamp": "2024-12-19T10:00:00Z",
+                 "ocr_results": ["TIME42"], "plates_count": 1}
+    assert requests.post(hub.url("/api/detection"), json=detection, timeout=5).status_code == 200
+    Select(browser.find_element(By.CSS_SELECTOR, '#events-filter select[name="kind"]')).select_by_visible_text("detection")
+    browser.find_element(By.CSS_SELECTOR, "#events-filter button").click()
+    wait_for(lambda: (rows := browser.find_elements(By.CSS_SELECTOR, "#events-body tr")) and len(rows) == 1
+             and "TIME42" in text_of(browser, "#events-body tr") and text_of(browser, "#events-body tr").startswith("detection"), timeout=10)
     assert severe_console_messages(browser) == []
 
 

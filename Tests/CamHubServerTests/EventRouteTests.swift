@@ -107,6 +107,65 @@ struct EventRouteTests {
     }
 }
 
+@Suite("The events timeline")
+struct EventTimelineRouteTests {
+    static let admin = EventRouteTests.admin
+
+    @Test func motionDetectionsAndAnalysesShareOneTimelineNewestFirst() async throws {
+        let test = try await TestHub { $0.server.trustLoopback = false }
+        let start = Date(timeIntervalSince1970: 1_800_000_000)
+        try await test.hub.events.add(CameraEvent(id: "m-1", cameraID: "testpattern", start: start, end: start.addingTimeInterval(3), zones: ["gate"]))
+        let detection = DetectionRecord(
+            id: "d-1", cameraID: "gate-cam", checkpointID: "cp1", timestamp: "2027-01-15T08:00:10Z", receivedAt: start.addingTimeInterval(10),
+            vehiclesCount: 1, platesCount: 1, plates: ["ABC123"], processingTimeMS: nil, detailsJSON: "{}", annotatedImage: "annotated.jpg", croppedPlates: []
+        )
+        try await test.hub.records.add(detections: [detection], healthReports: [])
+        try await test.hub.blobs.put("annotated.jpg", Data([0xFF, 0xD8, 7, 0xFF, 0xD9]))
+        let analysis = try await test.hub.analyses.add(
+            cameraID: "testpattern", task: .vqa, question: "Is the gate open?", answer: AnalysisAnswer(text: "Yes", latency: 0.5, tokensPerSecond: nil, model: "m"),
+            frameTime: start.addingTimeInterval(4), at: start.addingTimeInterval(5)
+        )
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/api/events", method: .get, headers: Self.admin) { response in
+                let body = try response.json
+                let events = try #require(body["events"] as? [[String: Any]])
+                #expect(body["total_count"] as? Int == 3)
+                #expect(events.map { $0["id"] as? String } == ["detection-d-1", "analysis-\(analysis.id)", "m-1"])
+                #expect(events.map { $0["kind"] as? String } == ["detection", "analysis", "motion"])
+                #expect(events[0]["caption"] as? String == "ABC123" && events[0]["snapshot_url"] as? String == "/api/events/detection-d-1/snapshot.jpg")
+                #expect(events[1]["caption"] as? String == "Is the gate open? — Yes" && events[1]["snapshot_url"] is NSNull)
+            }
+            try await client.execute(uri: "/api/events?limit=1&offset=1", method: .get, headers: Self.admin) { response in
+                let events = try #require(try response.json["events"] as? [[String: Any]])
+                #expect(events.map { $0["id"] as? String } == ["analysis-\(analysis.id)"])
+            }
+            try await client.execute(uri: "/api/events?kind=detection&camera_id=gate-cam", method: .get, headers: Self.admin) { response in
+                let body = try response.json
+                #expect((body["events"] as? [[String: Any]])?.map { $0["id"] as? String } == ["detection-d-1"] && body["total_count"] as? Int == 1)
+            }
+            for uri in ["/api/events?zone=gate", "/api/events?camera_id=testpattern&until=1800000004"] {
+                try await client.execute(uri: uri, method: .get, headers: Self.admin) { response in
+                    let events = try response.json["events"] as? [[String: Any]]
+                    #expect(events?.map { $0["id"] as? String } == ["m-1"], "\(uri)")
+                }
+            }
+            try await client.execute(uri: "/api/events/detection-d-1", method: .get, headers: Self.admin) { response in
+                let body = try response.json
+                #expect(body["camera_id"] as? String == "gate-cam")
+            }
+            try await client.execute(uri: "/api/events/detection-d-1/snapshot.jpg", method: .get, headers: Self.admin) { response in
+                #expect(response.status == .ok && Array(buffer: response.body) == [0xFF, 0xD8, 7, 0xFF, 0xD9])
+            }
+            for (uri, status) in [("/api/events?kind=explosion", HTTPResponse.Status.badRequest), ("/api/events/detection-nope", .notFound),
+                                  ("/api/events/analysis-abc", .notFound), ("/api/events/analysis-\(analysis.id)/clip.mjpeg", .notFound)] {
+                try await client.execute(uri: uri, method: .get, headers: Self.admin) { response in
+                    #expect(response.status == status && response.errorBody?["code"] != nil, "\(uri)")
+                }
+            }
+        }
+    }
+}
+
 /// Whether this machine can make MP4s (the test command installs ffmpeg; without it the route must say so).
 enum ClipVideoProbe {
     static var ffmpegInstalled: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/ffmpeg") }

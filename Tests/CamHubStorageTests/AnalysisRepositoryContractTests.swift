@@ -22,6 +22,12 @@ struct AnalysisRepositoryContractTests {
             #expect(results.first?.question == "Anyone there?" && results.first?.answer.tokensPerSecond == nil)
             #expect(try await stores.analyses.results(for: "a", limit: 1) == [second])
             #expect(try await stores.analyses.results(for: "nobody", limit: 10).isEmpty)
+            // Across cameras, by time and by id (the events timeline).
+            #expect(try await stores.analyses.count(AnalysisQuery()) == 3)
+            #expect(try await stores.analyses.results(AnalysisQuery(limit: 1, offset: 1)).map(\.cameraID) == ["a"])
+            #expect(try await stores.analyses.results(AnalysisQuery(since: frame.addingTimeInterval(0.5))) == [second])
+            #expect(try await stores.analyses.count(AnalysisQuery(cameraID: "a", until: frame)) == 1)
+            #expect(try await stores.analyses.results(AnalysisQuery(id: first.id)) == [first])
         }
     }
 }

@@ -37,6 +37,8 @@ struct RecordRepositoryContractTests {
             )
             let all = try await repository.detections(DetectionQuery())
             #expect(all.map(\.id) == ["d3", "d2", "d1"])
+            #expect(try await repository.detections(DetectionQuery(id: "d2")).map(\.id) == ["d2"])
+            #expect(try await repository.detections(DetectionQuery(id: "nope")).isEmpty)
             #expect(all.last == Self.detection(1, at: 0))
             #expect(try await repository.detections(DetectionQuery(limit: 1, offset: 1)).map(\.id) == ["d2"])
             #expect(try await repository.detections(DetectionQuery(cameraID: "cam-2")).map(\.id) == ["d2"])

@@ -56,8 +56,41 @@ public struct AnalysisRecord: Sendable, Equatable {
 public protocol AnalysisRepository: Sendable {
     /// Stores a result and returns it with its id.
     func add(cameraID: CameraID, task: AnalysisTask, question: String?, answer: AnalysisAnswer, frameTime: Date, at time: Date) async throws -> AnalysisRecord
+    /// Newest first, filtered and paged.
+    func results(_ query: AnalysisQuery) async throws -> [AnalysisRecord]
+    func count(_ query: AnalysisQuery) async throws -> Int
+}
+
+extension AnalysisRepository {
     /// A camera's newest results first.
-    func results(for cameraID: CameraID, limit: Int) async throws -> [AnalysisRecord]
+    public func results(for cameraID: CameraID, limit: Int) async throws -> [AnalysisRecord] {
+        try await results(AnalysisQuery(limit: limit, cameraID: cameraID))
+    }
+}
+
+/// Which analysis results to list: newest first, filtered, paged.
+public struct AnalysisQuery: Sendable, Equatable {
+    public var limit: Int
+    public var offset: Int
+    public var cameraID: CameraID?
+    /// Results stored at or after `since`, and at or before `until`.
+    public var since: Date?
+    public var until: Date?
+    public var id: Int64?
+
+    public init(limit: Int = 50, offset: Int = 0, cameraID: CameraID? = nil, since: Date? = nil, until: Date? = nil, id: Int64? = nil) {
+        self.limit = limit
+        self.offset = offset
+        self.cameraID = cameraID
+        self.since = since
+        self.until = until
+        self.id = id
+    }
+
+    public func matches(_ record: AnalysisRecord) -> Bool {
+        (cameraID.map { $0 == record.cameraID } ?? true) && (since.map { record.createdAt >= $0 } ?? true)
+            && (until.map { record.createdAt <= $0 } ?? true) && (id.map { $0 == record.id } ?? true)
+    }
 }
 
 public actor MemoryAnalysisRepository: AnalysisRepository {
@@ -74,7 +107,11 @@ public actor MemoryAnalysisRepository: AnalysisRepository {
         return record
     }
 
-    public func results(for cameraID: CameraID, limit: Int) -> [AnalysisRecord] {
-        Array(records.filter { $0.cameraID == cameraID }.reversed().prefix(limit))
+    public func results(_ query: AnalysisQuery) -> [AnalysisRecord] {
+        Array(records.filter(query.matches).reversed().dropFirst(query.offset).prefix(query.limit))
+    }
+
+    public func count(_ query: AnalysisQuery) -> Int {
+        records.filter(query.matches).count
     }
 }

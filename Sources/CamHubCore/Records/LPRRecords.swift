@@ -78,11 +78,14 @@ public struct DetectionQuery: Sendable, Equatable {
     public var plate: String?
     public var since: Date?
     public var until: Date?
+    /// One detection by its id.
+    public var id: String?
 
     public init(
         limit: Int = 50, offset: Int = 0, cameraID: CameraID? = nil, checkpointID: String? = nil, plate: String? = nil,
-        since: Date? = nil, until: Date? = nil
+        since: Date? = nil, until: Date? = nil, id: String? = nil
     ) {
+        self.id = id
         self.limit = limit
         self.offset = offset
         self.cameraID = cameraID

@@ -28,7 +28,7 @@ public actor MemoryRecordRepository: RecordRepository {
     private func matching(_ query: DetectionQuery) -> [DetectionRecord] {
         let plate = query.plate?.uppercased()
         return detections.reversed().filter { record in
-            (query.cameraID.map { $0 == record.cameraID } ?? true)
+            (query.cameraID.map { $0 == record.cameraID } ?? true) && (query.id.map { $0 == record.id } ?? true)
                 && (query.checkpointID.map { $0 == record.checkpointID } ?? true)
                 && (plate.map { record.plates.contains($0) } ?? true)
                 && (query.since.map { record.receivedAt >= $0 } ?? true)

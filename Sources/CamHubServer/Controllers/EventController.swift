@@ -21,8 +21,7 @@ struct EventController {
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await hub.access.requireOperator(request, context: context)
         let query = try Self.query(request)
-        let events = try await hub.events.events(query)
-        let total = try await hub.events.count(query)
+        let (events, total) = try await timeline.page(query)
         return try JSONResponse.make(EventList(events: events.map(EventJSON.init), totalCount: total))
     }
 
@@ -73,16 +72,23 @@ struct EventController {
         return frames
     }
 
+    private var timeline: EventTimeline {
+        EventTimeline(events: hub.events, records: hub.records, analyses: hub.analyses)
+    }
+
     private func event(_ context: HubRequestContext) async throws -> CameraEvent {
         let id = try context.parameters.require("id")
-        guard let event = try await hub.events.event(id: id) else { throw CamHubError.notFound("event '\(id)' not found") }
+        guard let event = try await timeline.entry(id: id) else { throw CamHubError.notFound("event '\(id)' not found") }
         return event
     }
 
-    /// `camera_id`, `kind`, `zone`, `since`, `until` (ISO 8601 or Unix seconds), `limit` (1–500,
+    /// `camera_id`, `kind` (motion, detection, analysis), `zone`, `since`, `until` (ISO 8601 or Unix seconds), `limit` (1–500,
     /// default 50), `offset`.
     static func query(_ request: Request) throws -> EventQuery {
         let parameters = request.uri.queryParameters
+        if let kind = parameters["kind"].map(String.init), !EventTimeline.kinds.contains(kind) {
+            throw CamHubError.badRequest("kind must be one of \(EventTimeline.kinds.joined(separator: ", ")), got '\(kind)'")
+        }
         return EventQuery(
             limit: try QueryParameters.integer(request, "limit", default: 50, range: 1...500),
             offset: try QueryParameters.integer(request, "offset", default: 0, range: 0...1_000_000_000),

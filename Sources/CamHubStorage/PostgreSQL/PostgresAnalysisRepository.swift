@@ -23,11 +23,15 @@ public struct PostgresAnalysisRepository: AnalysisRepository {
         return AnalysisRecord(id: id, cameraID: cameraID, task: task, question: question, answer: answer, frameTime: frameTime, createdAt: time)
     }
 
-    public func results(for cameraID: CameraID, limit: Int) async throws -> [AnalysisRecord] {
-        try await database.rows("""
+    public func results(_ query: AnalysisQuery) async throws -> [AnalysisRecord] {
+        var (filter, binds) = Self.filter(query)
+        binds.append(query.limit)
+        binds.append(query.offset)
+        let sql = """
             SELECT id, camera_id, task, question, text, latency, tokens_per_second, model, frame_time, created_at
-            FROM analysis_results WHERE camera_id = \(cameraID) ORDER BY id DESC LIMIT \(limit)
-            """).map { row in
+            FROM analysis_results \(filter) ORDER BY id DESC LIMIT $\(binds.count - 1) OFFSET $\(binds.count)
+            """
+        return try await database.rows(PostgresQuery(unsafeSQL: sql, binds: binds)).map { row in
             let (id, camera, task, question, text, latency, speed, model, frameTime, createdAt) =
                 try row.decode((Int64, String, String, String?, String, Double, Double?, String, Double, Double).self)
             return AnalysisRecord(
@@ -36,5 +40,21 @@ public struct PostgresAnalysisRepository: AnalysisRepository {
                 frameTime: Date(timeIntervalSince1970: frameTime), createdAt: Date(timeIntervalSince1970: createdAt)
             )
         }
+    }
+
+    public func count(_ query: AnalysisQuery) async throws -> Int {
+        let (filter, binds) = Self.filter(query)
+        let rows = try await database.rows(PostgresQuery(unsafeSQL: "SELECT count(*) FROM analysis_results \(filter)", binds: binds))
+        return Int(try rows.first?.decode(Int64.self) ?? 0)
+    }
+
+    private static func filter(_ query: AnalysisQuery) -> (String, PostgresBindings) {
+        var clauses: [String] = []
+        var binds = PostgresBindings()
+        if let camera = query.cameraID { binds.append(camera); clauses.append("camera_id = $\(binds.count)") }
+        if let since = query.since { binds.append(since.timeIntervalSince1970); clauses.append("created_at >= $\(binds.count)") }
+        if let until = query.until { binds.append(until.timeIntervalSince1970); clauses.append("created_at <= $\(binds.count)") }
+        if let id = query.id { binds.append(id); clauses.append("id = $\(binds.count)") }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), binds)
     }
 }

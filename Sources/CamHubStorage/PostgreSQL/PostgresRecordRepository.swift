@@ -100,6 +100,7 @@ public struct PostgresRecordRepository: RecordRepository {
         }
         if let camera = query.cameraID { conditions.append("d.camera_id = \(selection.bind(camera))") }
         if let checkpoint = query.checkpointID { conditions.append("d.checkpoint_id = \(selection.bind(checkpoint))") }
+        if let id = query.id { conditions.append("d.id = \(selection.bind(id))") }
         if !conditions.isEmpty { selection.sql += " WHERE " + conditions.joined(separator: " AND ") }
         return selection
     }

@@ -29,10 +29,11 @@ public struct SQLiteAnalysisRepository: AnalysisRepository {
         }
     }
 
-    public func results(for cameraID: CameraID, limit: Int) async throws -> [AnalysisRecord] {
-        try await database.read { db in
+    public func results(_ query: AnalysisQuery) async throws -> [AnalysisRecord] {
+        let (filter, arguments) = Self.filter(query)
+        return try await database.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM analysis_results WHERE camera_id = ? ORDER BY id DESC LIMIT ?", arguments: [cameraID, limit]
+                db, sql: "SELECT * FROM analysis_results \(filter) ORDER BY id DESC LIMIT ? OFFSET ?", arguments: arguments + [query.limit, query.offset]
             ).map { row in
                 AnalysisRecord(
                     id: row["id"], cameraID: row["camera_id"], task: AnalysisTask(rawValue: row["task"]) ?? .caption,
@@ -43,5 +44,20 @@ public struct SQLiteAnalysisRepository: AnalysisRepository {
                 )
             }
         }
+    }
+
+    public func count(_ query: AnalysisQuery) async throws -> Int {
+        let (filter, arguments) = Self.filter(query)
+        return try await database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM analysis_results \(filter)", arguments: arguments) ?? 0 }
+    }
+
+    private static func filter(_ query: AnalysisQuery) -> (String, StatementArguments) {
+        var clauses: [String] = []
+        var arguments: StatementArguments = []
+        if let camera = query.cameraID { clauses.append("camera_id = ?"); arguments += [camera] }
+        if let since = query.since { clauses.append("created_at >= ?"); arguments += [since.timeIntervalSince1970] }
+        if let until = query.until { clauses.append("created_at <= ?"); arguments += [until.timeIntervalSince1970] }
+        if let id = query.id { clauses.append("id = ?"); arguments += [id] }
+        return (clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND "), arguments)
     }
 }

@@ -85,6 +85,7 @@ public struct SQLiteRecordRepository: RecordRepository {
         }
         if let camera = query.cameraID { conditions.append("d.camera_id = ?"); _ = arguments.append(contentsOf: [camera]) }
         if let checkpoint = query.checkpointID { conditions.append("d.checkpoint_id = ?"); _ = arguments.append(contentsOf: [checkpoint]) }
+        if let id = query.id { conditions.append("d.id = ?"); _ = arguments.append(contentsOf: [id]) }
         let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         return (from, filter, order, arguments)
     }

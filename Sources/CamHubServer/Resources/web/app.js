@@ -134,8 +134,9 @@ function handleEvent(event) {
     }
   }
   if (event.type === "analysis") addAnalysis(event.data);
-  // A motion event started or ended here or on another hub of the site: the list is read again.
-  if (event.type === "motion" && view === "events") searchEvents();
+  // A motion event started or ended, or a detection or an analysis was stored, here or on another
+  // hub of the site: the timeline is read again.
+  if (["motion", "detection", "analysis"].includes(event.type) && view === "events") searchEvents();
 }
 
 function addRecord(item, fresh) {
@@ -438,14 +439,18 @@ function recordRow(record) {
   return row;
 }
 
-// Events: motion events newest first, with their picture; read again whenever one starts or ends.
+// Events: the timeline (motion, detections, analyses) newest first, with pictures and clips; read
+// again whenever something is added to it.
 let eventsQuery = {};
 
 async function searchEvents() {
   const error = document.getElementById("events-error");
   error.textContent = "";
   try {
-    const parameters = new URLSearchParams(Object.entries(eventsQuery).filter(([, value]) => value.trim() !== ""));
+    // The time fields are local times; the API takes ISO 8601 with its zone.
+    const entries = Object.entries(eventsQuery).filter(([, value]) => value.trim() !== "")
+      .map(([key, value]) => (key === "since" || key === "until") ? [key, new Date(value).toISOString()] : [key, value]);
+    const parameters = new URLSearchParams(entries);
     parameters.set("limit", "50");
     const body = await call("GET", `/api/events?${parameters}`);
     document.getElementById("events-body").replaceChildren(...body.events.map(eventRow));
@@ -466,15 +471,40 @@ function eventRow(event) {
     picture.append(img);
   }
   row.append(picture);
+  const motion = event.kind === "motion";
   const ended = event.end ? new Date(event.end + "Z").toLocaleTimeString() : event.unfinished ? "unfinished" : "under way";
-  const texts = [event.camera_id, event.zones.join(", ") || "—", new Date(event.start + "Z").toLocaleString(), ended, `${(event.peak_area * 100).toFixed(1)} %`];
+  const texts = [event.kind, event.camera_id, event.zones.join(", ") || "—", new Date(event.start + "Z").toLocaleString(),
+    motion ? ended : "—", motion ? `${(event.peak_area * 100).toFixed(1)} %` : "—", event.caption || ""];
   for (const text of texts) {
     const cell = document.createElement("td");
     cell.textContent = text;
     row.append(cell);
   }
+  const clip = document.createElement("td");
+  if (event.clip_url) {
+    const play = document.createElement("button");
+    play.type = "button";
+    play.className = "play-clip";
+    play.textContent = "▶ play";
+    play.addEventListener("click", () => playClip(event));
+    clip.append(play);
+  }
+  row.append(clip);
   return row;
 }
+
+// A clip plays in an <img>: the hub sends its frames as MJPEG at the pace they were recorded.
+function playClip(event) {
+  document.getElementById("clip-picture").src = `${event.clip_url}?t=${Date.now()}`;
+  document.getElementById("clip-caption").textContent = `${event.camera_id}, ${new Date(event.start + "Z").toLocaleString()}${event.caption ? ": " + event.caption : ""}`;
+  document.getElementById("clip-download").href = event.clip_url.replace(/clip\.mjpeg$/, "clip.mp4");
+  document.getElementById("clip-player").hidden = false;
+}
+
+document.getElementById("clip-close").addEventListener("click", () => {
+  document.getElementById("clip-picture").removeAttribute("src");
+  document.getElementById("clip-player").hidden = true;
+});
 
 document.getElementById("events-filter").addEventListener("submit", (event) => {
   event.preventDefault();
