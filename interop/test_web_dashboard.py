@@ -337,3 +337,65 @@ def row_ids(browser, selector: str, attribute: str) -> list[str]:
         return [row.get_attribute(attribute) for row in browser.find_elements(By.CSS_SELECTOR, selector)]
     except StaleElementReferenceException:
         return []
+
+
+def test_the_camera_page_draws_motion_tunes_it_live_and_edits_zones_and_masks(start_hub, browser, tmp_path):
+    """A `file:` camera with motion on: its page draws the regions over the live view, the tuner's
+    threshold is applied (and written into the config file), and a mask and a zone drawn with the
+    mouse are saved, shown and removable."""
+    from selenium.webdriver.common.actions.action_builder import ActionBuilder
+    from test_motion import config, scene
+    scene(tmp_path / "frames")
+    hub = start_hub(config=config(tmp_path / "frames"))
+    browser.get(f"{hub.base}/#/camera/yard")
+    panel = browser.find_element(By.ID, "motion-panel")
+    wait_for(lambda: int(panel.get_attribute("data-motion-boxes") or 0) > 0, timeout=20, interval=0.05)
+    assert "motion:" in text_of(browser, "#motion-status")
+    # The regions are drawn on the overlay (green, or red while an event is under way).
+    drawn = browser.execute_script("""
+        const canvas = document.getElementById('motion-overlay');
+        const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let count = 0;
+        for (let i = 3; i < pixels.length; i += 4) if (pixels[i] > 0) count++;
+        return count;
+    """)
+    assert drawn > 0
+
+    slider = browser.find_element(By.ID, "motion-threshold")
+    browser.execute_script("arguments[0].value = 60; arguments[0].dispatchEvent(new Event('input'))", slider)
+    wait_for(lambda: "threshold 60 applied" in text_of(browser, "#motion-result"), timeout=10)
+    assert requests.get(hub.url("/cameras/yard/motion"), timeout=5).json()["threshold"] == 60
+    assert json.loads((hub.data_dir / "camhub.json").read_text())["cameras"][0]["motion"]["threshold"] == 60
+
+    overlay = browser.find_element(By.ID, "motion-overlay")
+
+    def draw(points):
+        for x, y in points:
+            # The mouse at that point of the picture, in the viewport's coordinates (the picture in
+            # view: clicking a button below it scrolled the page).
+            rect = browser.execute_script("window.scrollTo(0, 0); return arguments[0].getBoundingClientRect().toJSON()", overlay)
+            actions = ActionBuilder(browser)
+            actions.pointer_action.move_to_location(int(rect["left"] + x * rect["width"]), int(rect["top"] + y * rect["height"])).click()
+            actions.perform()
+        browser.find_element(By.ID, "motion-finish").click()
+
+    browser.find_element(By.ID, "motion-draw-mask").click()
+    draw([(0.05, 0.05), (0.3, 0.05), (0.3, 0.3)])
+    wait_for(lambda: "mask saved" in text_of(browser, "#motion-result"), timeout=10)
+    mask = requests.get(hub.url("/cameras/yard/motion"), timeout=5).json()["masks"][0]
+    assert len(mask) == 3 and abs(mask[0][0] - 0.05) < 0.02 and abs(mask[2][1] - 0.3) < 0.02
+
+    browser.find_element(By.ID, "motion-zone-name").send_keys("door")
+    browser.find_element(By.ID, "motion-draw-zone").click()
+    draw([(0.6, 0.6), (0.9, 0.6), (0.9, 0.9), (0.6, 0.9)])
+    wait_for(lambda: "zone saved" in text_of(browser, "#motion-result"), timeout=10)
+    zones = {zone["name"]: zone for zone in requests.get(hub.url("/cameras/yard/motion"), timeout=5).json()["zones"]}
+    assert set(zones) == {"gate", "door"} and len(zones["door"]["polygon"]) == 4
+    assert "zone door" in text_of(browser, "#motion-shapes") and "mask 1" in text_of(browser, "#motion-shapes")
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "camera-motion.png"))
+
+    remove = [b for b in browser.find_elements(By.CSS_SELECTOR, "#motion-shapes button") if "mask 1" in b.find_element(By.XPATH, "..").text][0]
+    remove.click()
+    wait_for(lambda: requests.get(hub.url("/cameras/yard/motion"), timeout=5).json()["masks"] == [], timeout=10)
+    assert severe_console_messages(browser) == []

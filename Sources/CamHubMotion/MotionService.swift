@@ -87,6 +87,19 @@ public final class MotionService: Service, Sendable {
 
     public var statistics: Counters { counters.withLock { $0 } }
 
+    /// What the last analysed frame of a camera showed, when this hub analyses it.
+    public struct Live: Sendable, Equatable {
+        public var timestamp: FrameTimestamp
+        public var result: MotionResult
+        /// The event under way, if any.
+        public var eventID: String?
+    }
+
+    public func live(_ cameraID: CameraID) -> Live? {
+        guard let latest = cameras.withLock({ $0[cameraID] })?.latest else { return nil }
+        return Live(timestamp: latest.timestamp, result: latest.result, eventID: latest.eventID)
+    }
+
     public func run() async throws {
         do {
             let unfinished = try await events.markUnfinished()

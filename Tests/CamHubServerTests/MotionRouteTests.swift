@@ -49,8 +49,9 @@ struct MotionRouteTests {
                     }
                 }
             }
-            try await client.execute(uri: "/cameras/testpattern/motion", method: .put, headers: Self.admin, body: ByteBuffer(string: "{}")) { response in
-                #expect(response.status == .conflict && response.errorBody?["code"] as? String == "declared_in_config")
+            try await client.execute(uri: "/cameras/7/motion/live", method: .get, headers: Self.admin) { response in
+                let live = try response.json
+                #expect(response.status == .ok && live["analysed"] as? Bool == false && (live["boxes"] as? [Any])?.isEmpty == true)
             }
             try await client.execute(uri: "/cameras/nope/motion", method: .get, headers: Self.admin) { response in
                 #expect(response.status == .notFound)
@@ -60,5 +61,26 @@ struct MotionRouteTests {
         try await Task.sleep(for: .milliseconds(1100))
         let targets = await test.hub.motionTargets.current()
         #expect(targets.cameras.map(\.cameraID) == ["7"] && targets.cameras.first?.settings.minArea == 0.01)
+    }
+
+    @Test func aConfigCamerasMotionIsWrittenIntoTheConfigFileAndAnotherHubsIsRefused() async throws {
+        let test = try await TestHub { $0.server.trustLoopback = false }
+        try await test.application().test(.router) { client in
+            let body = #"{"enabled": true, "threshold": 40, "masks": [[[0, 0], [0.25, 0], [0.25, 0.25]]]}"#
+            try await client.execute(uri: "/cameras/testpattern/motion", method: .put, headers: Self.admin, body: ByteBuffer(string: body)) { response in
+                let settings = try response.json
+                #expect(response.status == .ok && settings["threshold"] as? Int == 40 && settings["enabled"] as? Bool == true)
+            }
+            try await client.execute(uri: "/cameras/testpattern/motion", method: .put, headers: Self.admin, body: ByteBuffer(string: #"{"threshold": 400}"#)) { response in
+                #expect(response.status == .unprocessableContent)
+            }
+            try await test.hub.cameras.create(Camera(id: "elsewhere", name: "Other hub's", kind: .local, source: "testpattern"))
+            try await client.execute(uri: "/cameras/elsewhere/motion", method: .put, headers: Self.admin, body: ByteBuffer(string: "{}")) { response in
+                #expect(response.status == .conflict && response.errorBody?["code"] as? String == "declared_in_config")
+            }
+        }
+        #expect(test.hub.configuration.motionSettings(of: test.hub.configuration.cameras[0]).threshold == 40)
+        let written = try ConfigurationLoader.read(test.hub.paths.configFile)
+        #expect(written.cameras[0].motion?.threshold == 40 && written.cameras[0].motion?.masks?.count == 1)
     }
 }

@@ -13,6 +13,7 @@ struct CameraController {
         routes.delete("cameras/{id}", use: delete)
         routes.get("cameras/{id}/motion", use: motion)
         routes.put("cameras/{id}/motion", use: setMotion)
+        routes.get("cameras/{id}/motion/live", use: liveMotion)
         routes.get("cameras/{id}/stream.mjpeg", use: stream)
         routes.get("cameras/{id}/snapshot.jpg", use: snapshot)
         return routes

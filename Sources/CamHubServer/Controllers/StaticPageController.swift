@@ -18,6 +18,7 @@ struct StaticPageController {
         appFiles = [
             "app.js": ("text/javascript; charset=utf-8", try Self.resource("web/app", "js")),
             "app.css": ("text/css; charset=utf-8", try Self.resource("web/app", "css")),
+            "motion.js": ("text/javascript; charset=utf-8", try Self.resource("web/motion", "js")),
         ]
     }
 
