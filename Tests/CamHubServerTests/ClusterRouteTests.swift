@@ -89,7 +89,7 @@ struct ClusterFrameRouteTests {
 struct ClusterClipRouteTests {
     @Test func onlyAHubWithTheNodeSecretGetsAClipFile() async throws {
         let test = try await TestHub()
-        let store = try #require(test.hub.motion.clips?.store)
+        let store = test.hub.clipStore
         let output = try store.create("e-9.clip")
         try output.append(ClipFile.Frame(timestamp: FrameTimestamp(microseconds: 5), jpeg: [0xFF, 0xD8, 0xFF, 0xD9]))
         output.close()

@@ -67,7 +67,7 @@ struct EventRouteTests {
             picture.fill(x: 0, y: 0, width: 64, height: 48, color: YUVColor(y: UInt8(60 + index * 40), u: 128, v: 128))
             return try JPEGEncoder().encode(picture, quality: 80)
         }
-        let store = try #require(test.hub.motion.clips?.store)
+        let store = test.hub.clipStore
         let output = try store.create("e-1.clip")
         for (index, jpeg) in jpegs.enumerated() {
             try output.append(ClipFile.Frame(timestamp: FrameTimestamp(microseconds: 1_800_000_000_000_000 + Int64(index) * 150_000), jpeg: jpeg))

@@ -5,6 +5,8 @@ public struct EventSettings: Sendable, Equatable {
     /// The clips on this hub's disk take at most this many bytes: past it the oldest clips are
     /// removed (their events stay, with `clip_url` null). 0 means no limit.
     public var maxBytes: Int64 = 10 * 1024 * 1024 * 1024
+    /// Keep a clip of each motion event (read at start).
+    public var clips = true
 
     public init() {}
 
@@ -20,6 +22,7 @@ extension EventSettings: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
         case retentionDays = "retention_days"
         case maxBytes = "max_bytes"
+        case clips
     }
 
     public init(from decoder: any Decoder) throws {
@@ -27,5 +30,6 @@ extension EventSettings: Codable {
         self.init()
         retentionDays = try c.value(.retentionDays, default: retentionDays)
         maxBytes = try c.value(.maxBytes, default: maxBytes)
+        clips = try c.value(.clips, default: clips)
     }
 }

@@ -68,6 +68,9 @@ public struct Hub: Sendable {
     let relays: FrameRelays
     /// Frames that arrived here for a camera another hub captures, handed to that hub.
     let forwarder: FrameForwarder
+    /// This hub's clips (`<data-dir>/clips`), written while `events.clips` is on, served and kept
+    /// within the retention either way.
+    let clipStore: ClipStore
     /// Clips another hub of the site recorded.
     let clipFetcher: ClipFetcher
     /// The site's network cameras, captured here while this hub holds their lease.
@@ -104,6 +107,7 @@ public struct Hub: Sendable {
         self.motionTargets = motionTargets
         let liveEvents = LiveEvents()
         let clips = ClipStore(directory: paths.dataDirectory.appendingPathComponent("clips"))
+        self.clipStore = clips
         let configurationStore = self.configurationStore
         let webhooks = WebhookOutbox(repository: webhookDeliveries, logger: logger, userAgent: "camhub/\(CamHubVersion.current)") {
             configurationStore.current.webhooks
@@ -111,7 +115,8 @@ public struct Hub: Sendable {
         self.webhooks = webhooks
         self.retention = EventRetention(events: events, blobs: blobs, clips: clips, logger: logger) { configurationStore.current.events }
         self.motion = MotionService(
-            frames: frames, events: events, blobs: blobs, clips: ClipRecorder(store: clips, logger: logger), logger: logger,
+            frames: frames, events: events, blobs: blobs,
+            clips: configuration.events.clips ? ClipRecorder(store: clips, logger: logger) : nil, logger: logger,
             announce: { type, event in
                 // This hub's web pages, and the other hubs' (through the site broadcast).
                 let json = MotionAnnouncement.json(type, event)

@@ -11,6 +11,7 @@ extension Hub {
     /// Keys that take effect without a restart; every other changed key needs one.
     static let liveKeys: [String] = [
         "cameras", "motion", "hub.max_frame_bytes", "hub.inactive_after", "registration.token", "server.public_url", "server.max_body_bytes", "logging.access",
+        "events.retention_days", "events.max_bytes", "webhooks",
     ]
 
     /// The answer to `PUT /config`, `/server/reload-config`: seed 001's `success`, `message` and

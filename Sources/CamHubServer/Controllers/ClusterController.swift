@@ -64,7 +64,7 @@ struct ClusterController {
     @Sendable func clip(_ request: Request, context: HubRequestContext) async throws -> Response {
         guard hub.isFromNode(request) else { throw APIError.unauthorized("this call is for the site's hubs: it needs the node secret") }
         let name = try context.parameters.require("name")
-        guard let store = hub.motion.clips?.store, let bytes = store.contents(of: name) else { throw CamHubError.notFound("no clip '\(name)' on this hub") }
+        guard let bytes = hub.clipStore.contents(of: name) else { throw CamHubError.notFound("no clip '\(name)' on this hub") }
         return Response(status: .ok, headers: [.contentType: "application/octet-stream"], body: .init(byteBuffer: ByteBuffer(data: bytes)))
     }
 

@@ -51,8 +51,7 @@ struct EventController {
     @Sendable func clipMP4(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await hub.access.requireOperator(request, context: context)
         let (event, frames) = (try await self.event(context), try await clipFrames(context))
-        guard let store = hub.motion.clips?.store else { throw CamHubError.notFound("this hub keeps no clips") }
-        let video = try await ClipVideo.mp4(frames, scratch: store.directory)
+        let video = try await ClipVideo.mp4(frames, scratch: hub.clipStore.directory)
         return Response(
             status: .ok,
             headers: [.contentType: "video/mp4", .contentDisposition: "attachment; filename=\"\(event.cameraID)-\(event.id).mp4\""],
@@ -64,7 +63,7 @@ struct EventController {
         let event = try await event(context)
         guard let name = event.clip else { throw CamHubError.notFound("event '\(event.id)' has no clip") }
         // On a site, the clip is on the hub that analysed the camera.
-        var frames = hub.motion.clips?.store.frames(of: name)
+        var frames = hub.clipStore.frames(of: name)
         if frames == nil { frames = await hub.clipFetcher.frames(of: name, from: hub.cluster.otherPeers) }
         guard let frames, !frames.isEmpty else {
             throw CamHubError.notFound("event '\(event.id)''s clip is not on this hub (removed by retention, or not written: see the log)")
