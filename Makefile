@@ -35,6 +35,9 @@ bench: setup-test build-release
 	scripts/with-postgres.sh $(PYTHON) bench/postgres.py --seconds 10 --records 1000000
 	scripts/with-postgres.sh $(PYTHON) bench/cluster.py --seconds 10 --events 300 --viewers 100
 	$(PYTHON) bench/motion.py --frames 5000 --runs 3
+	$(PYTHON) bench/fanout.py --viewers 100 --seconds 10 --background-cameras 99
+	$(PYTHON) bench/fanout.py --viewers 100 --seconds 10 --background-cameras 99 --motion
+	$(PYTHON) bench/clips.py --cameras 16 --seconds 10
 
 setup-system:
 	scripts/setup-system.sh runtime

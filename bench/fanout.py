@@ -7,7 +7,13 @@ thread), and prints one Markdown row per viewer count: delivered fps per viewer 
 server CPU microseconds per delivered frame (from /proc), RSS, and the publish-to-last-byte
 latency p50/p99 from each part's X-Timestamp header.
 
+With `--background-cameras N` the hub also takes in N more cameras replaying the same frames at
+10 fps, and with `--motion` every camera (the bench camera too) is analysed for motion at
+`motion.fps` 5, clips on: run it with and without `--motion` to see what motion costs ingest and
+delivery.
+
 Usage: bench/fanout.py [--viewers 1,10,100,200] [--seconds 10] [--binary .build/release/camhub]
+                       [--background-cameras 99] [--motion]
 """
 import argparse
 import json
@@ -23,9 +29,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import QUIET, RELEASE_BINARY, SHARED_BENCH, CamHub, build, make_frames  # noqa: E402
 
 
-def start_hub(binary: Path, frames: Path, fps: int) -> CamHub:
-    """A hub whose only camera replays the reference frames at `fps`, once its first frame is in."""
-    hub = CamHub(binary, {**QUIET, "cameras": [{"id": "bench", "name": "Bench", "source": f"file:{frames}", "fps": fps}]})
+def start_hub(binary: Path, frames: Path, fps: int, background: int = 0, motion: bool = False) -> CamHub:
+    """A hub whose camera replays the reference frames at `fps` (and `background` more at 10 fps),
+    once its first frame is in."""
+    cameras = [{"id": "bench", "name": "Bench", "source": f"file:{frames}", "fps": fps}]
+    cameras += [{"id": f"bg{index:03d}", "name": f"Background {index}", "source": f"file:{frames}", "fps": 10} for index in range(background)]
+    hub = CamHub(binary, {**QUIET, "motion": {"enabled": motion, "fps": 5}, "cameras": cameras})
     deadline = time.time() + 30
     while requests.get(hub.base + "/cameras/bench/snapshot.jpg", timeout=5).status_code != 200:
         if time.time() > deadline:
@@ -41,13 +50,18 @@ def main() -> None:
     parser.add_argument("--fps", type=int, default=30)
     parser.add_argument("--binary", type=Path, default=RELEASE_BINARY)
     parser.add_argument("--raw", action="store_true", help="also print the loader's JSON lines")
+    parser.add_argument("--background-cameras", type=int, default=0)
+    parser.add_argument("--motion", action="store_true", help="motion analysis on for every camera, at 5 fps")
     args = parser.parse_args()
 
     loader = build(SHARED_BENCH / "mjpeg_load.c", "mjpeg_load")
     frames = make_frames()
-    hub = start_hub(args.binary, frames, args.fps)
+    hub = start_hub(args.binary, frames, args.fps, args.background_cameras, args.motion)
+    if args.background_cameras or args.motion:
+        time.sleep(4)  # every camera running
     print(f"# camhub fan-out, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, {args.seconds:.0f} s windows, "
-          f"{args.fps} fps camera, reference frames from make_frames.py")
+          f"{args.fps} fps camera, reference frames from make_frames.py, {args.background_cameras} more cameras at 10 fps, "
+          f"motion {'on (5 fps, every camera)' if args.motion else 'off'}")
     print("| viewers | fps per viewer min / median | MB/s | server CPU µs per delivered frame | RSS | latency p50 / p99 | failures |")
     print("|---|---|---|---|---|---|---|")
     try:

@@ -9,7 +9,7 @@ import Synchronization
 ///
 /// Each tick takes every target camera's newest frame (newest wins: frames between ticks are never
 /// looked at, so analysis can fall behind but never queue up), decodes its luminance at 1/8 and
-/// runs its detector, a few cameras at a time (one per core) off the event loops. Ingest and
+/// runs its detector, a few cameras at a time (one per core but one) off the event loops. Ingest and
 /// delivery never wait for it. An event is stored when it starts (with the frame that started it
 /// as its snapshot), and again when it ends (with its peak frame); at start, events a crash left
 /// under way are marked unfinished, and at a graceful stop the ones under way are ended. A camera
@@ -71,7 +71,7 @@ public final class MotionService: Service, Sendable {
 
     public init(
         frames: FrameHub, events: any EventRepository, blobs: any BlobRepository, clips: ClipRecorder? = nil, logger: Logger,
-        workers: Int = ProcessInfo.processInfo.activeProcessorCount, announce: @escaping Announce = { _, _ in },
+        workers: Int = MotionService.defaultWorkers, announce: @escaping Announce = { _, _ in },
         caption: @escaping Caption = { _, _ in nil }, targets: @escaping Targets
     ) {
         self.announce = announce
@@ -86,6 +86,10 @@ public final class MotionService: Service, Sendable {
     }
 
     public var statistics: Counters { counters.withLock { $0 } }
+
+    /// Cameras analysed at once: one core is left to the event loops, so ingest and delivery keep
+    /// their latency however many cameras are analysed (measured: bench/fanout.py --motion).
+    public static var defaultWorkers: Int { max(1, ProcessInfo.processInfo.activeProcessorCount - 1) }
 
     /// What the last analysed frame of a camera showed, when this hub analyses it.
     public struct Live: Sendable, Equatable {

@@ -35,7 +35,7 @@ final class HubMetrics: Sendable {
     static var motionEvents: MetricNameDescriptor { name("motion_events", "total", "Motion events by what happened (started, ended)") }
     static var motionStoreFailures: MetricNameDescriptor { name("motion_store_failures", "total", "Motion events that could not be stored") }
     static var clipFrames: MetricNameDescriptor { name("clip_frames_written", "total", "Frames written into event clips") }
-    static var clipBytes: MetricNameDescriptor { name("clip_written", "bytes", "Bytes written into event clips") }
+    static var clipBytes: MetricNameDescriptor { name("clip_bytes_written", "total", "Bytes written into event clips") }
     static var clipDropped: MetricNameDescriptor { name("clip_frames_dropped", "total", "Frames left out of clips because the disk could not keep up") }
     static var clipFailures: MetricNameDescriptor { name("clip_write_failures", "total", "Clip writes the disk refused (a full disk); each stops its clip") }
     static var clipDisk: MetricNameDescriptor { name("clips_on_disk", "bytes", "Bytes the clips on this hub's disk take, at the last retention pass") }
