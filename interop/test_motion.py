@@ -65,6 +65,8 @@ def test_a_box_crossing_the_zone_is_an_event_with_its_zone_and_picture(start_hub
     assert one == ended
     metrics = requests.get(hub.url("/metrics"), timeout=5).text
     assert 'camhub_motion_events_total{state="started"}' in metrics
+    statistics = requests.get(hub.url("/api/statistics"), timeout=5).json()["statistics"]
+    assert statistics["motion_events"] >= 1 and statistics["motion_events_last_24h"] == statistics["motion_events"]
 
 
 def clip_parts(hub, event):

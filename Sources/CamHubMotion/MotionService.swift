@@ -1,6 +1,6 @@
 public import CamHubCore
 import CamHubCapture
-public import Foundation
+import Foundation
 public import Logging
 public import ServiceLifecycle
 import Synchronization

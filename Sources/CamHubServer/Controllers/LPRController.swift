@@ -101,6 +101,8 @@ struct LPRController {
         let startOfDay = Calendar.current.startOfDay(for: now)
         let today = try await hub.records.countDetections(DetectionQuery(since: startOfDay))
         let edgeCameras = try await hub.cameras.list().filter { $0.kind == .edge }
+        let motionEvents = try await hub.events.count(EventQuery(kind: "motion"))
+        let motionEventsLastDay = try await hub.events.count(EventQuery(kind: "motion", since: now.addingTimeInterval(-86_400)))
         return Self.json([
             "success": true,
             // The original's summary, under its names.
@@ -116,6 +118,8 @@ struct LPRController {
                 "by_camera": keyed(stats.byCamera), "by_checkpoint": keyed(stats.byCheckpoint),
                 "by_hour": stats.byHour.map { ["hour": $0.key, "count": $0.count] },
                 "top_plates": stats.topPlates.map { ["plate": $0.key, "count": $0.count] },
+                // camhub's own: the motion events (GET /api/events).
+                "motion_events": motionEvents, "motion_events_last_24h": motionEventsLastDay,
             ] as [String: Any],
         ])
     }
