@@ -90,17 +90,7 @@ public final class ClipOutput {
     /// Writes every byte or throws the `POSIXError` (a full disk is `ENOSPC`). A frame cut short
     /// by a failure is ignored when the clip is read.
     func write(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError.current
-                }
-                offset += written
-            }
-        }
+        try bytes.withUnsafeBytes { try PrivateFile.writeAll($0, to: descriptor) }
     }
 
     public func close() {

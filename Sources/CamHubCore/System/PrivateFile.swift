@@ -51,16 +51,20 @@ public enum PrivateFile {
         defer { close(descriptor) }
         // An existing file keeps its old mode through O_CREAT; make sure it is private now.
         _ = fchmod(descriptor, 0o600)
-        try data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError.current
-                }
-                offset += written
+        try data.withUnsafeBytes { try writeAll($0, to: descriptor) }
+    }
+
+    /// Writes every byte to `descriptor`, going on after interruptions; the `POSIXError` of a
+    /// failure (a full disk is `ENOSPC`).
+    static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw POSIXError.current
             }
+            offset += written
         }
     }
 }

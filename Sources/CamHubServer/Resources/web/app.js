@@ -277,14 +277,19 @@ function showResult(element, ok, text) {
   element.textContent = text;
 }
 
-async function call(method, path, body) {
+// A JSON call to the hub; a refusal throws with the hub's message (each bad field of a 422 named).
+export async function call(method, path, body) {
   const response = await fetch(path, {
     method,
     headers: body === undefined ? {} : { "Content-Type": "application/json" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const reply = await response.json().catch(() => ({}));
-  if (!response.ok) throw new Error(reply.error?.message ?? `HTTP ${response.status}`);
+  if (!response.ok) {
+    // `detail` is a list of problems for a 422, the message itself otherwise (as FastAPI has it).
+    const fields = Array.isArray(reply.detail) ? reply.detail.map((problem) => `${problem.loc?.at(-1)}: ${problem.msg}`).join("; ") : "";
+    throw new Error(fields || reply.error?.message || `HTTP ${response.status}`);
+  }
   return reply;
 }
 

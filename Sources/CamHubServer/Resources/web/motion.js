@@ -3,6 +3,7 @@
 // and an editor that draws zones and masks on the picture and saves them.
 // Settings go through GET/PUT /cameras/{id}/motion; the regions come from
 // GET /cameras/{id}/motion/live, read five times a second while the page is open.
+import { call } from "./app.js";
 
 const overlay = document.getElementById("motion-overlay");
 const context = overlay.getContext("2d");
@@ -17,20 +18,6 @@ let live = null;
 let drawing = null; // {kind: "zone" | "mask", points: [[x, y], ...]} while a polygon is drawn
 let pollTimer = null;
 let saveTimer = null;
-
-async function call(method, path, body) {
-  const response = await fetch(path, {
-    method,
-    headers: body === undefined ? {} : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const reply = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const detail = reply.detail?.map((d) => `${d.loc?.at(-1)}: ${d.msg}`).join("; ");
-    throw new Error(detail || reply.error?.message || `HTTP ${response.status}`);
-  }
-  return reply;
-}
 
 function show(ok, text) {
   result.className = `result ${ok ? "ok" : "failed"}`;
