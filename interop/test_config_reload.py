@@ -122,3 +122,37 @@ def test_the_original_servers_config_file_is_taken_as_it_is(start_hub):
     assert requests.get(other.url("/config"), params={"source": "file"}, timeout=5).json()["cameras"][0]["fps"] == 12
     bad = requests.put(other.url("/config"), json={"camera": {"zoom": 3}}, timeout=10)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "camera.zoom"]
+
+
+def test_kill_9_during_config_writes_leaves_no_temporary_files_and_a_whole_config(start_hub):
+    """Five times: a hub writes its config as fast as PUT /config goes, and is killed -9 in the
+    middle. The config file is always whole, and what a cut-short write left is gone at the next
+    start (a leftover of Foundation's atomic writes, `*.nosync*`, too)."""
+    hub = start_hub(config={"cameras": [camera("a")]})
+    data = hub.data_dir
+    base = requests.get(hub.url("/config"), params={"source": "file"}, timeout=5).json()
+    for round_ in range(5):
+        stop = threading.Event()
+
+        def write_forever(target=hub):
+            fps = 5
+            while not stop.is_set():
+                fps = 5 + (fps + 1) % 20
+                body = {**base, "cameras": [camera("a", fps=fps)]}
+                try:
+                    requests.put(target.url("/config"), json=body, timeout=5)
+                except requests.RequestException:
+                    return
+        writer = threading.Thread(target=write_forever, daemon=True)
+        writer.start()
+        time.sleep(0.7)
+        hub.crash()
+        stop.set()
+        writer.join(timeout=10)
+        json.loads((data / "camhub.json").read_text())  # whole, whatever the moment of the kill
+        if round_ == 4:
+            (data / ".dat.nosync4c1d.Q7xYz0").write_text("{")  # as Foundation left them
+        hub = start_hub(args=["--data-dir", str(data)])
+        leftovers = [p.name for p in data.iterdir() if p.name.endswith((".camhub-tmp", ".tmp")) or ".nosync" in p.name]
+        assert leftovers == [], leftovers
+    assert requests.get(hub.url("/config"), params={"source": "file"}, timeout=5).json()["cameras"][0]["id"] == "a"

@@ -21,12 +21,13 @@ public struct AgentIdentity: Codable, Sendable, Equatable {
     }
 
     public static func load(from url: URL) -> AgentIdentity? {
+        PrivateFile.removeTemporaries(of: url)
         guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
         return try? JSONDecoder().decode(AgentIdentity.self, from: data)
     }
 
     public func save(to url: URL) throws {
-        try PrivateFile.write(try JSONEncoder().encode(self), to: url)
+        try PrivateFile.writeAtomically(try JSONEncoder().encode(self), to: url)
     }
 }
 

@@ -34,7 +34,7 @@ public struct PushTokens: Sendable {
         }
         if let local { return PushTokens(secret: local, legacySecret: legacy) }
         let secret = RandomToken.hex256()
-        try PrivateFile.write(Data((secret + "\n").utf8), to: url)
+        try PrivateFile.writeAtomically(Data((secret + "\n").utf8), to: url)
         return PushTokens(secret: secret, legacySecret: legacy)
     }
 

@@ -53,6 +53,9 @@ struct ServeCommand: AsyncParsableCommand {
     ) throws -> (HubConfiguration, HubPaths) {
         let environment = ProcessInfo.processInfo.environment
         let paths = HubPaths(dataDirectory: dataDirectory, configFile: config, environment: environment)
+        // Writes a crash cut short leave temporary files; the files they were for are whole.
+        for folder in [paths.dataDirectory, paths.dataDirectory.appendingPathComponent("blobs")] { PrivateFile.removeTemporaries(in: folder) }
+        PrivateFile.removeTemporaries(of: paths.configFile)
         do {
             return (try ConfigurationLoader.load(paths: paths, environment: environment, overrides: overrides), paths)
         } catch let error as ConfigurationError {

@@ -17,14 +17,21 @@ struct OutOfSpaceTests {
         #expect((OutOfSpace.classify(POSIXError(.ENOSPC)) as? CamHubError)?.code == .insufficientStorage)
     }
 
-    @Test func aPrivateFileOnAFullDiskThrowsOutOfSpaceAndLeavesNothingBehind() throws {
-        // /dev/full accepts an open and refuses every write with ENOSPC.
-        #expect(throws: POSIXError.self) { try PrivateFile.write(Data("x".utf8), to: URL(fileURLWithPath: "/dev/full")) }
-        do {
-            try PrivateFile.write(Data("x".utf8), to: URL(fileURLWithPath: "/dev/full"))
-        } catch {
-            #expect(OutOfSpace.matches(error))
+    @Test func whatACrashLeftHalfWrittenIsRemovedAndNothingElse() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-leftovers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let leftovers = [".camhub.json.2B1F.camhub-tmp", ".admin.token.9C3A.tmp", ".dat.nosync1f2e.Ab12Cd"]
+        let kept = ["camhub.json", "admin.token", "camhub.sqlite", "notes.tmp"]
+        for name in leftovers + kept { try Data("x".utf8).write(to: folder.appendingPathComponent(name)) }
+        #expect(Set(PrivateFile.removeTemporaries(in: folder)) == Set(leftovers))
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: folder.path)) == Set(kept))
+        #expect(PrivateFile.removeTemporaries(in: folder.appendingPathComponent("missing")).isEmpty)
+        // Beside one file in someone else's folder: only that file's own temporaries.
+        for name in [".agent.json.5E.camhub-tmp", ".other.json.5E.camhub-tmp", ".agent.json.5E.tmp"] {
+            try Data("x".utf8).write(to: folder.appendingPathComponent(name))
         }
+        #expect(PrivateFile.removeTemporaries(of: folder.appendingPathComponent("agent.json")) == [".agent.json.5E.camhub-tmp"])
     }
 
     @Test func atomicWritesArePrivateAndLeaveNoTemporaryFile() throws {

@@ -34,7 +34,7 @@ struct AdminToken: Sendable {
             return AdminToken(hash: hash)
         }
         if local == nil {
-            try PrivateFile.write(Data((token + "\n").utf8), to: url)
+            try PrivateFile.writeAtomically(Data((token + "\n").utf8), to: url)
             // Printed once so the operator can copy it; it stays in the 0600 file for later.
             FileHandle.standardError.write(Data("camhub: created the admin token in \(url.path): \(token)\n".utf8))
             logger.notice("created the admin token", metadata: ["file": "\(url.path)"])

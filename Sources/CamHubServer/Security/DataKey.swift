@@ -28,7 +28,7 @@ struct DataKey: Sendable {
             }
             return DataKey(key: SymmetricKey(data: key))
         }
-        if local == nil { try PrivateFile.write(proposed, to: url) }
+        if local == nil { try PrivateFile.writeAtomically(proposed, to: url) }
         return DataKey(key: SymmetricKey(data: proposed))
     }
 
