@@ -1,13 +1,14 @@
 """The ffmpeg source: a video made by ffmpeg (`-f lavfi -i testsrc`) played as a camera, and no
 ffmpeg child left behind when the hub stops."""
 import io
+import json
 import subprocess
 import time
 
 import requests
 from PIL import Image
 
-from conftest import wait_for
+from conftest import BINARY, wait_for
 from ipcamera import IPCamera
 
 
@@ -85,3 +86,37 @@ def test_removing_an_ffmpeg_camera_leaves_no_child_and_no_zombie(start_hub, tmp_
     time.sleep(0.5)
     assert ffmpeg_children(hub.process.pid) == []
     assert requests.get(hub.url("/cameras/steady/snapshot.jpg"), timeout=5).status_code == 200
+
+
+def test_a_source_can_never_make_ffmpeg_read_another_file_and_the_api_cannot_name_a_local_one(start_hub, tmp_path):
+    """ffmpeg opens only what the source's scheme needs: `concat:` and `subfile:` cannot reach a
+    private file; a source starting with `-` is refused; and through the API (loopback trust makes
+    every local process an operator) no camera may read this machine's files."""
+    secret = tmp_path / "secret.jpg"
+    out = io.BytesIO()
+    Image.new("RGB", (160, 120), (200, 20, 20)).save(out, "JPEG")
+    secret.write_bytes(out.getvalue())
+    secret.chmod(0o600)
+    cameras = [{"id": "concat", "name": "Concat", "source": f"ffmpeg:concat:{secret}|{secret}", "width": 160, "height": 120, "fps": 5},
+               {"id": "subfile", "name": "Subfile", "source": f"ffmpeg:subfile:,start,0,end,0,:{secret}", "width": 160, "height": 120, "fps": 5}]
+    hub = start_hub(config={"cameras": cameras})
+    time.sleep(4)
+    for camera in ("concat", "subfile"):
+        status = requests.get(hub.url(f"/cameras/{camera}/status"), timeout=5).json()
+        assert status["status"] == "error" and status["capture"]["frames_captured"] == 0, (camera, status)
+        picture = requests.get(hub.url(f"/cameras/{camera}/snapshot.jpg"), timeout=5).content
+        assert picture != secret.read_bytes()
+    arguments = subprocess.run(["ps", "-o", "args=", "--ppid", str(hub.process.pid)], capture_output=True, text=True).stdout
+    assert "-protocol_whitelist file,crypto,data" in arguments or arguments == "", arguments
+
+    config = requests.get(hub.url("/config"), params={"source": "file"}, timeout=5).json()
+    config["cameras"].append({"id": "leak", "name": "Leak", "source": f"ffmpeg:{secret}", "width": 160, "height": 120, "fps": 5})
+    refused = requests.put(hub.url("/config"), json=config, timeout=10)
+    assert refused.status_code == 422 and refused.json()["detail"][0]["loc"] == ["body", "cameras[2].source"], refused.text
+    assert requests.get(hub.url("/cameras/leak/snapshot.jpg"), timeout=5).status_code == 404
+
+    dashed = tmp_path / "dashed"
+    dashed.mkdir()
+    (dashed / "camhub.json").write_text(json.dumps({"cameras": [{"id": "x", "name": "X", "source": "ffmpeg:-f"}]}))
+    result = subprocess.run([BINARY, "serve", "--data-dir", str(dashed), "--port", "1"], capture_output=True, text=True, timeout=30)
+    assert result.returncode == 2 and "cameras[0].source" in result.stderr

@@ -29,6 +29,31 @@ struct FFmpegSourceTests {
         #expect(arguments.contains("-stream_loop"))
     }
 
+    @Test func ffmpegOpensOnlyWhatTheSourcesSchemeNeeds() {
+        func whitelist(_ input: String) -> String? {
+            let arguments = FFmpegSource(input: input, settings: Self.settings).arguments()
+            return arguments.firstIndex(of: "-protocol_whitelist").map { arguments[$0 + 1] }
+        }
+        #expect(whitelist("rtsp://10.0.0.5/stream") == "tcp,udp,rtp,rtsp,tls,https,http")
+        #expect(whitelist("https://10.0.0.5/live.m3u8") == "tcp,udp,rtp,rtsp,tls,https,http")
+        for local in ["/videos/gate.mp4", "concat:/etc/hostname|/etc/hostname", "subfile:,start,0,end,9,:/etc/hostname", "file:/videos/gate.mp4"] {
+            #expect(whitelist(local) == "file,crypto,data", "\(local)")
+        }
+        #expect(whitelist("rtsp://admin:pw@10.0.0.5/stream") == "pipe,tcp,udp,rtp,rtsp,tls,https,http")
+        // The input is one argument after -i, and never an option.
+        #expect(SourceKind("ffmpeg:-f lavfi") == nil && SourceKind("ffmpeg:-i") == nil)
+        #expect(SourceKind("ffmpeg:/videos/-odd.mp4") == .ffmpeg(input: "/videos/-odd.mp4"))
+    }
+
+    @Test func onlyTheConfigFileMayNameASourceThatReadsThisMachinesFiles() {
+        for local in ["file:/srv/frames", "ffmpeg:/root/secret.jpg", "ffmpeg:concat:/a|/b", "ffmpeg:file:/x"] {
+            #expect(SourceKind(local)?.readsLocalFiles == true, "\(local)")
+        }
+        for other in ["testpattern", "http://10.0.0.5/video", "rtsp://10.0.0.5/s", "ffmpeg:rtsp://10.0.0.5/s", "/dev/video0", "v4l2:/dev/video2"] {
+            #expect(SourceKind(other)?.readsLocalFiles == false, "\(other)")
+        }
+    }
+
     @Test func passwordsStayOutOfLogs() {
         #expect(SourceAddress.redacted("rtsp://admin:s3cret@10.0.0.5/stream") == "rtsp://admin:***@10.0.0.5/stream")
         #expect(SourceAddress.redacted("/videos/gate.mp4") == "/videos/gate.mp4")

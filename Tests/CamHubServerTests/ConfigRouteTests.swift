@@ -50,6 +50,43 @@ struct ConfigRouteTests {
         #expect(written.registration.token == "enrolment-secret")
     }
 
+    @Test func theAPICannotNameASourceThatReadsThisMachinesFilesUnlessTheFileAllowsIt() async throws {
+        let test = try await TestHub(cameraIDs: ["kept"]) { $0.cameras[0].source = "file:/srv/frames" }
+        try await test.application().test(.router) { client in
+            func camera(_ id: String, _ source: String) -> LocalCameraSettings {
+                var camera = LocalCameraSettings(id: id, name: id)
+                camera.source = source
+                return camera
+            }
+            let refused: [(HubConfiguration) -> HubConfiguration] = [
+                { var c = $0; c.cameras.append(camera("leak", "ffmpeg:/root/secret.jpg")); return c },
+                { var c = $0; c.cameras.append(camera("leak", "ffmpeg:concat:/a|/b")); return c },
+                { var c = $0; c.cameras[0].source = "file:/etc"; return c },
+                { var c = $0; c.sources.allowLocal = true; return c },
+            ]
+            for change in refused {
+                let body = ByteBuffer(data: try ConfigurationLoader.encode(change(ConfigController.redacted(test.hub.configuration))))
+                try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: body) { response in
+                    #expect(response.status == .unprocessableContent)
+                    let fields = (try? response.json["detail"] as? [[String: Any]])?.compactMap { ($0["loc"] as? [Any])?.last as? String }
+                    #expect(fields?.first?.hasPrefix("cameras[") == true || fields == ["sources.allow_local"], "\(fields ?? [])")
+                }
+            }
+            // The camera it has keeps its source; network sources, devices and the test pattern are fine.
+            let allowed = try Self.config(test) { configuration in
+                var gate = LocalCameraSettings(id: "gate", name: "Gate")
+                gate.source = "rtsp://10.0.0.5/stream"
+                var desk = LocalCameraSettings(id: "desk", name: "Desk")
+                desk.source = "/dev/video0"
+                configuration.cameras += [gate, desk]
+            }
+            try await client.execute(uri: "/config", method: .put, headers: Self.admin, body: allowed) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(test.hub.configuration.cameras.map(\.source) == ["file:/srv/frames", "rtsp://10.0.0.5/stream", "/dev/video0"])
+    }
+
     @Test func aCameraPasswordIsShownAsStarsAndKeptWhenSentBack() async throws {
         let test = try await TestHub(cameraIDs: ["ip"]) { $0.cameras[0].source = "rtsp://admin:s3cret@10.0.0.9/stream" }
         try await test.application().test(.router) { client in

@@ -26,13 +26,13 @@ public struct FFmpegSource: FrameSource {
     func arguments() -> [String] {
         var arguments = ["-hide_banner", "-loglevel", "error"]
         if hasCredentials {
-            arguments += ["-f", "concat", "-safe", "0", "-protocol_whitelist", Self.scriptProtocols, "-i", "pipe:0"]
+            arguments += ["-f", "concat", "-safe", "0", "-protocol_whitelist", "pipe," + protocols, "-i", "pipe:0"]
         } else {
             arguments += ["-nostdin"]
             if input.hasPrefix("rtsp://") { arguments += ["-rtsp_transport", "tcp"] }
             // A file is played at its own pace, over and over, like a camera.
             if input.hasPrefix("/") { arguments += ["-re", "-stream_loop", "-1"] }
-            arguments += ["-i", input]
+            arguments += ["-protocol_whitelist", protocols, "-i", input]
         }
         let quality = max(2, min(31, 31 - settings.jpegQuality * 29 / 100))
         arguments += [
@@ -44,8 +44,12 @@ public struct FFmpegSource: FrameSource {
 
     // MARK: Keeping passwords out of `ps` and off the disk
 
-    /// What the concat script may open: the pipe it arrives on, and the camera's protocols.
-    static let scriptProtocols = "pipe,file,http,https,tcp,tls,rtsp,rtsps,rtp,srtp,udp,crypto"
+    /// What ffmpeg may open for this input: the network's protocols for a network URL, the local
+    /// file's otherwise, so `concat:`, `subfile:` and the like never reach other files (the
+    /// concat script with the credentials arrives on the pipe, allowed beside these).
+    var protocols: String {
+        SourceKind.isNetwork(input) ? "tcp,udp,rtp,rtsp,tls,https,http" : "file,crypto,data"
+    }
 
     /// The input has a user or password, which `ps` would show to every user on the machine. Found
     /// by `URLCredentials`, so a password that `URL(string:)` cannot parse counts too.

@@ -17,6 +17,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var events = EventSettings()
     /// Receivers of the hub's events, each with its URL, secret and the event types it wants.
     public var webhooks: [WebhookSettings] = []
+    /// What sources the API may set.
+    public var sources = SourceSettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -45,7 +47,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, webhooks, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, webhooks, sources, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +66,7 @@ extension HubConfiguration: Codable {
         motion = try c.value(.motion, default: motion)
         events = try c.value(.events, default: events)
         webhooks = try c.value(.webhooks, default: webhooks)
+        sources = try c.value(.sources, default: sources)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

@@ -24,6 +24,9 @@ public enum SourceKind: Sendable, Equatable {
             guard Self.hasHost(source) else { return nil }
             self = .ffmpeg(input: source)
         } else if let input = Self.rest(of: source, after: "ffmpeg:") {
+            // Never an option to ffmpeg: its input is the argument after `-i`, but one that starts
+            // with `-` is refused anyway.
+            guard !input.hasPrefix("-") else { return nil }
             self = .ffmpeg(input: input)
         } else if let device = Self.rest(of: source, after: "v4l2:") {
             self = .v4l2(device: device)
@@ -32,6 +35,25 @@ public enum SourceKind: Sendable, Equatable {
         } else {
             return nil
         }
+    }
+
+    /// The schemes of the sources that read the network, not this machine.
+    public static let networkSchemes = ["http", "https", "rtsp", "rtsps"]
+
+    /// The source reads this machine's files (a folder, or anything but a network URL through
+    /// ffmpeg): whatever it reads is served to anyone who may watch the camera, so only the config
+    /// file may name one (or the API with `sources.allow_local`). A V4L2 device is not: it is read
+    /// only when the kernel answers it is a video capture device (seed 001's `/dev/video0`).
+    public var readsLocalFiles: Bool {
+        switch self {
+        case .testPattern, .httpMJPEG, .v4l2: false
+        case .folder: true
+        case .ffmpeg(let input): !Self.isNetwork(input)
+        }
+    }
+
+    public static func isNetwork(_ input: String) -> Bool {
+        networkSchemes.contains { input.lowercased().hasPrefix("\($0)://") }
     }
 
     private static func rest(of source: String, after prefix: String) -> String? {

@@ -48,6 +48,7 @@ struct ConfigController {
             throw Self.invalid(error)
         }
         Self.keepSecrets(&file, from: hub.configuration)
+        try Self.refuseLocalSources(in: file, current: hub.configuration)
         do {
             return try JSONResponse.make(try await hub.reconfigure(with: file, write: true, logger: context.logger))
         } catch let error as ConfigurationError {
@@ -94,6 +95,25 @@ struct ConfigController {
             return APIError.validation([FieldProblem(field: nil, message: "\(error)", kind: "value_error")])
         }
         return APIError.validation([FieldProblem(field: error.key, message: error.message, kind: "value_error")])
+    }
+
+    /// Through the API, a camera may not be given a source that reads this machine's files
+    /// (whatever it reads is served to its viewers) unless the config file says
+    /// `sources.allow_local`; the ones it has already keep theirs. `sources` itself is the file's.
+    static func refuseLocalSources(in file: HubConfiguration, current: HubConfiguration) throws {
+        guard file.sources == current.sources else {
+            throw APIError.validation([FieldProblem(field: "sources.allow_local", message: "can only be changed in the config file itself", kind: "value_error")])
+        }
+        guard !current.sources.allowLocal else { return }
+        let existing = Set(current.cameras.map { "\($0.id)\u{0}\($0.source)" })
+        for (index, camera) in file.cameras.enumerated() where SourceKind(camera.source)?.readsLocalFiles == true {
+            guard !existing.contains("\(camera.id)\u{0}\(camera.source)") else { continue }
+            throw APIError.validation([FieldProblem(
+                field: "cameras[\(index)].source",
+                message: "reads this machine's files, which only the config file may name (or set sources.allow_local in it); through the API use a network source (http(s)://, rtsp(s)://), a video device or testpattern",
+                kind: "value_error"
+            )])
+        }
     }
 
     static func redacted(_ configuration: HubConfiguration) -> HubConfiguration {
