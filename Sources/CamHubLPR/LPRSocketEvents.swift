@@ -1,4 +1,4 @@
-import CamHubCore
+public import CamHubCore
 public import CamHubSocketIO
 import Foundation
 public import Logging
@@ -25,19 +25,34 @@ public final class LPRSocketEvents: SocketIOEventHandler {
     private let camerasBySocket = Mutex<[String: Set<CameraID>]>([:])
     static let origin = LPRIngest.Origin(transport: "socket.io")
 
-    public init(lpr: LPRIngest, token: String?, logger: Logger) {
+    public init(lpr: LPRIngest, token: String?, logger: Logger, failures: FailureLimiter? = nil) {
         self.lpr = lpr
         self.token = token.map(LPRToken.init)
         self.logger = logger
+        self.failures = failures
     }
+
+    /// Wrong tokens counted per client address; a locked-out address is refused whatever it presents.
+    private let failures: FailureLimiter?
 
     public func connect(_ client: SocketIOClient, auth: String?) async throws {
         guard let token else { return }
         let presented = auth.flatMap { $0.data(using: .utf8) }
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["token"] as? String
             ?? client.query["token"]
+        guard presented != nil, let seconds = failures?.retryAfter(client.remoteAddress) else {
+            return try check(presented, against: token, client: client)
+        }
+        logger.notice("Socket.IO client refused: locked out after too many wrong tokens", metadata: ["remote": "\(client.remoteAddress ?? "-")"])
+        throw SocketIORefusal("Too many wrong tokens from this address: try again in \(seconds) s")
+    }
+
+    private func check(_ presented: String?, against token: LPRToken, client: SocketIOClient) throws {
         guard let presented, token.matches(presented) else {
             logger.notice("Socket.IO client refused: missing or wrong lpr token", metadata: ["remote": "\(client.remoteAddress ?? "-")"])
+            if presented != nil, failures?.recordFailure(client.remoteAddress, kind: "lpr_token") == true {
+                logger.warning("a client is locked out after too many wrong credentials", metadata: ["client": "\(client.remoteAddress ?? "-")", "kind": "lpr_token"])
+            }
             throw SocketIORefusal(presented == nil ? "Not authorized: an lpr token is required" : "Not authorized: invalid token")
         }
     }

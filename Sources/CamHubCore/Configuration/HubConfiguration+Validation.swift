@@ -81,6 +81,7 @@ extension HubConfiguration {
         try check((1...30).contains(motion.fps), "motion.fps", "must be between 1 and 30 analysed frames a second, got \(motion.fps)")
         if let problem = motion.defaults.problem(key: "motion") { throw ConfigurationError(key: problem.key, problem.message) }
         if let problem = events.problem { throw ConfigurationError(key: problem.key, problem.message) }
+        if let problem = security.problem { throw ConfigurationError(key: problem.key, problem.message) }
         for (index, webhook) in webhooks.enumerated() {
             if let problem = webhook.problem(key: "webhooks[\(index)]") { throw ConfigurationError(key: problem.key, problem.message) }
             if let first = webhooks.firstIndex(where: { $0.url == webhook.url }), first < index {

@@ -19,6 +19,8 @@ public struct HubConfiguration: Sendable, Equatable {
     public var webhooks: [WebhookSettings] = []
     /// What sources the API may set.
     public var sources = SourceSettings()
+    /// Limits on wrong credentials.
+    public var security = SecuritySettings()
     /// Cameras the hub captures itself. When the list is empty the built-in test pattern is used.
     public var cameras: [LocalCameraSettings] = [.defaultTestPattern]
 
@@ -47,7 +49,7 @@ public struct HubConfiguration: Sendable, Equatable {
 
 extension HubConfiguration: Codable {
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, webhooks, sources, cameras
+        case server, database, logging, hub, registration, push, lpr, vlm, policy, cluster, motion, events, webhooks, sources, security, cameras
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,6 +69,7 @@ extension HubConfiguration: Codable {
         events = try c.value(.events, default: events)
         webhooks = try c.value(.webhooks, default: webhooks)
         sources = try c.value(.sources, default: sources)
+        security = try c.value(.security, default: security)
         cameras = try c.value(.cameras, default: cameras)
     }
 }

@@ -43,6 +43,8 @@ public struct Hub: Sendable {
     public let systemUsage: SystemUsage
     public let startedAt: Date
     let access: Access
+    /// Wrong credentials per client address, and who is locked out for them.
+    let failures: FailureLimiter
     let dataKey: DataKey
     /// Seed 003 camera tokens.
     let pushTokens: PushTokens
@@ -109,6 +111,7 @@ public struct Hub: Sendable {
         let clips = ClipStore(directory: paths.dataDirectory.appendingPathComponent("clips"))
         self.clipStore = clips
         let configurationStore = self.configurationStore
+        let failures = FailureLimiter { configurationStore.current.security }
         let webhooks = WebhookOutbox(repository: webhookDeliveries, logger: logger, userAgent: "camhub/\(CamHubVersion.current)") {
             configurationStore.current.webhooks
         }
@@ -143,7 +146,7 @@ public struct Hub: Sendable {
                 pingInterval: .seconds(configuration.lpr.pingIntervalSeconds), pingTimeout: .seconds(configuration.lpr.pingTimeoutSeconds),
                 maxPayload: configuration.lpr.maxPayloadBytes
             ),
-            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger),
+            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger, failures: failures),
             sessionTag: node.id
         )
         self.socketIO = socketIO
@@ -152,6 +155,7 @@ public struct Hub: Sendable {
             trustLoopback: configuration.server.trustLoopback, adminToken: adminToken, sessions: OperatorSessions(repository: webSessions)
         )
         self.dataKey = dataKey
+        self.failures = failures
         self.pushTokens = pushTokens
         self.systemUsage = systemUsage
         self.startedAt = startedAt

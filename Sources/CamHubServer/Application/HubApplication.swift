@@ -99,6 +99,7 @@ public enum HubApplication {
         router.add(middleware: RequestOriginMiddleware(trusted: server.trustedProxyRanges))
         router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: RequestLogMiddleware(hub: hub))
+        router.add(middleware: FailureLimitMiddleware(limiter: hub.failures))
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: TrustedHostGuard(patterns: server.trustedHosts))
         router.add(middleware: CrossSiteGuard(cors: cors, publicOrigin: server.publicOrigin))

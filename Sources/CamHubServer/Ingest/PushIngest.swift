@@ -30,6 +30,7 @@ struct PushIngest {
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, _ context: WebSocketRouterContext<HubWebSocketContext>
     ) async throws {
         var session = Session(hub: hub, logger: context.logger, outbound: outbound)
+        session.client = context.requestContext.clientAddress
         session.takesCommands = context.request.uri.queryParameters["commands"] == "json"
         do {
             var parser = PushStreamParser(maxFrameBytes: hub.configuration.hub.maxFrameBytes)
@@ -92,6 +93,8 @@ struct PushIngest {
         let logger: Logger
         let outbound: WebSocketOutboundWriter
         var announcedID: UInt32?
+        /// The address wrong tokens are counted against (`FailureLimiter`).
+        var client: String?
         var feed: CameraFeed?
         var registration: UUID?
         /// The socket asked for commands (`?commands=json`): they are sent to it as JSON text.
@@ -115,7 +118,13 @@ struct PushIngest {
                     throw Refusal(code: .policyViolation, reason: "camera \(id) is stopped")
                 }
             case .token(let token):
+                if let seconds = hub.failures.retryAfter(client) {
+                    throw Refusal(code: .policyViolation, reason: "too many wrong credentials from this address; try again in \(seconds) s")
+                }
                 guard let id = announcedID, hub.pushTokens.matches(token, for: id) else {
+                    if hub.failures.recordFailure(client, kind: "push_token") {
+                        logger.warning("a client is locked out after too many wrong credentials", metadata: ["client": "\(client ?? "-")", "kind": "push_token"])
+                    }
                     throw Refusal(code: .policyViolation, reason: "invalid token for camera \(announcedID ?? 0)")
                 }
                 feed = hub.frames.feed(for: String(id))

@@ -42,6 +42,8 @@ final class HubMetrics: Sendable {
     static var webhookDeliveries: MetricNameDescriptor { name("webhook_deliveries", "", "Webhook deliveries in the outbox by state (pending, delivered, failed)") }
     static var webhookAttempts: MetricNameDescriptor { name("webhook_attempts", "total", "Webhook POSTs this hub made, by result (delivered, failed)") }
     static var webhookGivenUp: MetricNameDescriptor { name("webhook_given_up", "total", "Webhook deliveries this hub gave up after retrying for a day") }
+    static var authFailures: MetricNameDescriptor { name("auth_failures", "total", "Wrong credentials presented, by kind (token, camera_key, session, login, push_token, lpr_token)") }
+    static var authLockouts: MetricNameDescriptor { name("auth_lockouts", "total", "Client addresses locked out for too many wrong credentials") }
     static var eventsRemoved: MetricNameDescriptor { name("events_removed", "total", "Events removed by events.retention_days") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
@@ -94,6 +96,9 @@ final class HubMetrics: Sendable {
         advance(Self.webhookAttempts, [("result", "delivered")], to: UInt64(attempts.delivered))
         advance(Self.webhookAttempts, [("result", "failed")], to: UInt64(attempts.failedAttempts))
         advance(Self.webhookGivenUp, [], to: UInt64(attempts.givenUp))
+        let failures = hub.failures.statistics
+        for (kind, count) in failures.failures { advance(Self.authFailures, [("kind", kind)], to: UInt64(count)) }
+        advance(Self.authLockouts, [], to: UInt64(failures.lockouts))
         let retention = hub.retention.statistics
         registry.makeGauge(descriptor: Self.clipDisk).set(to: Double(retention.clipBytes))
         advance(Self.eventsRemoved, [], to: UInt64(retention.eventsRemoved))
