@@ -7,4 +7,6 @@ public protocol SharedSecretRepository: Sendable {
     func secret(_ name: String, proposing proposed: String) async throws -> String
     /// The secret named `name`, nil when no hub has made it yet.
     func existingSecret(_ name: String) async throws -> String?
+    /// Replaces the secret (`camhub admin-token rotate`); every hub reads it again.
+    func replace(_ name: String, with value: String) async throws
 }

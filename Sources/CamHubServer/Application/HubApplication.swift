@@ -53,7 +53,8 @@ public enum HubApplication {
             // not know yet is listed after the next start or config change with room to store it.
             logger.warning("the disk is full: the configured cameras are captured, but their registry entries were not updated")
         }
-        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger), CameraStatusWebhooks(hub: hub, logger: logger)]
+        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger), CameraStatusWebhooks(hub: hub, logger: logger),
+            AdminTokenWatch(hub: hub, logger: logger)]
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }

@@ -11,6 +11,8 @@ struct CameraController {
         routes.get("cameras", use: list)
         routes.post("cameras", use: create)
         routes.delete("cameras/{id}", use: delete)
+        routes.post("cameras/{id}/key", use: rotateKey)
+        routes.delete("cameras/{id}/key", use: revokeKey)
         routes.get("cameras/{id}/motion", use: motion)
         routes.put("cameras/{id}/motion", use: setMotion)
         routes.get("cameras/{id}/motion/live", use: liveMotion)

@@ -27,6 +27,11 @@ struct OperatorSessions: Sendable {
     }
 
     /// The session id a `Cookie` header carries, if any.
+    /// Ends every session (the admin token they were made with was rotated).
+    func endAll() async throws {
+        try await repository.purge(expiredBefore: .distantFuture)
+    }
+
     static func id(fromCookieHeader header: String?) -> String? {
         guard let header else { return nil }
         for pair in header.split(separator: ";") {

@@ -16,6 +16,10 @@ public struct PostgresSharedSecretRepository: SharedSecretRepository {
         return value
     }
 
+    public func replace(_ name: String, with value: String) async throws {
+        try await database.execute("INSERT INTO hub_secrets (name, value) VALUES (\(name), \(value)) ON CONFLICT (name) DO UPDATE SET value = EXCLUDED.value")
+    }
+
     public func existingSecret(_ name: String) async throws -> String? {
         try await database.rows("SELECT value FROM hub_secrets WHERE name = \(name)").first?.decode(String.self)
     }

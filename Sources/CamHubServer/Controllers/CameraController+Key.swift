@@ -1,0 +1,26 @@
+import CamHubCore
+import Foundation
+import Hummingbird
+
+extension CameraController {
+    /// `POST /cameras/{id}/key` (operator): a new API key for a camera, answered once (only its
+    /// hash is kept); the old one gets 401 from now on, on every hub. For a camera whose key leaked.
+    @Sendable func rotateKey(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try await hub.access.requireOperator(request, context: context)
+        let key = CameraKeys.generate()
+        _ = try await hub.cameras.update(id: camera.id) { $0.keyHash = CameraKeys.hash(key) }
+        context.logger.notice("a camera's api key was rotated", metadata: ["camera": "\(camera.id)"])
+        return JSONResponse.object(["camera_id": camera.id, "api_key": key], status: .created)
+    }
+
+    /// `DELETE /cameras/{id}/key` (operator): the camera has no key any more; every call with one
+    /// gets 401 until a new one is made (`POST`).
+    @Sendable func revokeKey(_ request: Request, context: HubRequestContext) async throws -> Response {
+        let camera = try await hub.camera(try context.parameters.require("id"))
+        try await hub.access.requireOperator(request, context: context)
+        _ = try await hub.cameras.update(id: camera.id) { $0.keyHash = nil }
+        context.logger.notice("a camera's api key was revoked", metadata: ["camera": "\(camera.id)"])
+        return JSONResponse.object(["camera_id": camera.id, "revoked": true])
+    }
+}
