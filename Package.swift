@@ -234,7 +234,7 @@ let package = Package(
         .testTarget(
             name: "CamHubServerTests",
             dependencies: [
-                "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis", "CamHubCapture",
+                "CamHubServer", "CamHubCore", "CamHubStorage", "CamHubAnalysis", "CamHubCapture", "CamHubPush",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),

@@ -453,3 +453,80 @@ def test_commands_reach_a_pushing_agent_at_once_and_original_cameras_get_none(st
         camera.recv()
     assert [c["state"] for c in requests.get(hub.url(f"/cameras/{original_id}/commands"), timeout=5).json()["commands"]] == ["queued"]
     camera.close()
+
+
+def close_reason(ws) -> str:
+    """The reason of the close frame the hub sends, or "open" when none comes."""
+    try:
+        opcode, data = ws.recv_data(control_frame=True)
+        while opcode != websocket.ABNF.OPCODE_CLOSE:
+            opcode, data = ws.recv_data(control_frame=True)
+        return data[2:].decode(errors="replace")
+    except websocket.WebSocketTimeoutException:
+        return "open"
+
+
+def test_a_camera_made_again_with_an_old_id_gets_a_new_token_and_a_rotated_token_is_refused(hub):
+    """Push tokens have a generation: the token of a deleted camera does not come back with its id,
+    and `POST /cameras/{id}/push-token` gives a new one, closes the socket that proved the old one
+    and refuses the old one from then on."""
+    camera_id, first = create_camera(hub, camera_id=88)
+    assert requests.delete(hub.url(f"/cameras/{camera_id}"), timeout=5).status_code in (200, 204)
+    _, second = create_camera(hub, camera_id=88)
+    assert second != first
+    stale = push_socket(hub, camera_id, first)
+    stale.settimeout(3)
+    assert "invalid token" in close_reason(stale)
+    live = push_socket(hub, camera_id, second)
+    live.settimeout(3)
+    rotated = requests.post(hub.url(f"/cameras/{camera_id}/push-token"), timeout=5)
+    assert rotated.status_code == 201, rotated.text
+    third = rotated.json()["push_token"]
+    assert third not in (first, second)
+    assert "rotated" in close_reason(live), "the socket that proved the old token is closed"
+    old = push_socket(hub, camera_id, second)
+    old.settimeout(3)
+    assert "invalid token" in close_reason(old)
+    new = push_socket(hub, camera_id, third)
+    new.settimeout(1.5)
+    assert close_reason(new) == "open"
+    new.close()
+    printed = subprocess.run([BINARY, "push-token", "88", "--data-dir", str(hub.data_dir)], capture_output=True, text=True, timeout=30,
+                             env={**os.environ, **hub.env})
+    assert printed.returncode == 0 and printed.stdout.strip() == third
+
+
+def test_frames_announced_but_not_sent_cannot_take_the_hub_past_its_memory_budget(start_hub):
+    """40 sockets each announce an 8 MB frame and send 1 MB of it: memory follows the bytes that
+    came (not the announced length), and past `hub.max_partial_bytes` (16 MB here) new ones are
+    closed with 1013; the hub's RSS stays bounded, the counts show in /hub/stats and /metrics, and
+    a camera sending whole frames is not affected."""
+    hub = start_hub(config={"hub": {"max_partial_bytes": 16 * 1024 * 1024}})
+    cameras = [create_camera(hub, name=f"Hostile {n}") for n in range(40)]
+    camera_id, token = cameras[0]
+    before = hub.rss_bytes()
+    sockets, refused = [], 0
+    chunk = b"\xff\xd8" + b"\0" * (1024 * 1024 - 2)
+    for hostile_id, hostile_token in cameras:
+        ws = push_socket(hub, hostile_id, hostile_token)
+        ws.send_binary(struct.pack("<I", 8 * 1024 * 1024) + chunk)
+        sockets.append(ws)
+    for ws in sockets:
+        ws.settimeout(0.5)
+        if "try again later" in close_reason(ws):
+            refused += 1
+    assert 22 <= refused <= 26, refused  # 16 MB holds 15 or 16 of them (each holds 1 MB and a little)
+    stats = requests.get(hub.url("/hub/stats"), timeout=5).json()["push"]
+    assert stats["over_budget"] == refused and stats["partial_bytes"] <= 16 * 1024 * 1024
+    assert hub.rss_bytes() - before < 120 * 1024 * 1024, (before, hub.rss_bytes())
+    for ws in sockets:
+        ws.close()
+    wait_for(lambda: requests.get(hub.url("/hub/stats"), timeout=5).json()["push"]["partial_bytes"] == 0, timeout=10)
+    metrics = requests.get(hub.url("/metrics"), timeout=5).text
+    assert f"camhub_push_over_budget_total {refused}" in metrics and "camhub_push_partial_bytes 0" in metrics
+    whole = push_socket(hub, camera_id, token)
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 200, 10)).save(out, "JPEG")
+    whole.send_binary(struct.pack("<I", len(out.getvalue())) + out.getvalue())
+    wait_for(lambda: newest_image(hub, camera_id) == out.getvalue(), timeout=10)
+    whole.close()

@@ -9,6 +9,8 @@ public final class PushIngestStatistics: Sendable {
         public var refused: UInt64 = 0
         /// Frames dropped because they were not JPEGs.
         public var rejectedFrames: UInt64 = 0
+        /// Sockets closed because the partly received frames of all of them were over the budget.
+        public var overBudget: UInt64 = 0
     }
 
     private let counts = Mutex(Counts())
@@ -21,4 +23,5 @@ public final class PushIngestStatistics: Sendable {
     public func connectionClosed() { counts.withLock { $0.connected -= 1 } }
     public func refused() { counts.withLock { $0.refused += 1 } }
     public func frameRejected() { counts.withLock { $0.rejectedFrames += 1 } }
+    public func overBudget() { counts.withLock { $0.overBudget += 1 } }
 }

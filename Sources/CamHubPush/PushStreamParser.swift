@@ -27,6 +27,8 @@ public struct PushStreamParser: Sendable {
     }
 
     public static let defaultMaxTokenBytes = 1024
+    /// What a piece spanning chunks is given at first; it grows as its bytes arrive.
+    static let firstReservation = 256 * 1024
 
     public let maxTokenBytes: Int
     public let maxFrameBytes: Int
@@ -123,7 +125,8 @@ public struct PushStreamParser: Sendable {
         if partial.isEmpty, let whole = input.readBytes(length: length) {
             return whole
         }
-        if partial.isEmpty { partial.reserveCapacity(length) }
+        // Memory follows the bytes that came, never the length a client announced.
+        if partial.isEmpty { partial.reserveCapacity(min(length, Self.firstReservation)) }
         let take = min(length - partial.count, input.readableBytes)
         input.withUnsafeReadableBytes { partial.append(contentsOf: $0.prefix(take)) }
         input.moveReaderIndex(forwardBy: take)

@@ -2,7 +2,13 @@ public import CamHubCore
 import Crypto
 import Foundation
 
-/// Seed 003 camera tokens: the lowercase hex of HMAC-SHA256(secret, the camera id in decimal).
+/// Seed 003 camera tokens: the lowercase hex of HMAC-SHA256(secret, the camera id in decimal,
+/// then `:` and the camera's token generation when it has one).
+///
+/// A generation (`push_generation` in the camera's registry metadata, random) is given to every
+/// camera created since, and a new one when its token is rotated: so a camera deleted and made
+/// again with the same id gets a new token, and a revoked token stays revoked. Cameras from before
+/// have none and keep the token they had.
 ///
 /// The secret comes from `push.secret` (or `CAMHUB_PUSH_SECRET`); otherwise it is generated once
 /// and kept in `<data-dir>/push.secret` (mode 0600). Tokens are checked in constant time and
@@ -38,17 +44,31 @@ public struct PushTokens: Sendable {
         return PushTokens(secret: secret, legacySecret: legacy)
     }
 
-    /// The token of camera `id`.
-    public func token(for id: UInt32) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(String(id).utf8), using: key)
+    /// Where a camera's generation is kept in its registry metadata.
+    public static let generationKey = "push_generation"
+
+    /// A new generation: a camera created, or its token rotated.
+    public static func newGeneration() -> String { RandomToken.hex256() }
+
+    /// The generation of a registry camera, nil for one from before generations.
+    public static func generation(of camera: Camera) -> String? { camera.metadata[generationKey] }
+
+    private static func message(_ id: UInt32, _ generation: String?) -> Data {
+        Data((generation.map { "\(id):\($0)" } ?? String(id)).utf8)
+    }
+
+    /// The token of camera `id` at `generation`.
+    public func token(for id: UInt32, generation: String? = nil) -> String {
+        HMAC<SHA256>.authenticationCode(for: Self.message(id, generation), using: key)
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    /// True when `token` is camera `id`'s token, or (with a legacy secret) the token the original
-    /// server issued. Upper- or lowercase hex is accepted.
-    public func matches(_ token: String, for id: UInt32) -> Bool {
+    /// True when `token` is camera `id`'s token at its `generation`, or (with a legacy secret)
+    /// the token the original server issued, which the cameras in the field keep whatever their
+    /// generation, for as long as `push.legacy_secret` is set. Upper- or lowercase hex is accepted.
+    public func matches(_ token: String, for id: UInt32, generation: String? = nil) -> Bool {
         guard let code = Self.hexBytes(token) else { return false }
-        if HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Data(String(id).utf8), using: key) { return true }
+        if HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: Self.message(id, generation), using: key) { return true }
         guard let legacySecret else { return false }
         return ConstantTime.equal(Self.legacyToken(for: id, secret: legacySecret), token.lowercased())
     }

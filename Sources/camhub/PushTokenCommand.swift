@@ -32,34 +32,35 @@ struct PushTokenCommand: AsyncParsableCommand {
         let file = try? ConfigurationLoader.read(paths.configFile)
         let secretConfigured = environment["CAMHUB_PUSH_SECRET"] != nil || file?.push.secret != nil
         let database = try? DatabaseLocation(parsing: environment["CAMHUB_DATABASE_URL"] ?? file?.database.url)
-        if !secretConfigured, case .postgres = database {
-            let (configuration, loadedPaths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
-            print(try await sharedToken(configuration, paths: loadedPaths))
-            return
-        }
         // A mistyped --data-dir must not make a new folder with a new secret and print a token the
         // running hub refuses: with no secret configured, the hub's secret file must be there.
         let secretFile = paths.dataDirectory.appendingPathComponent(PushTokens.fileName)
-        guard secretConfigured || FileManager.default.fileExists(atPath: secretFile.path) else {
+        let shared = if case .postgres = database { true } else { false }
+        guard secretConfigured || shared || FileManager.default.fileExists(atPath: secretFile.path) else {
             FileHandle.standardError.write(Data("camhub: no push secret in \(paths.dataDirectory.path): is --data-dir the hub's data folder?\n".utf8))
             throw ExitCode(2)
         }
         let (configuration, loadedPaths) = try ServeCommand.loadConfiguration(dataDirectory: dataDirectory, config: config)
-        print(try await PushTokens.load(configuration: configuration, paths: loadedPaths).token(for: id))
-    }
-
-    /// The token from the secret the hubs on a shared database agreed on; refused when no hub has
-    /// started on it yet.
-    private func sharedToken(_ configuration: HubConfiguration, paths: HubPaths) async throws -> String {
         var logger = Logger(label: "camhub")
         logger.logLevel = .error
-        let secret = try await HubStorage.withOpen(configuration.database.location, dataDirectory: paths.dataDirectory, logger: logger) { stores in
-            try await stores.sharedSecrets?.existingSecret(PushTokens.sharedName)
+        // The camera's token generation is in the registry, the secret in the data dir or the shared database.
+        let (secret, camera) = try await HubStorage.withOpen(configuration.database.location, dataDirectory: loadedPaths.dataDirectory, logger: logger) { stores in
+            let secret = secretConfigured || !shared ? nil : try await stores.sharedSecrets?.existingSecret(PushTokens.sharedName)
+            return (secret, try await stores.cameras.camera(id: String(id)))
         }
-        guard let secret else {
-            FileHandle.standardError.write(Data("camhub: no push secret in the database yet: start a hub on it first\n".utf8))
+        guard let camera else {
+            FileHandle.standardError.write(Data("camhub: no camera \(id) in the registry: create it with POST /cameras\n".utf8))
             throw ExitCode(2)
         }
-        return PushTokens(secret: secret, legacySecret: configuration.push.legacySecret).token(for: id)
+        let tokens: PushTokens
+        if let secret {
+            tokens = PushTokens(secret: secret, legacySecret: configuration.push.legacySecret)
+        } else if shared, !secretConfigured {
+            FileHandle.standardError.write(Data("camhub: no push secret in the database yet: start a hub on it first\n".utf8))
+            throw ExitCode(2)
+        } else {
+            tokens = try await PushTokens.load(configuration: configuration, paths: loadedPaths)
+        }
+        print(tokens.token(for: id, generation: PushTokens.generation(of: camera)))
     }
 }

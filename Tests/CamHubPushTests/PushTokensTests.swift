@@ -35,3 +35,20 @@ struct PushTokenTests {
         #expect(PushTokens.pushID(of: "door") == nil)
     }
 }
+
+@Suite("Push token generations")
+struct PushTokenGenerationTests {
+    @Test func aGenerationMakesAnotherTokenAndOnlyItsOwnMatches() {
+        let tokens = PushTokens(secret: "a-secret-of-some-length", legacySecret: "legacy")
+        let first = PushTokens.newGeneration()
+        let second = PushTokens.newGeneration()
+        #expect(first != second)
+        let token = tokens.token(for: 7, generation: first)
+        #expect(tokens.matches(token, for: 7, generation: first))
+        #expect(!tokens.matches(token, for: 7, generation: second) && !tokens.matches(token, for: 7))
+        #expect(!tokens.matches(tokens.token(for: 7), for: 7, generation: first), "the id's old token is not this generation's")
+        // The original server's token (cameras in the field) works while its secret is configured.
+        #expect(tokens.matches(PushTokens.legacyToken(for: 7, secret: "legacy"), for: 7, generation: first))
+        #expect(!PushTokens(secret: "a-secret-of-some-length").matches(PushTokens.legacyToken(for: 7, secret: "legacy"), for: 7, generation: first))
+    }
+}

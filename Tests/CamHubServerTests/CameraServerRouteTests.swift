@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 @testable import CamHubServer
 import Foundation
 import HTTPTypes
@@ -17,13 +18,17 @@ struct CameraServerRouteTests {
     @Test func anOperatorCreatesANumericCameraAndGetsItsPushToken() async throws {
         let test = try await TestHub()
         try await test.application().test(.router) { client in
-            try await client.execute(uri: "/cameras", method: .post, headers: Self.admin, body: Self.json(["id": 12, "name": "Gate", "location": "North"])) { response in
+            let token = try await client.execute(uri: "/cameras", method: .post, headers: Self.admin, body: Self.json(["id": 12, "name": "Gate", "location": "North"])) { response in
                 #expect(response.status == .created)
                 let body = try response.json
                 #expect(body["id"] as? String == "12")
                 #expect(body["kind"] as? String == "pushed")
-                #expect(body["push_token"] as? String == test.hub.pushTokens.token(for: 12))
+                return body["push_token"] as? String
             }
+            // The token of its own generation, kept with it: not the id's alone.
+            let camera = try #require(try await test.hub.cameras.camera(id: "12"))
+            let generation = try #require(PushTokens.generation(of: camera))
+            #expect(token == test.hub.pushTokens.token(for: 12, generation: generation) && token != test.hub.pushTokens.token(for: 12))
             // Without an id: the next free integer.
             try await client.execute(uri: "/cameras", method: .post, headers: Self.admin, body: Self.json(["name": "Next"])) { response in
                 #expect(response.status == .created)

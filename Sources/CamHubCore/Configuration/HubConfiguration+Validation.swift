@@ -82,6 +82,10 @@ extension HubConfiguration {
         if let problem = motion.defaults.problem(key: "motion") { throw ConfigurationError(key: problem.key, problem.message) }
         if let problem = events.problem { throw ConfigurationError(key: problem.key, problem.message) }
         if let problem = security.problem { throw ConfigurationError(key: problem.key, problem.message) }
+        try check(
+            hub.maxPartialBytes >= hub.maxFrameBytes && hub.maxPartialBytes <= 1 << 40, "hub.max_partial_bytes",
+            "must be at least hub.max_frame_bytes (\(hub.maxFrameBytes)), got \(hub.maxPartialBytes)"
+        )
         for (index, webhook) in webhooks.enumerated() {
             if let problem = webhook.problem(key: "webhooks[\(index)]") { throw ConfigurationError(key: problem.key, problem.message) }
             if let first = webhooks.firstIndex(where: { $0.url == webhook.url }), first < index {

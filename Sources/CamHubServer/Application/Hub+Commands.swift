@@ -1,4 +1,5 @@
 import CamHubCore
+import CamHubPush
 import Foundation
 import Logging
 
@@ -47,5 +48,12 @@ extension Hub {
     struct PushedCommand: Encodable {
         let type = "command"
         let command: CommandJSON
+    }
+}
+
+extension Hub {
+    /// A seed 003 camera's push token at its generation; nil for an id that is not a push id.
+    func pushToken(of camera: Camera) -> String? {
+        PushTokens.pushID(of: camera.id).map { pushTokens.token(for: $0, generation: PushTokens.generation(of: camera)) }
     }
 }

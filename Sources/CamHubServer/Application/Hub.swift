@@ -49,6 +49,8 @@ public struct Hub: Sendable {
     /// Seed 003 camera tokens.
     let pushTokens: PushTokens
     let pushStatistics = PushIngestStatistics()
+    /// What push sockets hold in partly received frames, under `hub.max_partial_bytes`.
+    let partialBytes: PartialBytesBudget
     /// Each seed 003 camera's push socket, for replacing it and for viewers' messages to it.
     let pushConnections = PushConnections()
     /// Frames and detections refused from stopped cameras, for the status routes.
@@ -112,6 +114,7 @@ public struct Hub: Sendable {
         self.clipStore = clips
         let configurationStore = self.configurationStore
         let failures = FailureLimiter { configurationStore.current.security }
+        self.partialBytes = PartialBytesBudget { configurationStore.current.hub.maxPartialBytes }
         let webhooks = WebhookOutbox(repository: webhookDeliveries, logger: logger, userAgent: "camhub/\(CamHubVersion.current)") {
             configurationStore.current.webhooks
         }

@@ -24,6 +24,8 @@ extension CameraController {
 
         var camera = try network.map { try NetworkCamera.camera($0, location: location, capabilities: capabilities, metadata: metadata, key: hub.dataKey) }
             ?? Camera(id: requestedID ?? "", name: name!, location: location, kind: .pushed, source: "websocket", capabilities: capabilities, metadata: metadata)
+        // A token of its own generation: a camera made again with an old id gets a new token.
+        if network == nil { camera.metadata[PushTokens.generationKey] = PushTokens.newGeneration() }
         if requestedID != nil {
             try await hub.cameras.create(camera)
         } else {
@@ -36,7 +38,7 @@ extension CameraController {
             Created(
                 id: camera.id, name: camera.name, location: camera.location, kind: camera.kind.rawValue, source: camera.source,
                 status: hub.status(of: camera).rawValue, createdAt: JSONText.timestamp(camera.createdAt),
-                pushToken: network == nil ? PushTokens.pushID(of: camera.id).map(hub.pushTokens.token(for:)) : nil
+                pushToken: network == nil ? hub.pushToken(of: camera) : nil
             ),
             status: .created
         )

@@ -13,6 +13,7 @@ struct CameraController {
         routes.delete("cameras/{id}", use: delete)
         routes.post("cameras/{id}/key", use: rotateKey)
         routes.delete("cameras/{id}/key", use: revokeKey)
+        routes.post("cameras/{id}/push-token", use: rotatePushToken)
         routes.get("cameras/{id}/motion", use: motion)
         routes.put("cameras/{id}/motion", use: setMotion)
         routes.get("cameras/{id}/motion/live", use: liveMotion)

@@ -132,7 +132,7 @@ struct CameraServerController {
         if let camera = try await hub.cameras.camera(id: id) {
             if isOperator { return camera }
             guard let token else { throw APIError.unauthorized("posting an image needs the camera's push token or the admin token") }
-            let pushTokenMatches = PushTokens.pushID(of: id).map { hub.pushTokens.matches(token, for: $0) } ?? false
+            let pushTokenMatches = PushTokens.pushID(of: id).map { hub.pushTokens.matches(token, for: $0, generation: PushTokens.generation(of: camera)) } ?? false
             let keyMatches = camera.keyHash.map { CameraKeys.matches(token, storedHash: $0) } ?? false
             guard pushTokenMatches || keyMatches || hub.access.adminToken.matches(token) else {
                 throw APIError.unauthorized("invalid token for camera '\(id)'")

@@ -51,9 +51,26 @@ struct HealthController {
         let framesPerSecondIn: Double
         let viewers: Int
         let cameras: [CameraLine]
+        let push: Push
+
+        /// The seed 003 push sockets: how many send, and what was refused or dropped.
+        struct Push: Encodable {
+            let sockets: Int
+            let refused: UInt64
+            let framesRejected: UInt64
+            let overBudget: UInt64
+            let partialBytes: Int
+
+            enum CodingKeys: String, CodingKey {
+                case sockets, refused
+                case framesRejected = "frames_rejected"
+                case overBudget = "over_budget"
+                case partialBytes = "partial_bytes"
+            }
+        }
 
         enum CodingKeys: String, CodingKey {
-            case viewers, cameras
+            case viewers, cameras, push
             case cpuPercent = "cpu_percent"
             case memoryPercent = "memory_percent"
             case processResidentBytes = "process_resident_bytes"
@@ -78,6 +95,7 @@ struct HealthController {
             )
         }
         let all = Array(feeds.values)
+        let push = hub.pushStatistics.current
         return try JSONResponse.make(
             Stats(
                 cpuPercent: hub.systemUsage.cpuPercent(), memoryPercent: SystemUsage.memoryPercent(),
@@ -85,7 +103,11 @@ struct HealthController {
                 framesInTotal: all.reduce(0) { $0 + $1.framesIn }, framesDeliveredTotal: all.reduce(0) { $0 + $1.framesDelivered },
                 framesSkippedTotal: all.reduce(0) { $0 + $1.framesSkipped },
                 framesPerSecondIn: (all.reduce(0) { $0 + $1.framesPerSecond } * 10).rounded() / 10,
-                viewers: all.reduce(0) { $0 + $1.viewers }, cameras: cameras
+                viewers: all.reduce(0) { $0 + $1.viewers }, cameras: cameras,
+                push: Stats.Push(
+                    sockets: push.connected, refused: push.refused, framesRejected: push.rejectedFrames, overBudget: push.overBudget,
+                    partialBytes: hub.partialBytes.held
+                )
             )
         )
     }

@@ -48,6 +48,10 @@ struct PushIngest {
                     while let event = try Self.next(&parser) {
                         try await session.handle(event)
                     }
+                    guard hub.partialBytes.update(&session.heldBytes, to: parser.bufferedByteCount) else {
+                        hub.pushStatistics.overBudget()
+                        throw Refusal(code: .unknown(1013), reason: "the hub holds too many partly received frames; try again later")
+                    }
                 }
             } onGracefulShutdown: {
                 Task {
@@ -57,6 +61,7 @@ struct PushIngest {
                 }
             }
         } catch let refusal as Refusal {
+            hub.partialBytes.release(&session.heldBytes)
             hub.pushStatistics.refused()
             context.logger.notice(
                 "push socket refused", metadata: ["camera": "\(session.announcedID.map(String.init) ?? "-")", "reason": "\(refusal.reason)"]
@@ -65,9 +70,11 @@ struct PushIngest {
             try await outbound.close(refusal.code, reason: refusal.reason)
             return
         } catch {
+            hub.partialBytes.release(&session.heldBytes)
             await session.end()
             throw error
         }
+        hub.partialBytes.release(&session.heldBytes)
         await session.end()
     }
 
@@ -93,6 +100,10 @@ struct PushIngest {
         let logger: Logger
         let outbound: WebSocketOutboundWriter
         var announcedID: UInt32?
+        /// This socket's share of `Hub.partialBytes`.
+        var heldBytes = 0
+        /// The announced camera's token generation.
+        var generation: String?
         /// The address wrong tokens are counted against (`FailureLimiter`).
         var client: String?
         var feed: CameraFeed?
@@ -113,6 +124,7 @@ struct PushIngest {
                 guard let camera = try await hub.cameras.camera(id: String(id)) else {
                     throw Refusal(code: .policyViolation, reason: "unknown camera id \(id)")
                 }
+                generation = PushTokens.generation(of: camera)
                 guard !camera.isStopped else {
                     hub.refusals.record(camera.id, reason: "push socket from a stopped camera")
                     throw Refusal(code: .policyViolation, reason: "camera \(id) is stopped")
@@ -121,7 +133,7 @@ struct PushIngest {
                 if let seconds = hub.failures.retryAfter(client) {
                     throw Refusal(code: .policyViolation, reason: "too many wrong credentials from this address; try again in \(seconds) s")
                 }
-                guard let id = announcedID, hub.pushTokens.matches(token, for: id) else {
+                guard let id = announcedID, hub.pushTokens.matches(token, for: id, generation: generation) else {
                     if hub.failures.recordFailure(client, kind: "push_token") {
                         logger.warning("a client is locked out after too many wrong credentials", metadata: ["client": "\(client ?? "-")", "kind": "push_token"])
                     }

@@ -44,6 +44,11 @@ final class HubMetrics: Sendable {
     static var webhookGivenUp: MetricNameDescriptor { name("webhook_given_up", "total", "Webhook deliveries this hub gave up after retrying for a day") }
     static var authFailures: MetricNameDescriptor { name("auth_failures", "total", "Wrong credentials presented, by kind (token, camera_key, session, login, push_token, lpr_token)") }
     static var authLockouts: MetricNameDescriptor { name("auth_lockouts", "total", "Client addresses locked out for too many wrong credentials") }
+    static var pushSockets: MetricNameDescriptor { name("push_sockets", "", "Seed 003 push sockets sending frames") }
+    static var pushRefused: MetricNameDescriptor { name("push_refused", "total", "Push sockets closed: unknown camera, wrong token, a piece over its limit, over the partial-bytes budget") }
+    static var pushRejected: MetricNameDescriptor { name("push_frames_rejected", "total", "Pushed frames dropped because they were not JPEGs") }
+    static var pushOverBudget: MetricNameDescriptor { name("push_over_budget", "total", "Push sockets closed because partly received frames were over hub.max_partial_bytes") }
+    static var pushPartial: MetricNameDescriptor { name("push_partial", "bytes", "Bytes push sockets hold in partly received frames") }
     static var eventsRemoved: MetricNameDescriptor { name("events_removed", "total", "Events removed by events.retention_days") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
@@ -96,6 +101,12 @@ final class HubMetrics: Sendable {
         advance(Self.webhookAttempts, [("result", "delivered")], to: UInt64(attempts.delivered))
         advance(Self.webhookAttempts, [("result", "failed")], to: UInt64(attempts.failedAttempts))
         advance(Self.webhookGivenUp, [], to: UInt64(attempts.givenUp))
+        let push = hub.pushStatistics.current
+        registry.makeGauge(descriptor: Self.pushSockets).set(to: Double(push.connected))
+        advance(Self.pushRefused, [], to: push.refused)
+        advance(Self.pushRejected, [], to: push.rejectedFrames)
+        advance(Self.pushOverBudget, [], to: push.overBudget)
+        registry.makeGauge(descriptor: Self.pushPartial).set(to: Double(hub.partialBytes.held))
         let failures = hub.failures.statistics
         for (kind, count) in failures.failures { advance(Self.authFailures, [("kind", kind)], to: UInt64(count)) }
         advance(Self.authLockouts, [], to: UInt64(failures.lockouts))
