@@ -1,5 +1,5 @@
 # camhub: the two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run test swift-test interop bench build-release setup-system setup-test clean
+.PHONY: run test swift-test interop bench fuzz build-release setup-system setup-test clean
 
 PORT ?= 8080
 VENV := .venv
@@ -23,6 +23,12 @@ swift-test:
 
 interop:
 	CAMHUB_BIN=$(CURDIR)/.build/debug/camhub $(PYTHON) -m pytest -q interop
+
+## The byte parsers fuzzed for a minute each (make test runs them for 2 s each); FUZZ_SECONDS to change it.
+FUZZ_SECONDS ?= 60
+fuzz: setup-test
+	swift build --build-tests
+	CAMHUB_FUZZ_SECONDS=$(FUZZ_SECONDS) swift test --skip-build --disable-xctest --filter Fuzz
 
 ## Benchmarks (release build): MJPEG fan-out, uploads, ingest, Socket.IO, records, capture, SQLite beside PostgreSQL, three hubs on one PostgreSQL, and motion analysis; see BENCHMARKS.md
 bench: setup-test build-release

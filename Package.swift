@@ -216,6 +216,15 @@ let package = Package(
             name: "CamHubMotionTests", dependencies: ["CamHubMotion", "CamHubCore", "CamHubCapture", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
         ),
+        // The byte parsers fuzzed with mutated real-client inputs (Tests/Fuzz/corpus), for a time budget.
+        .testTarget(
+            name: "CamHubFuzzTests",
+            dependencies: [
+                "CamHubServer", "CamHubCore", "CamHubPush", "CamHubSocketIO", "CamHubCapture",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictSwift6
+        ),
         .testTarget(
             name: "CamHubWebhooksTests", dependencies: ["CamHubWebhooks", "CamHubCore", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSwift6
