@@ -530,3 +530,12 @@ def test_frames_announced_but_not_sent_cannot_take_the_hub_past_its_memory_budge
     whole.send_binary(struct.pack("<I", len(out.getvalue())) + out.getvalue())
     wait_for(lambda: newest_image(hub, camera_id) == out.getvalue(), timeout=10)
     whole.close()
+
+
+def test_a_multipart_body_the_fuzzer_found_is_refused_and_the_hub_serves_on(hub):
+    """The fuzzer's finding (2026-12-07): a part whose blank line overlaps the next delimiter
+    trapped the multipart parser, so one POST could stop the hub. Now it is a 400."""
+    body = b'--X\r\nContent-Disposition: form-data; name="image"\r\n\r\n--X--'
+    reply = requests.post(hub.url("/update-image"), data=body, headers={"Content-Type": "multipart/form-data; boundary=X"}, timeout=5)
+    assert reply.status_code == 400 and reply.json()["error"]["code"] == "bad_multipart"
+    assert requests.get(hub.url("/health"), timeout=5).status_code == 200

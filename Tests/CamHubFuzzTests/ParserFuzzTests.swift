@@ -92,3 +92,27 @@ struct ParserFuzzTests {
         }
     }
 }
+
+/// Inputs the fuzzer found that crashed a parser, each a regression test of its own (they are in
+/// the corpus too).
+@Suite("Fuzzing's findings")
+struct FuzzFindingTests {
+    /// A part whose headers end with one CRLF right before the next delimiter: the blank line's
+    /// search found the CRLF shared with the delimiter, and slicing the body trapped (2026-12-07:
+    /// a POST to `/update-image` could stop the hub).
+    @Test func aBlankLineOverlappingTheNextDelimiterIsMalformedNotACrash() throws {
+        let body = ByteBuffer(string: "--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n--X--")
+        #expect(throws: APIError.self) { try MultipartForm(parsing: body, boundary: "X") }
+        let empty = ByteBuffer(string: "--X\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\r\n--X--")
+        let form = try MultipartForm(parsing: empty, boundary: "X")
+        #expect(form.parts.first?.body.isEmpty == true)
+    }
+
+    /// A part announcing a negative `Content-Length` made the MJPEG splitter slice backwards and
+    /// trap (2026-12-07: an HTTP MJPEG camera could stop the hub). It now ends at the next boundary.
+    @Test func aNegativeContentLengthIsNoLength() throws {
+        var parser = MJPEGStreamParser(boundary: "frame", maxFrameBytes: 1024)
+        parser.append(Array("--frame\r\nContent-Type: image/jpeg\r\nContent-Length: -7\r\n\r\n".utf8) + [0xFF, 0xD8, 1, 0xFF, 0xD9] + Array("\r\n--frame\r\n".utf8))
+        #expect(try parser.next() == [0xFF, 0xD8, 1, 0xFF, 0xD9])
+    }
+}

@@ -89,8 +89,10 @@ public struct MJPEGStreamParser: Sendable {
         return nil
     }
 
+    /// A part's `Content-Length`; nil when it has none, or one that is not a length (`-5`): the
+    /// part then ends at the next boundary.
     static func contentLength(in headers: String) -> Int? {
-        header("content-length", in: headers).flatMap { Int($0) }
+        header("content-length", in: headers).flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil }
     }
 
     private func checkBuffered() throws(Failure) {

@@ -51,7 +51,8 @@ struct MultipartForm {
     }
 
     private static func part(_ bytes: [UInt8], _ range: Range<Int>) throws -> Part {
-        guard let split = find(Array("\r\n\r\n".utf8), in: bytes, from: range.lowerBound), split < range.upperBound else {
+        // The blank line must end before the next delimiter: its CRLF is not the delimiter's.
+        guard let split = find(Array("\r\n\r\n".utf8), in: bytes, from: range.lowerBound), split + 4 <= range.upperBound else {
             throw malformed("a part has no blank line after its headers")
         }
         let head = String(decoding: bytes[range.lowerBound..<split], as: UTF8.self)
