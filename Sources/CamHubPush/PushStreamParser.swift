@@ -130,6 +130,9 @@ public struct PushStreamParser: Sendable {
         let take = min(length - partial.count, input.readableBytes)
         input.withUnsafeReadableBytes { partial.append(contentsOf: $0.prefix(take)) }
         input.moveReaderIndex(forwardBy: take)
+        // A chunk used up is let go at once: a socket holds its piece once, not the piece and the
+        // chunk it came in.
+        if input.readableBytes == 0 { input = ByteBuffer() }
         guard partial.count == length else { return nil }
         defer { partial = [] }
         return partial

@@ -42,7 +42,7 @@ final class HubMetrics: Sendable {
     static var webhookDeliveries: MetricNameDescriptor { name("webhook_deliveries", "", "Webhook deliveries in the outbox by state (pending, delivered, failed)") }
     static var webhookAttempts: MetricNameDescriptor { name("webhook_attempts", "total", "Webhook POSTs this hub made, by result (delivered, failed)") }
     static var webhookGivenUp: MetricNameDescriptor { name("webhook_given_up", "total", "Webhook deliveries this hub gave up after retrying for a day") }
-    static var authFailures: MetricNameDescriptor { name("auth_failures", "total", "Wrong credentials presented, by kind (token, camera_key, session, login, push_token, lpr_token)") }
+    static var authFailures: MetricNameDescriptor { name("auth_failures", "total", "Wrong credentials presented, by kind (token, camera_key, login, push_token, lpr_token)") }
     static var authLockouts: MetricNameDescriptor { name("auth_lockouts", "total", "Client addresses locked out for too many wrong credentials") }
     static var pushSockets: MetricNameDescriptor { name("push_sockets", "", "Seed 003 push sockets sending frames") }
     static var pushRefused: MetricNameDescriptor { name("push_refused", "total", "Push sockets closed: unknown camera, wrong token, a piece over its limit, over the partial-bytes budget") }

@@ -4,7 +4,7 @@ import Hummingbird
 import Logging
 
 /// Wrong credentials over HTTP, counted per client (`FailureLimiter`): a request that presented a
-/// credential (an `Authorization` header, an `X-API-Key` or `api_key`, a session cookie, a login)
+/// credential (an `Authorization` header, an `X-API-Key` or `api_key`, a login)
 /// and was answered 401 counts one; an address past `security.max_failures` gets 429
 /// `too_many_failures` with `Retry-After` for every request that presents one, right or wrong,
 /// until the window lets it try again. Requests that present nothing are never held.
@@ -45,7 +45,8 @@ struct FailureLimitMiddleware: RouterMiddleware {
         if request.uri.path == "/auth/login" { return "login" }
         if request.headers[.authorization] != nil { return "token" }
         if request.headers[.xAPIKey] != nil || request.uri.queryParameters["api_key"] != nil { return "camera_key" }
-        if OperatorSessions.id(fromCookieHeader: request.headers[.cookie]) != nil { return "session" }
+        // A session cookie is not counted: its 256-bit id cannot be guessed, and an open page
+        // whose session expired would otherwise lock its operator out before the login.
         return nil
     }
 }
