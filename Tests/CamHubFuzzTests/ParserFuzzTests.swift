@@ -11,10 +11,10 @@ import Testing
 /// or hold more memory than its limits allow; refusing an input is what it should do.
 @Suite("Fuzzing the byte parsers")
 struct ParserFuzzTests {
-    @Test func theSeed003PushFraming() throws {
+    @Test func theSeed003PushFraming() async throws {
         var fuzzer = try Fuzzer("push")
         let maxFrame = 64 * 1024
-        fuzzer.run { input, random in
+        await fuzzer.run { input, random in
             var parser = PushStreamParser(maxFrameBytes: maxFrame)
             for chunk in random.chunks(input) {
                 parser.append(ByteBuffer(bytes: chunk))
@@ -26,23 +26,23 @@ struct ParserFuzzTests {
         }
     }
 
-    @Test func theEngineIOAndSocketIODecoders() throws {
+    @Test func theEngineIOAndSocketIODecoders() async throws {
         var engine = try Fuzzer("engineio")
-        engine.run { input, _ in
+        await engine.run { input, _ in
             for packet in try EngineIOPayload.decode(String(decoding: input, as: UTF8.self)) {
                 _ = try? SocketIOPacket(decoding: packet.data)
             }
         }
         var socket = try Fuzzer("socketio")
-        socket.run { input, _ in
+        await socket.run { input, _ in
             let packet = try SocketIOPacket(decoding: String(decoding: input, as: UTF8.self))
             if let payload = packet.payload { _ = try? JSONSerialization.jsonObject(with: Data(payload.utf8), options: [.fragmentsAllowed]) }
         }
     }
 
-    @Test func theMultipartParser() throws {
+    @Test func theMultipartParser() async throws {
         var fuzzer = try Fuzzer("multipart")
-        fuzzer.run { input, _ in
+        await fuzzer.run { input, _ in
             // The first line is the boundary, as the corpus keeps it.
             let split = input.firstIndex(of: 0x0A) ?? input.count
             let boundary = String(decoding: input[..<split], as: UTF8.self)
@@ -51,10 +51,10 @@ struct ParserFuzzTests {
         }
     }
 
-    @Test func theMJPEGStreamSplitter() throws {
+    @Test func theMJPEGStreamSplitter() async throws {
         var fuzzer = try Fuzzer("mjpeg")
         let maxFrame = 64 * 1024
-        fuzzer.run { input, random in
+        await fuzzer.run { input, random in
             var parser = MJPEGStreamParser(boundary: "frame", maxFrameBytes: maxFrame)
             for chunk in random.chunks(input) {
                 parser.append(chunk)
@@ -65,9 +65,9 @@ struct ParserFuzzTests {
         }
     }
 
-    @Test func theJSONBodyValidator() throws {
+    @Test func theJSONBodyValidator() async throws {
         var fuzzer = try Fuzzer("json")
-        fuzzer.run { input, _ in
+        await fuzzer.run { input, _ in
             let body = try JSONObject(parsing: Data(input))
             _ = body.string("camera_id", required: true, length: 1...128)
             _ = body.choice("type", in: ["detection_result", "health_status"])
@@ -83,9 +83,9 @@ struct ParserFuzzTests {
         }
     }
 
-    @Test func theJPEGHeaderReader() throws {
+    @Test func theJPEGHeaderReader() async throws {
         var fuzzer = try Fuzzer("jpeg")
-        fuzzer.run { input, _ in
+        await fuzzer.run { input, _ in
             if let header = JPEGHeader(input) {
                 #expect(header.width > 0 && header.height > 0)
             }

@@ -171,3 +171,26 @@ struct RouteTests {
         }
     }
 }
+
+@Suite("405 for a route's other methods")
+struct MethodNotAllowedTests {
+    @Test func aRouteAskedWithAnotherMethodAnswers405WithAllowAndAMissingRoute404() async throws {
+        let test = try await TestHub()
+        try await test.application().test(.router) { client in
+            try await client.execute(uri: "/health", method: .delete) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "GET")
+                #expect(response.errorBody?["code"] as? String == "method_not_allowed")
+            }
+            try await client.execute(uri: "/cameras/abc/key", method: .put) { response in
+                #expect(response.status == .methodNotAllowed && response.headers[.allow] == "DELETE, POST")
+            }
+            try await client.execute(uri: "/no/such/route", method: .get) { response in
+                #expect(response.status == .notFound && response.errorBody?["code"] as? String == "not_found")
+            }
+            // A route that exists and answers 404 itself stays 404.
+            try await client.execute(uri: "/api/events/nope", method: .get, headers: EventRouteTests.admin) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+}

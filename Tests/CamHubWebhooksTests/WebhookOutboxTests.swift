@@ -46,7 +46,7 @@ struct WebhookOutboxTests {
         webhooks.publish("motion_end", at: created, data: "{}")
         await webhooks.pass()
         var delivery = try #require(await outbox.deliveries(WebhookQuery()).first)
-        #expect(delivery.state == .pending && delivery.attempts == 1 && delivery.lastStatus == nil && delivery.lastError != nil)
+        #expect(delivery.state == .pending && delivery.attempts == 1 && delivery.lastStatus == nil && delivery.lastError != nil, "\(delivery)")
         #expect(delivery.nextAttemptAt > Date() && delivery.nextAttemptAt < Date().addingTimeInterval(2))
         // Not due yet: nothing is tried.
         await webhooks.pass()

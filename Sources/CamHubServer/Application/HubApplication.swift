@@ -101,7 +101,7 @@ public enum HubApplication {
         router.add(middleware: CORSMiddleware(policy: cors))
         router.add(middleware: RequestLogMiddleware(hub: hub))
         router.add(middleware: FailureLimitMiddleware(limiter: hub.failures))
-        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: JSONErrorMiddleware(methods: RouteMethods(openAPI: Data(buffer: try StaticPageController.resource("openapi", "json")))))
         router.add(middleware: TrustedHostGuard(patterns: server.trustedHosts))
         router.add(middleware: CrossSiteGuard(cors: cors, publicOrigin: server.publicOrigin))
         router.addRoutes(CameraController(hub: hub).endpoints)

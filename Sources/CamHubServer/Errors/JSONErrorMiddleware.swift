@@ -5,7 +5,16 @@ import Logging
 /// Turns every error a handler throws into a JSON error response, so no route ever answers with
 /// an empty body or a stack trace, and unknown paths get the same JSON 404.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    /// The routes' methods, for 405 rather than 404 when only the method is wrong.
+    let methods: RouteMethods?
+
+    public init() {
+        methods = nil
+    }
+
+    init(methods: RouteMethods?) {
+        self.methods = methods
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -24,6 +33,12 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             }
             throw APIError(error)
         } catch let error as HTTPError {
+            // No route: when the path has routes for other methods, 405 naming them.
+            if error.status == .notFound, ![.head, .options].contains(request.method),
+                let allowed = methods?.allowed(for: request.uri.path), !allowed.isEmpty, !allowed.contains(request.method.rawValue)
+            {
+                throw MethodNotAllowed(method: request.method.rawValue, path: request.uri.path, allowed: allowed)
+            }
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
             let message = error.body ?? (error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             throw APIError(error.status, code: code, message)
