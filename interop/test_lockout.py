@@ -10,7 +10,7 @@ import requests
 import socketio
 import websocket
 
-from test_seed003_push import create_camera, ws_url
+from test_seed003_push import close_reason, create_camera, ws_url
 
 MAX = 4
 ATTACKER = {"X-Forwarded-For": "203.0.113.66"}
@@ -70,10 +70,7 @@ def test_wrong_push_tokens_and_socketio_tokens_lock_out_too(hub):
         ws.send_binary(struct.pack("<I", camera_id))
         ws.send_binary(struct.pack("<I", len(token_sent)) + token_sent.encode())
         try:
-            opcode, data = ws.recv_data(control_frame=True)
-            return data[2:].decode(errors="replace") if opcode == websocket.ABNF.OPCODE_CLOSE else "open"
-        except websocket.WebSocketTimeoutException:
-            return "open"
+            return close_reason(ws)
         finally:
             ws.close()
 

@@ -17,17 +17,11 @@ final class CameraMotion: Sendable {
         var lastSequence: UInt64?
         var event: CameraEvent?
         var peakPicture: [UInt8] = []
-        var latest: Latest?
+        var latest: MotionService.Live?
     }
 
     /// The last frame analysed: what the camera page draws over its live view.
-    struct Latest: Sendable, Equatable {
-        var timestamp: FrameTimestamp
-        var result: MotionResult
-        var eventID: String?
-    }
-
-    var latest: Latest? { state.withLock { $0.latest } }
+    var latest: MotionService.Live? { state.withLock { $0.latest } }
 
     /// What to store after a frame.
     enum Stored: Sendable {
@@ -65,7 +59,7 @@ final class CameraMotion: Sendable {
                 return .skipped
             }
             let result = state.detector.analyse(plane)
-            defer { state.latest = Latest(timestamp: frame.timestamp, result: result, eventID: state.event?.id) }
+            defer { state.latest = MotionService.Live(timestamp: frame.timestamp, result: result, eventID: state.event?.id) }
             switch state.tracker.record(result, at: frame.timestamp.seconds) {
             case .started(let summary):
                 let event = CameraEvent(

@@ -62,7 +62,7 @@ public final class ClipRecorder: Sendable {
                     try output.append(ClipFile.Frame(timestamp: frame.timestamp, jpeg: frame.jpeg))
                     counters.withLock {
                         $0.framesWritten += 1
-                        $0.bytesWritten += frame.jpeg.count + 12
+                        $0.bytesWritten += frame.jpeg.count + ClipFile.frameHeaderBytes
                     }
                 } catch {
                     open.removeValue(forKey: name)?.close()

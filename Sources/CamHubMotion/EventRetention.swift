@@ -96,7 +96,7 @@ public final class EventRetention: Service, Sendable {
 
     /// The event of a removed clip shows no clip any more.
     private func forgetClip(_ name: String) async {
-        let id = String(name.dropLast(".clip".count))
+        let id = ClipStore.eventID(of: name)
         do {
             guard var event = try await events.event(id: id), event.clip == name else { return }
             event.clip = nil

@@ -100,8 +100,7 @@ public final class MotionService: Service, Sendable {
     }
 
     public func live(_ cameraID: CameraID) -> Live? {
-        guard let latest = cameras.withLock({ $0[cameraID] })?.latest else { return nil }
-        return Live(timestamp: latest.timestamp, result: latest.result, eventID: latest.eventID)
+        cameras.withLock { $0[cameraID] }?.latest
     }
 
     public func run() async throws {

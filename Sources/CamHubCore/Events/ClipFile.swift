@@ -9,7 +9,7 @@ public import Foundation
 public enum ClipFile {
     public static let magic = Array("CAMHUBCLIP1\n".utf8)
     /// A frame's timestamp and length before its bytes.
-    static let frameHeaderBytes = 12
+    public static let frameHeaderBytes = 12
 
     /// One frame of a clip.
     public struct Frame: Sendable, Equatable {

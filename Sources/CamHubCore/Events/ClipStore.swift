@@ -13,6 +13,9 @@ public struct ClipStore: Sendable {
     /// The clip's name for an event.
     public static func name(of eventID: String) -> String { "\(eventID).clip" }
 
+    /// The event a clip's name is for.
+    public static func eventID(of name: String) -> String { String(name.dropLast(".clip".count)) }
+
     /// Letters, digits and dashes, then `.clip`.
     public static func isClipName(_ name: String) -> Bool {
         guard name.hasSuffix(".clip") else { return false }
