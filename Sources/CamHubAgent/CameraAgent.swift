@@ -19,6 +19,8 @@ public struct CameraAgent: Service {
         public var location: String
         public var stateFile: URL
         public var heartbeatInterval: Duration = .seconds(10)
+        /// The CA that signed an `https://` hub's certificate, when not one the system trusts.
+        public var caFile: String?
         /// How often a frame is sent for analysis while the hub has given the camera a task.
         public var analysisInterval: Duration = .seconds(10)
 
@@ -42,7 +44,9 @@ public struct CameraAgent: Service {
     }
 
     public func run() async throws {
-        let client = HubClient(hub: options.hub, client: .shared)
+        // A private CA needs a client of its own; otherwise the shared one.
+        let http = options.caFile.map { HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: HubTrust.configuration(caFile: $0))) }
+        let client = HubClient(hub: options.hub, client: http ?? .shared)
         let feed = CameraFeed(cameraID: "agent")
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
@@ -51,6 +55,7 @@ public struct CameraAgent: Service {
                 group.addTask { await heartbeatLoop(feed, client: client) }
             }
         }
+        try? await http?.shutdown()
         logger.info("agent stopped")
     }
 

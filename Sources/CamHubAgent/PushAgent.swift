@@ -22,6 +22,8 @@ public struct PushAgent: Service {
         public var hubs: [String]
         public var cameraID: UInt32
         public var token: String
+        /// The CA that signed an `https://` hub's certificate, when not one the system trusts.
+        public var caFile: String?
 
         public init(hubs: [String], cameraID: UInt32, token: String) {
             precondition(!hubs.isEmpty, "an agent needs a hub")
@@ -71,7 +73,7 @@ public struct PushAgent: Service {
             attempt += 1
             do {
                 let close = try await WebSocketClient.connect(
-                    url: url, configuration: .init(maxFrameSize: 1 << 16), logger: logger
+                    url: url, configuration: .init(maxFrameSize: 1 << 16), tlsConfiguration: HubTrust.configuration(caFile: options.caFile), logger: logger
                 ) { inbound, outbound, _ in
                     try await outbound.write(.binary(Self.uint32(options.cameraID)))
                     var token = Self.uint32(UInt32(options.token.utf8.count))

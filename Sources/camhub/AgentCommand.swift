@@ -42,15 +42,28 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Frames per second, 1 to 60.") var fps: Int = 15
     @Option(name: .customLong("jpeg-quality"), help: "JPEG quality, 1 to 100.") var jpegQuality: Int = 80
 
+    @Option(name: .customLong("ca-file"), help: "PEM CA certificate to trust for an https:// hub (a private CA or a self-signed hub); default: the system's.")
+    var caFile: String?
+
     @Option(name: .customLong("state-file"), help: "Where the camera id and key are kept (0600) so a restart reuses them.")
     var stateFile: String = "./camhub-agent.json"
 
     @Option(name: .customLong("heartbeat-interval"), help: "Seconds between heartbeats.")
     var heartbeatInterval: Int = 10
 
+    /// An `https://` URL whose host is an IPv4 or IPv6 address.
+    static func isHTTPSToAnAddress(_ hub: String) -> Bool {
+        guard hub.hasPrefix("https://"), let host = URL(string: hub)?.host else { return false }
+        return host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+    }
+
     func validate() throws {
         guard hubs.allSatisfy({ $0.hasPrefix("http://") || $0.hasPrefix("https://") }) else { throw ValidationError("--hub must be an http:// or https:// URL") }
         guard transport == .ws || hubs.count == 1 else { throw ValidationError("--hub may be given several times with --transport ws only; give a balancer's URL instead") }
+        if transport == .ws, let literal = hubs.first(where: Self.isHTTPSToAnAddress) {
+            // The WebSocket client sends the host as the TLS server name, which an address cannot be.
+            throw ValidationError("--transport ws to an https:// hub needs its host name (the one on its certificate), not an address: \(literal)")
+        }
         guard (1...60).contains(fps) else { throw ValidationError("--fps must be between 1 and 60") }
         guard (16...7680).contains(width), (16...7680).contains(height) else { throw ValidationError("--width and --height must be between 16 and 7680") }
         guard (1...100).contains(jpegQuality) else { throw ValidationError("--jpeg-quality must be between 1 and 100") }
@@ -86,9 +99,11 @@ struct AgentCommand: AsyncParsableCommand {
         case .http:
             var options = CameraAgent.Options(hub: hubs[0], name: name, location: location, stateFile: URL(fileURLWithPath: stateFile))
             options.heartbeatInterval = .seconds(heartbeatInterval)
+            options.caFile = caFile
             try await CameraAgent(options: options, settings: AgentSettings(capture: capture), logger: logger).runUntilSignalled(logger: logger)
         case .ws:
-            let options = PushAgent.Options(hubs: hubs, cameraID: cameraID!, token: resolvedPushToken!)
+            var options = PushAgent.Options(hubs: hubs, cameraID: cameraID!, token: resolvedPushToken!)
+            options.caFile = caFile
             try await PushAgent(options: options, capture: capture, logger: logger).runUntilSignalled(logger: logger)
         }
     }

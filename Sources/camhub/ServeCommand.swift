@@ -30,10 +30,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (env CAMHUB_LOG_LEVEL).")
     var logLevel: String?
 
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS and WSS on the port (server.tls.cert_file). Read again on SIGHUP.")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "PEM private key of --tls-cert (server.tls.key_file).")
+    var tlsKey: String?
+
+    func validate() throws {
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
     func run() async throws {
         // Everything camhub creates (config, database, log, blobs, secrets) is for its own user only.
         umask(0o077)
-        let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel, databaseURL: databaseURL)
+        let tls = tlsCert.map { TLSSettings(certFile: $0, keyFile: tlsKey) }
+        let overrides = ConfigurationOverrides(host: host, port: port, logLevel: logLevel, databaseURL: databaseURL, tls: tls)
         let (configuration, paths) = try Self.loadConfiguration(dataDirectory: dataDirectory, config: config, overrides: overrides)
         let (logger, logFile) = LogSetup.bootstrap(configuration: configuration, paths: paths)
         do {

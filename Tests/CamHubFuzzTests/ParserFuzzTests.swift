@@ -65,6 +65,17 @@ struct ParserFuzzTests {
         }
     }
 
+    @Test func theConnectionGuardsRequestFraming() async throws {
+        var fuzzer = try Fuzzer("http")
+        await fuzzer.run { input, random in
+            var framing = HTTPRequestFraming()
+            for chunk in random.chunks(input) where framing.phase != .passthrough {
+                let events = try chunk.withUnsafeBytes { bytes in try framing.consume(bytes) }
+                for case .headStarted(let offset) in events { #expect((0..<chunk.count).contains(offset)) }
+            }
+        }
+    }
+
     @Test func theJSONBodyValidator() async throws {
         var fuzzer = try Fuzzer("json")
         await fuzzer.run { input, _ in

@@ -6,12 +6,14 @@ public struct ConfigurationOverrides: Sendable, Equatable {
     public var port: Int?
     public var logLevel: String?
     public var databaseURL: String?
+    public var tls: TLSSettings?
 
-    public init(host: String? = nil, port: Int? = nil, logLevel: String? = nil, databaseURL: String? = nil) {
+    public init(host: String? = nil, port: Int? = nil, logLevel: String? = nil, databaseURL: String? = nil, tls: TLSSettings? = nil) {
         self.host = host
         self.port = port
         self.logLevel = logLevel
         self.databaseURL = databaseURL
+        self.tls = tls
     }
 }
 
@@ -55,6 +57,7 @@ public enum ConfigurationLoader {
         if let port = overrides.port { configuration.server.port = port }
         if let level = overrides.logLevel { configuration.logging.level = level }
         if let url = overrides.databaseURL { configuration.database.url = url }
+        if let tls = overrides.tls { configuration.server.tls = tls }
         try configuration.validate()
         return configuration
     }

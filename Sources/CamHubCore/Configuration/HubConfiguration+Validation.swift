@@ -12,6 +12,16 @@ extension HubConfiguration {
             (1024...1_073_741_824).contains(server.maxBodyBytes), "server.max_body_bytes",
             "must be between 1024 and 1073741824, got \(server.maxBodyBytes)"
         )
+        for (key, value, range) in [
+            ("server.header_timeout_seconds", server.headerTimeoutSeconds, 1...3600),
+            ("server.idle_timeout_seconds", server.idleTimeoutSeconds, 1...86_400),
+            ("server.max_connections", server.maxConnections, 0...10_000_000),
+            ("server.max_connections_per_address", server.maxConnectionsPerAddress, 1...10_000_000),
+            ("server.stalled_viewer_seconds", server.stalledViewerSeconds, 1...3600),
+        ] {
+            try check(range.contains(value), key, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
+        }
+        if let problem = server.tls.problem { try check(false, problem.key, problem.message) }
         for (index, origin) in server.corsOrigins.enumerated() {
             try check(
                 origin == "*" || OriginRules.isOrigin(origin), "server.cors_origins[\(index)]",

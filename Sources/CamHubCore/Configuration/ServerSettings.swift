@@ -20,6 +20,20 @@ public struct ServerSettings: Sendable, Equatable {
     /// believed: for the client's address (logs, loopback trust) and for the links handed to
     /// cameras. Empty: no forwarding header is believed.
     public var trustedProxies: [String] = []
+    /// A request head must arrive within this many seconds of its first byte (of the connection's
+    /// opening, for the first request), and a body must bring 1 KB in each such window.
+    public var headerTimeoutSeconds = 10
+    /// A keep-alive connection with no request under way is closed after this many seconds.
+    public var idleTimeoutSeconds = 60
+    /// Open connections the hub answers; past it, 503 (but `/health`). 0: three quarters of the
+    /// process's file descriptor limit.
+    public var maxConnections = 0
+    /// Open connections from one client address (trusted proxies are exempt); past it, 503.
+    public var maxConnectionsPerAddress = 256
+    /// An MJPEG or SSE viewer whose socket has taken no bytes for this many seconds is dropped.
+    public var stalledViewerSeconds = 30
+    /// HTTPS and WSS on `port` when a certificate and key are given.
+    public var tls = TLSSettings()
 
     /// `trustedProxies`, parsed (validation has checked every entry).
     public var trustedProxyRanges: [AddressRange] { trustedProxies.compactMap(AddressRange.init) }
@@ -36,6 +50,12 @@ extension ServerSettings: Codable {
         case corsOrigins = "cors_origins"
         case trustedHosts = "trusted_hosts"
         case trustedProxies = "trusted_proxies"
+        case headerTimeoutSeconds = "header_timeout_seconds"
+        case idleTimeoutSeconds = "idle_timeout_seconds"
+        case maxConnections = "max_connections"
+        case maxConnectionsPerAddress = "max_connections_per_address"
+        case stalledViewerSeconds = "stalled_viewer_seconds"
+        case tls
     }
 
     /// Written out so `public_url` appears as `null` in the first-run file rather than missing.
@@ -49,6 +69,12 @@ extension ServerSettings: Codable {
         try c.encode(corsOrigins, forKey: .corsOrigins)
         try c.encode(trustedHosts, forKey: .trustedHosts)
         try c.encode(trustedProxies, forKey: .trustedProxies)
+        try c.encode(headerTimeoutSeconds, forKey: .headerTimeoutSeconds)
+        try c.encode(idleTimeoutSeconds, forKey: .idleTimeoutSeconds)
+        try c.encode(maxConnections, forKey: .maxConnections)
+        try c.encode(maxConnectionsPerAddress, forKey: .maxConnectionsPerAddress)
+        try c.encode(stalledViewerSeconds, forKey: .stalledViewerSeconds)
+        try c.encode(tls, forKey: .tls)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -62,5 +88,11 @@ extension ServerSettings: Codable {
         corsOrigins = try c.value(.corsOrigins, default: corsOrigins)
         trustedHosts = try c.value(.trustedHosts, default: trustedHosts)
         trustedProxies = try c.value(.trustedProxies, default: trustedProxies)
+        headerTimeoutSeconds = try c.value(.headerTimeoutSeconds, default: headerTimeoutSeconds)
+        idleTimeoutSeconds = try c.value(.idleTimeoutSeconds, default: idleTimeoutSeconds)
+        maxConnections = try c.value(.maxConnections, default: maxConnections)
+        maxConnectionsPerAddress = try c.value(.maxConnectionsPerAddress, default: maxConnectionsPerAddress)
+        stalledViewerSeconds = try c.value(.stalledViewerSeconds, default: stalledViewerSeconds)
+        tls = try c.value(.tls, default: tls)
     }
 }

@@ -3,13 +3,15 @@ import Logging
 import ServiceLifecycle
 import UnixSignals
 
-/// SIGHUP reopens the log file and reloads the config file, as `POST /server/reload-config` does. SIGUSR1 logs every
+/// SIGHUP reopens the log file, reads the TLS certificate and key again (certbot renewals), and
+/// reloads the config file, as `POST /server/reload-config` does. SIGUSR1 logs every
 /// camera's statistics; SIGUSR2 restarts the cameras' sources.
 struct ConfigurationSignals: Service, CustomStringConvertible {
     /// Its name in the service group's logs (the default would print the whole hub).
     var description: String { "ConfigurationSignals" }
 
     let hub: Hub
+    let tls: ServerTLS?
     let logger: Logger
 
     func run() async throws {
@@ -20,6 +22,7 @@ struct ConfigurationSignals: Service, CustomStringConvertible {
                 case .sighup:
                     // For logrotate: lines go to a new file once the old one was moved away.
                     hub.logFile?.reopen()
+                    reloadCertificate()
                     do {
                         _ = try await hub.reloadConfigurationFile(logger: logger)
                     } catch {
@@ -33,6 +36,16 @@ struct ConfigurationSignals: Service, CustomStringConvertible {
                     break
                 }
             }
+        }
+    }
+
+    private func reloadCertificate() {
+        guard let tls else { return }
+        do {
+            try tls.reload()
+            logger.notice("SIGHUP: the TLS certificate was read again; new connections get it")
+        } catch {
+            logger.error("SIGHUP: the TLS certificate was not reloaded; the one in use stays", metadata: ["error": "\(error)"])
         }
     }
 

@@ -49,6 +49,8 @@ public struct Hub: Sendable {
     /// Seed 003 camera tokens.
     let pushTokens: PushTokens
     let pushStatistics = PushIngestStatistics()
+    /// Open HTTP and WebSocket connections against `server.max_connections` and its per-address twin.
+    let connections: ConnectionCounts
     /// What push sockets hold in partly received frames, under `hub.max_partial_bytes`.
     let partialBytes: PartialBytesBudget
     /// Each seed 003 camera's push socket, for replacing it and for viewers' messages to it.
@@ -61,7 +63,7 @@ public struct Hub: Sendable {
     /// Events for the web page's live socket.
     let liveEvents: LiveEvents
     /// MJPEG connections grouped by camera and event loop.
-    let mjpegFanOuts = MJPEGFanOuts()
+    let mjpegFanOuts: MJPEGFanOuts
     /// The log file, reopened on SIGHUP; nil when logging to the console only.
     let logFile: LogFile?
     /// This hub as a node of the site, and the cameras it holds.
@@ -159,6 +161,8 @@ public struct Hub: Sendable {
         )
         self.dataKey = dataKey
         self.failures = failures
+        self.connections = ConnectionCounts(limits: .init(configuration.server))
+        self.mjpegFanOuts = MJPEGFanOuts(stallLimit: .seconds(Int64(configuration.server.stalledViewerSeconds)))
         self.pushTokens = pushTokens
         self.systemUsage = systemUsage
         self.startedAt = startedAt

@@ -6,6 +6,7 @@ import CamHubCluster
 public import CamHubStorage
 import Foundation
 public import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 public import Logging
 public import NIOCore
@@ -17,7 +18,7 @@ public enum HubApplication {
     /// capture service per local camera.
     public static func build(
         configuration: HubConfiguration, paths: HubPaths, stores: HubStores, environment: [String: String] = [:],
-        overrides: ConfigurationOverrides = .init(), logger: Logger, logFile: LogFile? = nil, shutdown: ShutdownSwitch = ShutdownSwitch(),
+        overrides: ConfigurationOverrides = .init(), tls: ServerTLS? = nil, logger: Logger, logFile: LogFile? = nil, shutdown: ShutdownSwitch = ShutdownSwitch(),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) async throws -> some ApplicationProtocol {
         let tightened = DataDirectory.tighten(paths.dataDirectory)
@@ -53,13 +54,13 @@ public enum HubApplication {
             // not know yet is listed after the next start or config change with room to store it.
             logger.warning("the disk is full: the configured cameras are captured, but their registry entries were not updated")
         }
-        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, logger: logger), CameraStatusWebhooks(hub: hub, logger: logger),
+        var services: [any Service] = [hub.localCameras, ConfigurationSignals(hub: hub, tls: tls, logger: logger), CameraStatusWebhooks(hub: hub, logger: logger),
             AdminTokenWatch(hub: hub, logger: logger)]
         if configuration.policy.highCPU.enabled {
             services.append(HighCPUPolicyService(hub: hub, logger: logger))
         }
         return try application(
-            hub: hub, shutdown: shutdown, services: services,
+            hub: hub, shutdown: shutdown, services: services, tls: tls,
             address: .hostname(configuration.server.host, port: configuration.server.port),
             onServerRunning: onServerRunning, logger: logger
         )
@@ -68,7 +69,7 @@ public enum HubApplication {
     /// The HTTP application around a hub: the router, the WebSocket upgrades, and the services.
     /// Services stop in reverse order, after the server.
     public static func application(
-        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [],
+        hub: Hub, shutdown: ShutdownSwitch = ShutdownSwitch(), services: [any Service] = [], tls: ServerTLS? = nil,
         address: BindAddress = .hostname("127.0.0.1", port: 0),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }, logger: Logger? = nil
     ) throws -> some ApplicationProtocol {
@@ -78,18 +79,33 @@ public enum HubApplication {
         upgrades.addRoutes(WebSocketController(hub: hub).upgrades)
         return Application(
             router: try buildRouter(hub: hub, shutdown: shutdown),
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: upgrades,
-                // A message may carry a whole frame and its length prefix, or a piece of one.
-                // A client that does not answer the close frame within 2 s is cut off, so a peer
-                // that stopped reading never holds a shutdown up.
-                configuration: .init(ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2)))
-            ),
+            server: guardedServer(hub: hub, webSocketRouter: upgrades, tls: tls),
             configuration: .init(address: address, serverName: "camhub"),
             services: [hub.cluster, hub.relays, hub.siteCameras, hub.motion, hub.retention, hub.webhooks, hub.lpr.writer, SocketIOHeartbeatService(server: hub.socketIO)] + services,
             onServerRunning: onServerRunning,
             logger: logger
         )
+    }
+
+    /// HTTP/1 with WebSocket upgrades, behind a `ConnectionGuard` on every connection (and TLS
+    /// in front of that when configured).
+    static func guardedServer(hub: Hub, webSocketRouter: Router<HubWebSocketContext>, tls: ServerTLS?) -> HTTPServerBuilder {
+        let server = hub.configuration.server
+        let webSocketResponder = webSocketRouter.buildResponder()
+        let configuration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: .seconds(Int64(server.idleTimeoutSeconds))),
+            // A message may carry a whole frame and its length prefix, or a piece of one.
+            // A client that does not answer the close frame within 2 s is cut off, so a peer
+            // that stopped reading never holds a shutdown up.
+            ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2))
+        )
+        let settings = ConnectionGuard.Settings(headerTimeout: .seconds(Int64(server.headerTimeoutSeconds)))
+        return HTTPServerBuilder { responder in
+            GuardedChannel(
+                inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: configuration),
+                settings: settings, counts: hub.connections, tls: tls
+            )
+        }
     }
 
     /// The router with every controller, shared by `build` and the route tests.

@@ -16,11 +16,20 @@ public enum HubServer {
         logFile: LogFile? = nil
     ) async throws {
         var opened = false
+        let tls: ServerTLS?
+        do {
+            tls = configuration.server.tls.isEnabled ? try ServerTLS(settings: configuration.server.tls) : nil
+        } catch {
+            throw StartupFailure(description: error.description)
+        }
         do {
             try await HubStorage.withOpen(configuration.database.location, dataDirectory: paths.dataDirectory, logger: logger) { stores in
                 opened = true
                 logger.info("database open", metadata: ["database": "\(stores.description)"])
-                try await serve(configuration: configuration, paths: paths, stores: stores, environment: environment, overrides: overrides, logger: logger, logFile: logFile)
+                try await serve(
+                    configuration: configuration, paths: paths, stores: stores, environment: environment, overrides: overrides, tls: tls,
+                    logger: logger, logFile: logFile
+                )
             }
         } catch let error as CamHubError where !opened {
             throw StartupFailure(description: "database: \(error.message) (check database.url)")
@@ -30,15 +39,17 @@ public enum HubServer {
 
     private static func serve(
         configuration: HubConfiguration, paths: HubPaths, stores: HubStores, environment: [String: String], overrides: ConfigurationOverrides,
-        logger: Logger, logFile: LogFile?
+        tls: ServerTLS?, logger: Logger, logFile: LogFile?
     ) async throws {
         let shutdown = ShutdownSwitch()
         let app = try await HubApplication.build(
-            configuration: configuration, paths: paths, stores: stores, environment: environment, overrides: overrides, logger: logger,
+            configuration: configuration, paths: paths, stores: stores, environment: environment, overrides: overrides, tls: tls, logger: logger,
             logFile: logFile, shutdown: shutdown
         ) { channel in
             let address = channel.localAddress.map { "\($0)" } ?? "?"
-            logger.info("camhub is serving", metadata: ["address": "\(address)", "data_dir": "\(paths.dataDirectory.path)"])
+            logger.info(
+                "camhub is serving", metadata: ["address": "\(address)", "scheme": "\(tls == nil ? "http" : "https")", "data_dir": "\(paths.dataDirectory.path)"]
+            )
         }
         let group = ServiceGroup(
             configuration: .init(

@@ -89,7 +89,9 @@ struct CameraServerController {
 
     @Sendable func streamImage(_ request: Request, context: HubRequestContext) async throws -> Response {
         let id = try Self.cameraID(request.uri.queryParameters["cameraId"].map(String.init))
-        return EventStreamResponse.stream(try await hub.liveFeed(for: id), channel: context.channel)
+        return EventStreamResponse.stream(
+            try await hub.liveFeed(for: id), channel: context.channel, stallLimit: .seconds(Int64(hub.configuration.server.stalledViewerSeconds))
+        )
     }
 
     /// `POST /update-image`: a multipart form with `image` (a JPEG) and `cameraId`. The caller

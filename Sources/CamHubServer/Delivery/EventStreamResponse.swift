@@ -11,17 +11,20 @@ import ServiceLifecycle
 ///
 /// Newest-only: while a write waits on a slow reader, newer frames replace each other. The event
 /// text is built once per frame and shared by every reader. On graceful shutdown the stream ends
-/// after the event being written; a reader that has stopped reading is disconnected shortly after.
+/// after the event being written; a reader that has stopped reading is disconnected shortly after,
+/// and at any time once one write has waited on it for `server.stalled_viewer_seconds`.
 enum EventStreamResponse {
     /// How long shutdown waits for a stuck reader before closing its connection.
     static let shutdownGrace: TimeAmount = .seconds(2)
 
-    static func stream(_ feed: CameraFeed, channel: any Channel) -> Response {
+    static func stream(_ feed: CameraFeed, channel: any Channel, stallLimit: TimeAmount) -> Response {
         let body = ResponseBody { writer in
+            let watch = StalledWriteWatch(channel: channel, limit: stallLimit)
+            defer { watch.stop() }
             try await feed.withViewer { viewer in
                 try await withGracefulShutdownHandler {
                     while let frame = await viewer.next() {
-                        try await writer.write(Event.of(frame))
+                        try await watch.timing { try await writer.write(Event.of(frame)) }
                     }
                 } onGracefulShutdown: {
                     viewer.close()

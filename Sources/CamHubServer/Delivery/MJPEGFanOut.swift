@@ -16,11 +16,14 @@ import Synchronization
 /// newest frame if that is newer than the one it had; a connection whose socket stopped draining
 /// keeps its single pending part and skips everything else, so it never slows the camera, other
 /// viewers, or grows memory. Parts are shared buffers: the JPEG is never copied per viewer.
+/// A connection whose part has been in flight for `stallLimit` has stopped reading: it is closed
+/// at the next frame, so a viewer that went away without closing does not hold a socket forever.
 final class MJPEGFanOut: FrameSink {
     let feed: CameraFeed
     let eventLoop: any EventLoop
     /// The size viewers asked for; nil for the camera's own frames.
     let size: FrameSize?
+    let stallLimit: TimeAmount
     private let state = Mutex(State())
 
     private struct Connection {
@@ -29,6 +32,8 @@ final class MJPEGFanOut: FrameSink {
         let wire: NIOLoopBound<ChannelHandlerContext>
         var progress = ViewerProgress()
         var writing = false
+        /// When the part in flight was handed to the socket.
+        var writeStartedAt = NIODeadline.now()
         /// The closing chunk has been queued: nothing more is written.
         var ended = false
     }
@@ -40,10 +45,11 @@ final class MJPEGFanOut: FrameSink {
         var retiredSkipped: UInt64 = 0
     }
 
-    init(feed: CameraFeed, eventLoop: any EventLoop, size: FrameSize?) {
+    init(feed: CameraFeed, eventLoop: any EventLoop, size: FrameSize?, stallLimit: TimeAmount) {
         self.feed = feed
         self.eventLoop = eventLoop
         self.size = size
+        self.stallLimit = stallLimit
     }
 
     /// Adds a connection whose response head Hummingbird has already handed to this loop.
@@ -108,10 +114,14 @@ final class MJPEGFanOut: FrameSink {
 
     private func broadcast(_ frame: Frame) {
         guard let chunk = MJPEGPart.chunk(frame, size: size) else { return }
+        let now = NIODeadline.now()
+        var stalled: [any Channel] = []
         let ready = state.withLock { state in
             state.connections.compactMap { id, connection -> (Int, NIOLoopBound<ChannelHandlerContext>)? in
+                if connection.writing, now - connection.writeStartedAt > stallLimit { stalled.append(connection.channel) }
                 guard !connection.writing, !connection.ended, connection.progress.wants(frame.sequence) else { return nil }
                 state.connections[id]!.writing = true
+                state.connections[id]!.writeStartedAt = now
                 state.connections[id]!.progress.deliver(frame.sequence)
                 return (id, connection.wire)
             }
@@ -119,6 +129,7 @@ final class MJPEGFanOut: FrameSink {
         for (id, wire) in ready {
             write(chunk, id: id, to: wire)
         }
+        for channel in stalled { channel.close(promise: nil) }
     }
 
     private func offer(_ frame: Frame, to id: Int) {
@@ -127,6 +138,7 @@ final class MJPEGFanOut: FrameSink {
                 return nil
             }
             state.connections[id]!.writing = true
+            state.connections[id]!.writeStartedAt = .now()
             state.connections[id]!.progress.deliver(frame.sequence)
             return connection.wire
         }

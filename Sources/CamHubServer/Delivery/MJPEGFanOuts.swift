@@ -17,6 +17,12 @@ final class MJPEGFanOuts: Sendable {
     }
 
     private let fanOuts = Mutex<[Key: Entry]>([:])
+    /// A viewer whose part has been in flight this long is dropped (`server.stalled_viewer_seconds`).
+    let stallLimit: TimeAmount
+
+    init(stallLimit: TimeAmount) {
+        self.stallLimit = stallLimit
+    }
 
     /// Registers a stream connection; pair with `leave`. Each connection counts as a watcher of the
     /// feed, so an on-demand camera runs while it is streamed.
@@ -25,7 +31,7 @@ final class MJPEGFanOuts: Sendable {
         feed.retainDemand()
         return fanOuts.withLock { fanOuts in
             if fanOuts[key] == nil || fanOuts[key]!.fanOut.feed !== feed {
-                let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop, size: size)
+                let fanOut = MJPEGFanOut(feed: feed, eventLoop: channel.eventLoop, size: size, stallLimit: stallLimit)
                 fanOuts[key] = Entry(fanOut: fanOut, connections: 0)
                 feed.addSink(fanOut)
             }

@@ -1,5 +1,6 @@
 import CamHubCore
 public import Hummingbird
+import NIOHTTP1
 import Logging
 
 /// Turns every error a handler throws into a JSON error response, so no route ever answers with
@@ -42,6 +43,11 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let code = error.status == .notFound ? "not_found" : "http_\(error.status.code)"
             let message = error.body ?? (error.status == .notFound ? "no route for \(request.method) \(request.uri.path)" : error.status.reasonPhrase)
             throw APIError(error.status, code: code, message)
+        } catch let error as HTTPParserError {
+            // The client's request broke off (it went away, or the connection guard cut a body
+            // that was arriving too slowly) or did not parse: its doing, not the hub's.
+            context.logger.debug("a request's bytes broke off", metadata: ["error": "\(error)"])
+            throw APIError(.badRequest, code: "bad_request", "the request is malformed or ended early: \(error)")
         } catch is CancellationError {
             throw CancellationError()
         } catch {

@@ -49,6 +49,10 @@ final class HubMetrics: Sendable {
     static var pushRejected: MetricNameDescriptor { name("push_frames_rejected", "total", "Pushed frames dropped because they were not JPEGs") }
     static var pushOverBudget: MetricNameDescriptor { name("push_over_budget", "total", "Push sockets closed because partly received frames were over hub.max_partial_bytes") }
     static var pushPartial: MetricNameDescriptor { name("push_partial", "bytes", "Bytes push sockets hold in partly received frames") }
+    static var connections: MetricNameDescriptor { name("connections", "", "Open HTTP and WebSocket connections") }
+    static var connectionsCut: MetricNameDescriptor {
+        name("connections_cut", "total", "Connections answered and closed before a handler saw them, by code (request_timeout, uri_too_long, headers_too_large, bad_request, too_many_connections)")
+    }
     static var eventsRemoved: MetricNameDescriptor { name("events_removed", "total", "Events removed by events.retention_days") }
 
     /// The site's nodes as the scrape found them; nil when the database did not answer.
@@ -110,6 +114,9 @@ final class HubMetrics: Sendable {
         let failures = hub.failures.statistics
         for (kind, count) in failures.failures { advance(Self.authFailures, [("kind", kind)], to: UInt64(count)) }
         advance(Self.authLockouts, [], to: UInt64(failures.lockouts))
+        let connections = hub.connections.figures
+        registry.makeGauge(descriptor: Self.connections).set(to: Double(connections.open))
+        for (code, count) in connections.cut { advance(Self.connectionsCut, [("code", code)], to: UInt64(count)) }
         let retention = hub.retention.statistics
         registry.makeGauge(descriptor: Self.clipDisk).set(to: Double(retention.clipBytes))
         advance(Self.eventsRemoved, [], to: UInt64(retention.eventsRemoved))
