@@ -57,7 +57,8 @@ def run_schemathesis(hub, tmp_path: Path, headers: dict[str, str]) -> None:
     ]
     for name, value in headers.items():
         command += ["--header", f"{name}: {value}"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    # Run in the test's folder: schemathesis keeps a cache where it runs.
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=tmp_path)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-20000:]
 
