@@ -115,3 +115,68 @@ def test_the_data_dir_and_its_files_are_private(start_hub, tmp_path):
     assert stat.S_IMODE(new.stat().st_mode) == 0o700
     assert {path.name: stat.S_IMODE(path.stat().st_mode) for path in new.iterdir() if stat.S_IMODE(path.stat().st_mode) != 0o600} == {}
     assert "readable by other users" not in fresh.output()
+
+
+# One distinctive value per kind of secret the config can hold.
+CONFIG_SECRETS = {
+    "vlm.api_key": "vlm-key-Q7r2Zp9wX4",
+    "push.secret": "push-secret-M3k8Vt6yB1",
+    "push.legacy_secret": "legacy-secret-H5n2Jc8dR7",
+    "lpr.token": "lpr-token-W9s4Lf1gT3",
+    "registration.token": "enrol-token-P6x3Nq7vK2",
+    "webhooks[0].secret": "hook-secret-D8m1Yb5eU4",
+}
+
+
+def test_every_kind_of_secret_is_kept_out_of_answers_logs_and_files(start_hub):
+    """Each secret in the config (the vision model's key, the push secrets, the LPR and enrolment
+    tokens, a webhook's secret) and the admin token: `***` in `GET /config`, and in no JSON
+    answer of the operator's routes, no log line at trace level, and no file of the data dir but
+    where it is kept. (The database URL's password: test_postgres.py.)"""
+    secrets = CONFIG_SECRETS
+    hub = start_hub(
+        config={
+            "vlm": {"url": "http://127.0.0.1:9/v1", "model": "m", "api_key": secrets["vlm.api_key"]},
+            "push": {"secret": secrets["push.secret"], "legacy_secret": secrets["push.legacy_secret"]},
+            "lpr": {"token": secrets["lpr.token"]},
+            "registration": {"token": secrets["registration.token"]},
+            "webhooks": [{"url": "http://127.0.0.1:9/hook", "secret": secrets["webhooks[0].secret"]}],
+            # Loopback is not the operator here, so every token is really checked.
+            "server": {"trust_loopback": False},
+        },
+        args=["--log-level", "trace"],
+    )
+    admin_token = (hub.data_dir / "admin.token").read_text().strip()
+    every = list(secrets.values()) + [admin_token]
+    auth = {"Authorization": f"Bearer {admin_token}"}
+    # Use them, so each is read and compared: a wrong and a right LPR token, enrolment, a push token.
+    assert requests.get(hub.url("/api/cameras"), headers={"Authorization": "Bearer wrong"}, timeout=5).status_code == 401
+    assert requests.get(hub.url("/api/cameras"), headers={"Authorization": f"Bearer {secrets['lpr.token']}"}, timeout=5).status_code == 200
+    enrolled = requests.post(hub.url("/register"), json={"name": "Door", "location": "North", "source_type": "usb"},
+                             headers={"X-Registration-Token": secrets["registration.token"]}, timeout=5)
+    assert enrolled.status_code == 200, enrolled.text
+    created = requests.post(hub.url("/cameras"), json={"name": "Pushed"}, headers=auth, timeout=5)
+    assert created.status_code == 201
+
+    config = requests.get(hub.url("/config"), headers=auth, timeout=5)
+    assert config.status_code == 200
+    assert config.json()["vlm"]["api_key"] == "***" and config.json()["webhooks"][0]["secret"] == "***"
+    answers = {"/config": config.text}
+    for path in ["/config?source=file", "/status", "/api/status", "/hub/stats", "/health", "/cameras", "/cluster",
+                 "/api/webhooks", "/api/webhooks/deliveries", "/metrics", "/"]:
+        answers[path] = requests.get(hub.url(path), headers=auth, timeout=5).text
+    assert {path: [s for s in every if s in text] for path, text in answers.items() if any(s in text for s in every)} == {}
+
+    # Logs at trace: none, but the admin token's one-time line on standard error at its creation.
+    output = "\n".join(line for line in hub.output().splitlines() if not line.startswith("camhub: created the admin token"))
+    assert [s for s in every if s in output] == []
+    assert [s for s in every if s in (hub.data_dir / "camhub.log").read_text(errors="replace")] == []
+
+    # Files: the config file holds what the operator wrote, admin.token the token; nothing else.
+    found = {}
+    for path in hub.data_dir.rglob("*"):
+        if path.is_file() and path.name not in ("camhub.json", "admin.token", "stderr.log"):
+            hits = [s for s in every if s in path.read_bytes().decode("latin-1")]
+            if hits:
+                found[path.name] = hits
+    assert found == {}

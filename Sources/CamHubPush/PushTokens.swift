@@ -111,3 +111,8 @@ public struct PushTokens: Sendable {
         }
     }
 }
+
+extension PushTokens: CustomStringConvertible {
+    /// Never the key or the legacy secret, whatever prints it.
+    public var description: String { "PushTokens" }
+}

@@ -267,3 +267,9 @@ public struct Hub: Sendable {
     /// Seconds since the hub started.
     public var uptime: Double { Date().timeIntervalSince(startedAt) }
 }
+
+extension Hub: CustomStringConvertible {
+    /// What a log line shows for a hub or for anything holding one (a service's default
+    /// description): never its fields, which hold keys, secrets and the environment.
+    public var description: String { "Hub" }
+}

@@ -10,7 +10,8 @@ import NIOCore
 /// - a head not complete within `server.header_timeout_seconds` of its first byte, or of the
 ///   connection's opening for its first request, and a body that brings less than
 ///   `minimumBodyBytes` in such a window while the server is waiting for it (408): slowloris;
-/// - a connection past `server.max_connections` or `server.max_connections_per_address` (503),
+/// - a connection past `server.max_connections` or `server.max_connections_per_address` (503;
+///   it has a second to send its head),
 ///   unless it asks for `/health`.
 /// After a WebSocket upgrade it only passes bytes on (the socket has its own pings and close).
 /// Keep-alive connections idle between requests are closed by Hummingbird's idle timeout.
@@ -68,8 +69,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         address = context.channel.remoteAddress?.ipAddress ?? "-"
         withinLimits = counts.open(address)
         // The first request's head is timed from the connection's opening: a connection that
-        // never sends a byte holds a socket as surely as one that trickles.
-        startHeadTimer(context)
+        // never sends a byte holds a socket as surely as one that trickles. One past the limits
+        // gets a second: long enough for a `/health` check, too short to pile up descriptors.
+        startHeadTimer(context, in: withinLimits ? settings.headerTimeout : min(settings.headerTimeout, .seconds(1)))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -181,9 +183,9 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         return true
     }
 
-    private func startHeadTimer(_ context: ChannelHandlerContext) {
+    private func startHeadTimer(_ context: ChannelHandlerContext, in timeout: TimeAmount? = nil) {
         headDeadline?.cancel()
-        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: settings.headerTimeout) {
+        headDeadline = context.eventLoop.assumeIsolated().scheduleTask(in: timeout ?? settings.headerTimeout) {
             self.headDeadline = nil
             self.reject(.requestTimeout, "request_timeout", "the request head did not arrive in time", context)
         }
