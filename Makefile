@@ -45,6 +45,7 @@ bench: setup-test build-release
 	$(PYTHON) bench/fanout.py --viewers 100 --seconds 10 --background-cameras 99 --motion
 	$(PYTHON) bench/clips.py --cameras 16 --seconds 10
 	$(PYTHON) bench/hostile_push.py --sockets 300
+	$(PYTHON) bench/hostile_connections.py --slowloris 2000 --idle 19000 --oversized 200
 
 setup-system:
 	scripts/setup-system.sh runtime
