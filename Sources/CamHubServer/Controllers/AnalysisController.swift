@@ -17,10 +17,10 @@ struct AnalysisController {
     /// `POST /cameras/{id}/ask` `{question}` (operator): runs `vqa` on the camera's newest frame
     /// and answers the stored result. 503 with `no_vision_model` when no model is configured.
     @Sendable func ask(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("asking about a frame needs the admin token")
         }
+        let camera = try await hub.camera(try context.parameters.require("id"))
         try camera.refuseIfStopped("ask about its frames")
         let body = try await JSONObject.read(request, limit: 16 * 1024)
         let question = body.string("question", required: true, length: 1...500)

@@ -8,10 +8,10 @@ extension CameraController {
     /// streams end. Its records keep its id. A camera declared in a hub's config file is removed
     /// there instead (409 here), since that hub would declare it again at its next start.
     @Sendable func delete(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("removing a camera needs the admin token")
         }
+        let camera = try await hub.camera(try context.parameters.require("id"))
         guard camera.kind != .local else {
             throw APIError(.conflict, code: "declared_in_config", "camera '\(camera.id)' is declared in a hub's config file; remove it there")
         }

@@ -7,8 +7,8 @@ extension CameraController {
     /// `GET /cameras/{id}/motion`: the motion settings in force for a camera (the defaults with
     /// its own on top), whatever its kind.
     @Sendable func motion(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         try await hub.access.requireOperator(request, context: context)
+        let camera = try await hub.camera(try context.parameters.require("id"))
         return try JSONResponse.make(hub.configuration.motionSettings(of: camera))
     }
 
@@ -18,8 +18,8 @@ extension CameraController {
     /// keeps them in the registry; a camera of this hub's config file gets them written into that
     /// file (as `PUT /config` writes it); a camera of another hub's config file gets 409.
     @Sendable func setMotion(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         try await hub.access.requireOperator(request, context: context)
+        let camera = try await hub.camera(try context.parameters.require("id"))
         let body = try await request.collectBody(limit: 256 * 1024)
         let overrides: MotionOverrides
         do {
@@ -62,8 +62,8 @@ extension CameraController {
     /// camera page to draw over its live view; `analysed: false` when this hub does not analyse
     /// the camera (motion off, or another hub of the site holds it).
     @Sendable func liveMotion(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         try await hub.access.requireOperator(request, context: context)
+        let camera = try await hub.camera(try context.parameters.require("id"))
         guard let live = hub.motion.live(camera.id) else {
             return JSONResponse.object(["camera_id": camera.id, "analysed": false, "boxes": [Any](), "area": 0, "event_id": NSNull(), "background_reset": false])
         }

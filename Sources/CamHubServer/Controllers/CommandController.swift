@@ -15,10 +15,10 @@ struct CommandController {
     }
 
     @Sendable func enqueue(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
         guard try await hub.access.isOperator(request, context: context) else {
             throw APIError.unauthorized("queueing commands needs the admin token")
         }
+        let camera = try await hub.camera(try context.parameters.require("id"))
         let body = try await JSONObject.read(request, limit: 64 * 1024)
         let command = try Self.commandRequest(from: body)
         let queued = try await hub.enqueue(command, for: camera.id, logger: context.logger)
