@@ -85,6 +85,14 @@ def metric(base: str, name: str) -> str:
     return ", ".join(lines) or "-"
 
 
+def finish(hub, probe: HealthProbe, socks: list[socket.socket]) -> None:
+    """Prints how /health fared and what the hub counted, and closes the connections."""
+    print(probe.stop())
+    print(metric(hub.base, "camhub_connections_cut_total"))
+    for sock in socks:
+        sock.close()
+
+
 def slowloris(count: int) -> None:
     hub = CamHub(RELEASE_BINARY, {**QUIET, "server": {"max_connections_per_address": 1_000_000}})
     try:
@@ -108,10 +116,7 @@ def slowloris(count: int) -> None:
         print("| seconds after the heads began | 5 | 9 | 12 | 15 |")
         print("|---|---|---|---|---|")
         print("| connections the hub still holds | " + " | ".join(str(alive) for _, alive in timeline) + " |")
-        print(probe.stop())
-        print(metric(hub.base, "camhub_connections_cut_total"))
-        for sock in socks:
-            sock.close()
+        finish(hub, probe, socks)
     finally:
         hub.stop()
 
@@ -129,10 +134,7 @@ def idle_flood(count: int) -> None:
         held_after_12s = still_open(socks)
         print(f"## idle flood, {len(socks)} connections that send nothing (opened in {opened_in:.1f} s), default limits")
         print(f"connections the hub still holds: {held_after_2s} after 2 s, {held_after_12s} after 12 s")
-        print(probe.stop())
-        print(metric(hub.base, "camhub_connections_cut_total"))
-        for sock in socks:
-            sock.close()
+        finish(hub, probe, socks)
     finally:
         hub.stop()
 
