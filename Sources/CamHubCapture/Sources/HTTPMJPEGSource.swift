@@ -11,8 +11,14 @@ import NIOCore
 public struct HTTPMJPEGSource: FrameSource {
     public let url: String
     public let maxFrameBytes: Int
-    /// How long to wait for the server's answer, and then for each piece of the stream.
+    /// How long to wait for the server's answer.
     public let timeout: Duration
+
+    /// The sources' own client: a stream that sends nothing for 10 s (a camera that hangs with the
+    /// connection open) fails and is reconnected, where the shared client would wait 90 s.
+    static let client = HTTPClient(
+        eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(10), read: .seconds(10)))
+    )
 
     public init(url: String, maxFrameBytes: Int = 8 * 1024 * 1024, timeout: Duration = .seconds(10)) {
         self.url = url
@@ -29,7 +35,7 @@ public struct HTTPMJPEGSource: FrameSource {
         if let authorization = Self.basicAuthorization(url) {
             request.headers.add(name: "Authorization", value: authorization)
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
+        let response = try await Self.client.execute(request, timeout: .seconds(Int64(timeout.components.seconds)))
         guard response.status == .ok else { throw Failure(description: "\(SourceAddress.redacted(url)) answered HTTP \(response.status.code)") }
         guard let contentType = response.headers.first(name: "content-type"),
             let boundary = MJPEGStreamParser.boundary(inContentType: contentType)
