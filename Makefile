@@ -1,5 +1,5 @@
 # camhub: the two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run test swift-test interop bench fuzz build-release setup-system setup-test clean
+.PHONY: run test swift-test interop bench soak fuzz build-release setup-system setup-test clean
 
 PORT ?= 8080
 VENV := .venv
@@ -46,6 +46,11 @@ bench: setup-test build-release
 	$(PYTHON) bench/clips.py --cameras 16 --seconds 10
 	$(PYTHON) bench/hostile_push.py --sockets 300
 	$(PYTHON) bench/hostile_connections.py --slowloris 2000 --idle 19000 --oversized 200
+
+## Ten minutes of mixed load on a release hub, RSS, descriptors and threads sampled every 30 s (not in CI); see BENCHMARKS.md
+SOAK_MINUTES ?= 10
+soak: setup-test build-release
+	$(PYTHON) bench/soak.py --minutes $(SOAK_MINUTES)
 
 setup-system:
 	scripts/setup-system.sh runtime
