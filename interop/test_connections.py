@@ -187,3 +187,30 @@ def test_a_viewer_that_stops_reading_is_dropped(guarded_hub, path):
             closed = True
     assert closed, "the stalled viewer was still being served"
     assert requests.get(guarded_hub.url("/health"), timeout=5).status_code == 200
+
+
+def open_connections_metric(hub) -> int:
+    for line in requests.get(hub.url("/metrics"), timeout=5, headers={"Connection": "close"}).text.splitlines():
+        if line.startswith("camhub_connections "):
+            return int(float(line.split()[1]))
+    raise AssertionError("no camhub_connections in /metrics")
+
+
+def test_viewers_of_a_camera_that_stopped_sending_are_let_go_when_they_leave(guarded_hub):
+    # The camera sent one frame and went quiet: nothing more is written to its viewers, so no
+    # failed write can tell the hub they went; the end of their input does, after the header
+    # timeout.
+    registered = requests.post(guarded_hub.url("/register"), json={"name": "Quiet", "location": "x", "source_type": "usb"}, timeout=5).json()
+    frame = requests.get(guarded_hub.url("/mocked-image"), timeout=5).content
+    sent = requests.post(guarded_hub.url(f"/cameras/{registered['camera_id']}/frames"), data=frame,
+                         headers={"Authorization": f"Bearer {registered['api_key']}", "Content-Type": "image/jpeg"}, timeout=5)
+    assert sent.status_code == 200, sent.text
+    before = open_connections_metric(guarded_hub)
+    viewers = [connect(guarded_hub) for _ in range(10)]
+    for sock in viewers:
+        sock.sendall(f"GET /cameras/{registered['camera_id']}/stream.mjpeg HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+        wait_for(lambda: b"image/jpeg" in sock.recv(65536), timeout=5)
+    assert open_connections_metric(guarded_hub) >= before + 10
+    for sock in viewers:
+        sock.close()
+    wait_for(lambda: open_connections_metric(guarded_hub) <= before, timeout=HEADER_TIMEOUT + 5)

@@ -45,6 +45,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private var lingerTimer: Scheduled<Void>?
     /// A close asked for by the handlers behind while lingering, done when the lingering ends.
     private var closeWhenDone: EventLoopPromise<Void>?
+    private var inputEnded: Scheduled<Void>?
     /// The bytes of a head that is not whole yet (at most `limits.headBytes`).
     private var heldHead: ByteBuffer?
 
@@ -78,11 +79,25 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         headDeadline?.cancel()
         bodyCheck?.cancel()
         lingerTimer?.cancel()
+        inputEnded?.cancel()
         closeWhenDone?.succeed()
         closeWhenDone = nil
         if address != nil { counts.close(address) }
         address = nil
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed, !refused, inputEnded == nil {
+            // The client has sent its last byte. What is being answered gets the header timeout
+            // to finish; then the connection closes. A stream to a client that has gone (a viewer
+            // of a camera with no frames, where nothing is written that could fail) would
+            // otherwise hold its socket for ever.
+            inputEnded = context.eventLoop.assumeIsolated().scheduleTask(in: settings.headerTimeout) {
+                context.close(promise: nil)
+            }
+        }
+        context.fireUserInboundEventTriggered(event)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
