@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import sqlite3
-import subprocess
 import threading
 import time
 
@@ -16,7 +15,7 @@ import requests
 from PIL import Image
 
 from conftest import wait_for
-from test_ffmpeg_source import ffmpeg_children
+from test_ffmpeg_source import ffmpeg_children, make_test_video
 
 
 def jpeg() -> bytes:
@@ -74,9 +73,7 @@ def test_a_camera_that_stops_sending_is_reconnected(start_hub):
 
 
 def test_a_killed_ffmpeg_is_started_again(start_hub, tmp_path):
-    video = tmp_path / "testsrc.mp4"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=320x240:rate=10",
-                    "-pix_fmt", "yuv420p", str(video)], check=True, timeout=60)
+    video = make_test_video(tmp_path / "testsrc.mp4", 3, "320x240")
     hub = start_hub(config={"cameras": [{"id": "film", "name": "Film", "source": f"ffmpeg:{video}", "width": 320, "height": 240,
                                          "fps": 10, "reconnect_interval": 1}]})
     wait_for(lambda: requests.get(hub.url("/cameras/film/snapshot.jpg"), timeout=5).status_code == 200, timeout=20)

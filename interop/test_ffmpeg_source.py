@@ -17,10 +17,15 @@ def ffmpeg_children(pid: int) -> list[str]:
     return [line for line in result.stdout.splitlines() if "ffmpeg" in line]
 
 
+def make_test_video(path, seconds: int, size: str):
+    """A short ffmpeg test-source video (10 fps) to play as a camera."""
+    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", f"testsrc=duration={seconds}:size={size}:rate=10",
+                    "-pix_fmt", "yuv420p", str(path)], check=True, timeout=60)
+    return path
+
+
 def test_a_video_file_plays_as_a_camera_and_its_ffmpeg_goes_with_the_hub(start_hub, tmp_path):
-    video = tmp_path / "testsrc.mp4"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=3:size=320x240:rate=10",
-                    "-pix_fmt", "yuv420p", str(video)], check=True, timeout=60)
+    video = make_test_video(tmp_path / "testsrc.mp4", 3, "320x240")
     hub = start_hub(config={"cameras": [{"id": "film", "name": "Film", "source": f"ffmpeg:{video}", "width": 320, "height": 240, "fps": 10}]})
     first = wait_for(lambda: (r := requests.get(hub.url("/cameras/film/snapshot.jpg"), timeout=5)).status_code == 200 and r.content, timeout=20)
     assert Image.open(io.BytesIO(first)).size == (320, 240)
@@ -70,9 +75,7 @@ def test_a_password_never_shows_in_ps_or_the_api(start_hub):
 
 
 def test_removing_an_ffmpeg_camera_leaves_no_child_and_no_zombie(start_hub, tmp_path):
-    video = tmp_path / "testsrc.mp4"
-    subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-f", "lavfi", "-i", "testsrc=duration=2:size=160x120:rate=10",
-                    "-pix_fmt", "yuv420p", str(video)], check=True, timeout=60)
+    video = make_test_video(tmp_path / "testsrc.mp4", 2, "160x120")
     film = {"id": "film", "name": "Film", "source": f"ffmpeg:{video}", "width": 160, "height": 120, "fps": 10}
     hub = start_hub(config={"cameras": [{"id": "steady", "name": "Steady"}, film]})
     wait_for(lambda: requests.get(hub.url("/cameras/film/snapshot.jpg"), timeout=5).status_code == 200, timeout=20)
