@@ -70,7 +70,7 @@ public final class WebhookOutbox: Service, Sendable {
         guard !wanting.isEmpty else { return }
         let data = data()
         let deliveries = wanting.map { webhook -> WebhookDelivery in
-            let id = UUID().uuidString.lowercased()
+            let id = UUID.randomText()
             let body = #"{"type":"# + JSONText.string(type) + #","id":"# + JSONText.string(id) + #","data":"# + data + "}"
             return WebhookDelivery(id: id, url: webhook.url, type: type, body: body, createdAt: date)
         }

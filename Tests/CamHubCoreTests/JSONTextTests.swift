@@ -21,4 +21,11 @@ struct JSONTextTests {
         #expect(JSONText.encode(again) == written)
         #expect(written == #"{"flag":false,"nested":{"deep":[[1.25],[-0.5]]},"plates":["AB 123","ñ"]}"#)
     }
+
+    @Test func listsOfStringsAreWrittenAsJSONEncoderWouldReadThem() throws {
+        let list = ["AB 123", "q\"uote", "back\\slash", "new\nline", "ñ", ""]
+        let text = JSONText.strings(list)
+        #expect(try JSONDecoder().decode([String].self, from: Data(text.utf8)) == list)
+        #expect(JSONText.strings([]) == "[]")
+    }
 }

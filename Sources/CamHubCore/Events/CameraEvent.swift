@@ -24,7 +24,7 @@ public struct CameraEvent: Sendable, Equatable {
     public var unfinished: Bool
 
     public init(
-        id: String = UUID().uuidString.lowercased(), cameraID: CameraID, kind: String = "motion", start: Date, end: Date? = nil,
+        id: String = UUID.randomText(), cameraID: CameraID, kind: String = "motion", start: Date, end: Date? = nil,
         zones: [String] = [], boxes: [EventBox] = [], peakArea: Double = 0, caption: String? = nil, snapshot: String? = nil,
         clip: String? = nil, unfinished: Bool = false
     ) {

@@ -15,7 +15,7 @@ public final class LiveEvents: Sendable {
     /// A stream of event JSON texts, ending when the caller stops iterating it.
     public func subscribe() -> AsyncStream<String> {
         let (stream, continuation) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .bufferingNewest(Self.bufferSize))
-        let id = UUID()
+        let id = UUID.random()
         subscribers.withLock { $0[id] = continuation }
         continuation.onTermination = { [weak self] _ in
             self?.subscribers.withLock { _ = $0.removeValue(forKey: id) }

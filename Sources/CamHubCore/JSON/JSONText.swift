@@ -123,6 +123,16 @@ public enum JSONText {
         return out
     }
 
+    /// A JSON array of strings (the stores' list columns).
+    public static func strings(_ list: [String]) -> String {
+        var out = "["
+        for (index, text) in list.enumerated() {
+            if index > 0 { out += "," }
+            writeString(text, into: &out)
+        }
+        return out + "]"
+    }
+
     /// JSON `true`/`false` arrive from `JSONSerialization` as NSNumbers too; they are the ones
     /// typed `c` (char).
     public static func isBool(_ number: NSNumber) -> Bool {

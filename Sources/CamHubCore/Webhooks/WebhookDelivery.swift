@@ -27,7 +27,7 @@ public struct WebhookDelivery: Sendable, Equatable {
     public var deliveredAt: Date?
 
     public init(
-        id: String = UUID().uuidString.lowercased(), url: String, type: String, body: String, createdAt: Date = Date(), state: State = .pending,
+        id: String = UUID.randomText(), url: String, type: String, body: String, createdAt: Date = Date(), state: State = .pending,
         attempts: Int = 0, nextAttemptAt: Date? = nil, lastStatus: Int? = nil, lastError: String? = nil, deliveredAt: Date? = nil
     ) {
         self.id = id

@@ -44,7 +44,7 @@ struct RegistrationController {
         let shownURL = url.map(URLCredentials.redact)
         let key = CameraKeys.generate()
         let camera = Camera(
-            id: UUID().uuidString.lowercased(), name: name!, location: location!, kind: .registered,
+            id: UUID.randomText(), name: name!, location: location!, kind: .registered,
             source: sourceType!, state: .registered, capabilities: capabilities, metadata: metadata,
             settings: CameraSettings(sourceType: sourceType, url: shownURL, width: resolution.width, height: resolution.height, fps: fps),
             keyHash: CameraKeys.hash(key),

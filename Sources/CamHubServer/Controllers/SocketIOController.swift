@@ -191,8 +191,9 @@ struct SocketIOController {
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
+                    let channel = context.requestContext.channel
                     while let packets = await session.nextForWebSocket() {
-                        for packet in packets { try await outbound.write(.text(packet)) }
+                        try await WebSocketTextBatch.write(packets, on: channel)
                     }
                 }
                 group.addTask {

@@ -41,11 +41,11 @@ public struct PostgresRecordRepository: RecordRepository {
         binds.append(detections.map(\.id)); binds.append(detections.map(\.cameraID)); binds.append(detections.map(\.checkpointID))
         binds.append(detections.map(\.timestamp)); binds.append(detections.map(\.receivedAt.timeIntervalSince1970))
         binds.append(detections.map { Int32(clamping: $0.vehiclesCount) }); binds.append(detections.map { Int32(clamping: $0.platesCount) })
-        binds.append(try detections.map { try JSONColumn.encode($0.plates) })
+        binds.append(detections.map { JSONText.strings($0.plates) })
         binds.append(detections.map { $0.processingTimeMS != nil }); binds.append(detections.map { $0.processingTimeMS ?? 0 })
         binds.append(detections.map(\.detailsJSON))
         binds.append(detections.map { $0.annotatedImage != nil }); binds.append(detections.map { $0.annotatedImage ?? "" })
-        binds.append(try detections.map { try JSONColumn.encode($0.croppedPlates) })
+        binds.append(detections.map { JSONText.strings($0.croppedPlates) })
         let plates = detections.flatMap { record in record.plates.map { (record.id, $0, record.receivedAt.timeIntervalSince1970) } }
         binds.append(plates.map(\.0)); binds.append(plates.map(\.1)); binds.append(plates.map(\.2))
         binds.append(healthReports.map(\.id)); binds.append(healthReports.map(\.cameraID)); binds.append(healthReports.map(\.checkpointID))

@@ -132,7 +132,7 @@ public struct SQLiteRecordRepository: RecordRepository {
     }
 
     private static func json(_ strings: [String]) -> String {
-        String(decoding: (try? JSONEncoder().encode(strings)) ?? Data("[]".utf8), as: UTF8.self)
+        JSONText.strings(strings)
     }
 
     private static func strings(_ json: String) -> [String] {
