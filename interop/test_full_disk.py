@@ -3,74 +3,15 @@ by itself once there is space. A hub also starts on a full disk.
 
 The data dir is on a 20 MB tmpfs, which needs root (CI runs as root); without it the tests say
 why they are skipped."""
-import base64
-import io
-import os
 import sqlite3
-import subprocess
 import time
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 import requests
-from PIL import Image
 
 from conftest import wait_for
-from mjpeg import MJPEGReader
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    mount = tmp_path / "disk"
-    mount.mkdir()
-    result = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=20m,mode=0700", "tmpfs", str(mount)], capture_output=True, text=True)
-    if result.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here (needs root): {result.stderr.strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path) -> Path:
-    """Writes a filler file until the filesystem refuses another byte."""
-    filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as out:
-        for size in (1 << 20, 1 << 12, 1):
-            try:
-                while True:
-                    out.write(b"\0" * size)
-            except OSError:
-                pass
-    return filler
-
-
-def detection(number: int, image: bool = True) -> dict:
-    body = {"type": "detection_result", "camera_id": "gate", "checkpoint_id": "cp1", "timestamp": "2024-12-19T10:00:00Z",
-            "ocr_results": [f"FULL{number}"], "plates_count": 1}
-    if image:
-        noise = Image.frombytes("RGB", (160, 120), os.urandom(160 * 120 * 3))  # every image new, so stored anew
-        out = io.BytesIO()
-        noise.save(out, "JPEG", quality=90)
-        body["annotated_image"] = base64.b64encode(out.getvalue()).decode()
-    return body
-
-
-def assert_refused_for_space(response):
-    assert response.status_code == 507, (response.status_code, response.text[:300])
-    assert response.headers["Content-Type"].startswith("application/json")
-    assert response.json()["error"]["code"] == "insufficient_storage"
-
-
-def assert_live_video(hub):
-    reader = MJPEGReader(hub.port, "/video_feed")
-    try:
-        for _ in range(5):
-            reader.next_part()
-    finally:
-        reader.close()
-    assert requests.get(hub.url("/api/frame"), timeout=5).status_code == 200
+from disks import assert_live_video, assert_refused_for_space, detection, fill, small_disk  # noqa: F401 (a fixture)
 
 
 def test_a_full_disk_refuses_stores_keeps_video_and_recovers_without_a_restart(start_hub, small_disk):

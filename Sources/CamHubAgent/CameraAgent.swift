@@ -142,20 +142,43 @@ public struct CameraAgent: Service {
     /// The agent's identity: remembered, loaded from the state file, or made by registering.
     /// Only the heartbeat loop calls this.
     private func identity(client: HubClient) async -> AgentIdentity? {
-        if let known = state.identity { return known }
+        if let known = state.identity {
+            if state.identityIsUnsaved { save(known) }
+            return known
+        }
         if let saved = AgentIdentity.load(from: options.stateFile), saved.hub == options.hub, !state.identityWasRejected {
             state.identity = saved
             return saved
         }
         do {
             let identity = try await client.register(name: options.name, location: options.location, settings: capture.settings)
-            try identity.save(to: options.stateFile)
             state.identity = identity
             logger.info("registered", metadata: ["camera": "\(identity.cameraID)", "hub": "\(options.hub)"])
+            save(identity)
             return identity
         } catch {
             logger.warning("registration failed", metadata: ["error": "\(error)"])
             return nil
+        }
+    }
+
+    /// Writes the identity to the state file. A disk that refuses it (full, failing) must not
+    /// make the agent register again, which would leave one more camera on the hub at each try:
+    /// the identity is kept in memory, and saved again at each heartbeat until the disk takes it.
+    private func save(_ identity: AgentIdentity) {
+        do {
+            try identity.save(to: options.stateFile)
+            if state.identityIsUnsaved {
+                logger.notice("the agent's identity is saved now", metadata: ["file": "\(options.stateFile.path)"])
+            }
+            state.identityIsUnsaved = false
+        } catch {
+            if !state.identityIsUnsaved {
+                logger.error("the agent's identity could not be saved; it is kept in memory and saved again at each heartbeat (a restart before then registers a new camera)", metadata: [
+                    "file": "\(options.stateFile.path)", "reason": "\(writeFailureReason(error))",
+                ])
+            }
+            state.identityIsUnsaved = true
         }
     }
 }
@@ -167,6 +190,8 @@ extension CameraAgent {
         private struct Values {
             var identity: AgentIdentity?
             var identityWasRejected = false
+            /// Registered, but the state file does not hold it yet.
+            var identityIsUnsaved = false
             var framesSent = 0
         }
 
@@ -174,6 +199,11 @@ extension CameraAgent {
 
         var framesSent: Int { values.withLock { $0.framesSent } }
         var identityWasRejected: Bool { values.withLock { $0.identityWasRejected } }
+
+        var identityIsUnsaved: Bool {
+            get { values.withLock { $0.identityIsUnsaved } }
+            set { values.withLock { $0.identityIsUnsaved = newValue } }
+        }
 
         var identity: AgentIdentity? {
             get { values.withLock { $0.identity } }
@@ -184,6 +214,7 @@ extension CameraAgent {
             values.withLock {
                 $0.identity = nil
                 $0.identityWasRejected = true
+                $0.identityIsUnsaved = false
             }
         }
 

@@ -151,6 +151,9 @@ public final class LPRSocketEvents: SocketIOEventHandler {
             // The same as REST's 507, so an edge device can tell "retry later" from "bad".
             logger.warning("Socket.IO event refused: the disk is full", metadata: ["event": "\(event)"])
             answer = LPRAnswers.failure(OutOfSpace.message, code: CamHubError.Code.insufficientStorage.rawValue)
+        case let error where DiskFault.matches(error):
+            logger.error("Socket.IO event failed: the disk reported an I/O error", metadata: ["event": "\(event)", "error": "\(error)"])
+            answer = LPRAnswers.failure(DiskFault.message, code: CamHubError.Code.diskError.rawValue)
         case let error as CamHubError where error.code != .storage:
             answer = LPRAnswers.failure(error.message, code: error.code.rawValue)
         case is CancellationError:

@@ -79,8 +79,7 @@ public final class ClipRecorder: Sendable {
 
     private func refused(_ name: String, _ error: any Error) {
         counters.withLock { $0.writeFailures += 1 }
-        let reason = OutOfSpace.matches(error) ? "the disk is full" : "\(error)"
-        logger.error("a clip could not be written; it keeps what was written before", metadata: ["clip": "\(name)", "reason": "\(reason)"])
+        logger.error("a clip could not be written; it keeps what was written before", metadata: ["clip": "\(name)", "reason": "\(writeFailureReason(error))"])
     }
 
     private func enqueue(_ write: ClipWrite) {

@@ -46,8 +46,15 @@ struct AdminTokenCommand: AsyncParsableCommand {
             }
             var logger = Logger(label: "camhub")
             logger.logLevel = .error
-            let token = try await HubStorage.withOpen(configuration.database.location, dataDirectory: paths.dataDirectory, logger: logger) { stores in
-                try await AdminTokenRotation.rotate(dataDirectory: paths.dataDirectory, shared: stores.sharedSecrets, sessions: stores.webSessions)
+            let token: String
+            do {
+                token = try await HubStorage.withOpen(configuration.database.location, dataDirectory: paths.dataDirectory, logger: logger) { stores in
+                    try await AdminTokenRotation.rotate(dataDirectory: paths.dataDirectory, shared: stores.sharedSecrets, sessions: stores.webSessions)
+                }
+            } catch where OutOfSpace.matches(error) || DiskFault.matches(error) {
+                let reason = OutOfSpace.matches(error) ? "the disk is full" : "the disk reported an I/O error"
+                FileHandle.standardError.write(Data("camhub: \(reason): the admin token was not changed, the old one still works; run this again once the disk takes writes\n".utf8))
+                throw ExitCode(1)
             }
             print(token)
             FileHandle.standardError.write(Data("camhub: the new admin token is in \(paths.dataDirectory.appendingPathComponent("admin.token").path); the old one is refused from now on\n".utf8))

@@ -55,6 +55,10 @@ struct ServeCommand: AsyncParsableCommand {
         } catch let failure as HubServer.StartupFailure {
             FileHandle.standardError.write(Data("camhub: \(failure)\n".utf8))
             throw ExitCode(2)
+        } catch where OutOfSpace.matches(error) || DiskFault.matches(error) {
+            // A first start must write its secrets (admin token, push secret, data key).
+            FileHandle.standardError.write(Data("camhub: cannot start: \(writeFailureReason(error)) in \(paths.dataDirectory.path)\n".utf8))
+            throw ExitCode(1)
         }
     }
 

@@ -17,6 +17,19 @@ struct OutOfSpaceTests {
         #expect((OutOfSpace.classify(POSIXError(.ENOSPC)) as? CamHubError)?.code == .insufficientStorage)
     }
 
+    @Test func diskErrorsAreRecognisedHoweverTheyAreWrappedAndAreNotAFullDisk() {
+        #expect(DiskFault.matches(POSIXError(.EIO)))
+        #expect(DiskFault.matches(POSIXError(.EROFS)))
+        #expect(DiskFault.matches(NSError(domain: NSPOSIXErrorDomain, code: Int(EIO))))
+        let wrapped = NSError(domain: NSCocoaErrorDomain, code: CocoaError.fileWriteUnknown.rawValue, userInfo: [NSUnderlyingErrorKey: POSIXError(.EIO)])
+        #expect(DiskFault.matches(wrapped))
+        #expect(DiskFault.matches(CamHubError(.diskError, "failed")))
+        #expect(!DiskFault.matches(POSIXError(.ENOSPC)) && !OutOfSpace.matches(POSIXError(.EIO)))
+        #expect(!DiskFault.matches(CamHubError.insufficientStorage("full")))
+        #expect((DiskFault.classify(POSIXError(.EIO)) as? CamHubError)?.code == .diskError)
+        #expect(DiskFault.classify(POSIXError(.EACCES)) is POSIXError)
+    }
+
     @Test func whatACrashLeftHalfWrittenIsRemovedAndNothingElse() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("camhub-leftovers-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

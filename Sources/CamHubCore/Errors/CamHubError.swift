@@ -19,6 +19,8 @@ public struct CamHubError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let storage = Code(rawValue: "storage")
         /// The disk (or the database) is full: nothing could be written.
         public static let insufficientStorage = Code(rawValue: "insufficient_storage")
+        /// The disk failed a read or write (an I/O error): nothing was stored.
+        public static let diskError = Code(rawValue: "disk_error")
     }
 
     public var code: Code

@@ -83,7 +83,8 @@ public struct APIError: Error, HTTPResponseError {
             case .insufficientStorage: .insufficientStorage
             default: .internalServerError
             }
-        let message = status == .internalServerError ? "internal error" : error.message
+        // A 500's message is hidden, except a failing disk's, which the operator needs to know.
+        let message = status == .internalServerError && error.code != .diskError ? "internal error" : error.message
         self.init(status, code: error.code.rawValue, message)
     }
 

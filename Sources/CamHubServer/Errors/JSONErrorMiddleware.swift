@@ -28,6 +28,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             // Expected while the disk is full; the request changed nothing and the hub goes on.
             context.logger.warning("request refused: the disk is full", metadata: ["path": "\(request.uri.path)"])
             throw APIError(error as? CamHubError ?? .insufficientStorage(OutOfSpace.message))
+        } catch where DiskFault.matches(error) {
+            context.logger.error("request failed: the disk reported an I/O error", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            throw APIError(CamHubError(.diskError, DiskFault.message))
         } catch let error as CamHubError {
             if error.code == .storage || APIError(error).status == .internalServerError {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])

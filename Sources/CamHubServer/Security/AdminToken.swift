@@ -104,11 +104,24 @@ public enum AdminTokenRotation {
     /// Makes a new admin token: written to `<data-dir>/admin.token` (0600, atomically), its hash
     /// stored in the shared database when there is one, and the web sessions ended. Running hubs
     /// take it within a second. Returns the token (shown once).
+    ///
+    /// A failure changes nothing: the file is written first (atomically, so a full or failing disk
+    /// leaves the old one), and should the database then refuse, the old token is put back.
     public static func rotate(dataDirectory: URL, shared: (any SharedSecretRepository)?, sessions: any WebSessionRepository) async throws -> String {
         let token = CameraKeys.generate()
-        try PrivateFile.writeAtomically(Data((token + "\n").utf8), to: dataDirectory.appendingPathComponent(AdminToken.fileName))
-        try await shared?.replace(AdminToken.sharedName, with: CameraKeys.hash(token))
-        try await sessions.purge(expiredBefore: Date.distantFuture)
+        let file = dataDirectory.appendingPathComponent(AdminToken.fileName)
+        let previous = PrivateFile.readLine(at: file)
+        try PrivateFile.writeAtomically(Data((token + "\n").utf8), to: file)
+        do {
+            try await shared?.replace(AdminToken.sharedName, with: CameraKeys.hash(token))
+            try await sessions.purge(expiredBefore: Date.distantFuture)
+        } catch {
+            if let previous {
+                try? PrivateFile.writeAtomically(Data((previous + "\n").utf8), to: file)
+                try? await shared?.replace(AdminToken.sharedName, with: CameraKeys.hash(previous))
+            }
+            throw error
+        }
         return token
     }
 

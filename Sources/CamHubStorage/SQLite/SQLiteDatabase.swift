@@ -146,14 +146,17 @@ public final class SQLiteDatabase: Sendable {
     /// grow) as camhub's `insufficient_storage`.
     static func classify(_ error: any Error) -> any Error {
         guard let error = error as? DatabaseError else { return OutOfSpace.classify(error) }
-        let full = error.resultCode == .SQLITE_FULL || error.extendedResultCode == .SQLITE_IOERR_SHMSIZE
-        return full ? CamHubError.insufficientStorage(OutOfSpace.message) : error
+        if error.resultCode == .SQLITE_FULL || error.extendedResultCode == .SQLITE_IOERR_SHMSIZE {
+            return CamHubError.insufficientStorage(OutOfSpace.message)
+        }
+        // SQLite rolled the transaction back; the next one works once the disk does.
+        return error.resultCode == .SQLITE_IOERR ? CamHubError(.diskError, DiskFault.message) : error
     }
 
     /// An open that failed because the disk is full: SQLite says so, or says "I/O error" on a
     /// filesystem with (almost) no room left.
     private static func isFull(_ error: any Error, at url: URL) -> Bool {
-        if classify(error) is CamHubError { return true }
+        if OutOfSpace.matches(classify(error)) { return true }
         guard (error as? DatabaseError)?.resultCode == .SQLITE_IOERR else { return false }
         return (DiskSpace.available(at: url.deletingLastPathComponent()) ?? .max) < 1024 * 1024
     }
