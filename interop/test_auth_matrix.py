@@ -211,10 +211,12 @@ def test_every_private_operation_against_the_table(start_hub, trust_loopback):
                 mismatches[f"{operation} {credentials}{' via proxy' if proxied else ''}"] = f"{status}, want {want}"
         # The door comes before the lookup: a caller without credentials learns nothing about
         # which cameras exist (401, not 404).
-        if "{id}" in operation and rule == "operator" and not trust_loopback:
-            status = site.call(operation, "none", camera="unknown")
-            if outcome(status) != "refused":
-                mismatches[f"{operation} none, unknown camera"] = f"{status}, want refused"
+        # Nor does a wrong key: an unknown id and a wrong key get the same 401.
+        if "{id}" in operation and rule in ("operator", "camera|operator", "camera") and not trust_loopback:
+            for credentials in ("none", "wrong"):
+                status = site.call(operation, credentials, camera="unknown")
+                if outcome(status) != "refused":
+                    mismatches[f"{operation} {credentials}, unknown camera"] = f"{status}, want refused"
     assert mismatches == {}, json.dumps(mismatches, indent=1)
     assert requests.get(site.hub.url("/health"), timeout=5).status_code == 200
 

@@ -37,8 +37,7 @@ struct AnalysisController {
     }
 
     @Sendable func results(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
-        try await hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        let camera = try await hub.access.managedCamera(try context.parameters.require("id"), request: request, context: context, lookup: hub.camera)
         let limitText = request.uri.queryParameters["limit"].map(String.init) ?? "50"
         guard let limit = Int(limitText), (1...1000).contains(limit) else {
             throw APIError.badRequest("limit must be an integer between 1 and 1000, got '\(limitText)'")

@@ -27,8 +27,7 @@ struct CommandController {
     }
 
     @Sendable func list(_ request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
-        try await hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        let camera = try await hub.access.managedCamera(try context.parameters.require("id"), request: request, context: context, lookup: hub.camera)
         return try JSONResponse.make(["commands": try await hub.commands.commands(for: camera.id).map(CommandJSON.init)])
     }
 

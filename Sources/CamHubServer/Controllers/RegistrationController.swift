@@ -157,8 +157,7 @@ struct RegistrationController {
     }
 
     private func setStopped(_ stopped: Bool, request: Request, context: HubRequestContext) async throws -> Response {
-        let camera = try await hub.camera(try context.parameters.require("id"))
-        try await hub.access.requireCameraOrOperator(camera, key: Access.presentedKey(request), request: request, context: context)
+        let camera = try await hub.access.managedCamera(try context.parameters.require("id"), request: request, context: context, lookup: hub.camera)
         try await hub.setStopped(camera.id, stopped, logger: context.logger)
         // Seed 000's answer: `success`, and the camera in the message.
         return try JSONResponse.make(["status": "success", "message": "Camera \(camera.id) \(stopped ? "stopped" : "started")"])

@@ -83,16 +83,26 @@ struct Access: Sendable {
         throw APIError.unauthorized(Self.invalidCredentials)
     }
 
-    /// A management call: a key, when given, must be the camera's; otherwise the caller must be an
-    /// operator.
-    func requireCameraOrOperator(_ camera: Camera, key: String?, request: Request, context: HubRequestContext) async throws {
-        if let key {
-            if let hash = camera.keyHash, CameraKeys.matches(key, storedHash: hash) { return }
-            try refuseWrongKey(camera, key: key)
-            return
+    /// A management call on camera `id`: the camera's own key, or the operator. The credentials
+    /// are checked before the id is looked up, so a caller that is neither learns nothing about
+    /// which ids exist (401 for an unknown id as for a wrong key); the operator hears 404.
+    func managedCamera(
+        _ id: CameraID, request: Request, context: HubRequestContext, lookup: (CameraID) async throws -> Camera
+    ) async throws -> Camera {
+        guard let key = Self.presentedKey(request) else {
+            guard try await isOperator(request, context: context) else {
+                throw APIError.unauthorized("this call needs the camera's api_key or the admin token")
+            }
+            return try await lookup(id)
         }
-        guard try await isOperator(request, context: context) else {
-            throw APIError.unauthorized("this call needs the camera's api_key or the admin token")
+        if adminToken.matches(key) { return try await lookup(id) }
+        let camera: Camera
+        do {
+            camera = try await lookup(id)
+        } catch let error as CamHubError where error.code == .notFound {
+            throw APIError.unauthorized(Self.invalidCredentials)
         }
+        try requireCamera(camera, key: key)
+        return camera
     }
 }
