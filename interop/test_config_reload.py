@@ -7,6 +7,7 @@ import time
 
 import pytest
 import requests
+import socketio
 
 from conftest import wait_for
 from mjpeg import MJPEGReader
@@ -122,6 +123,45 @@ def test_the_original_servers_config_file_is_taken_as_it_is(start_hub):
     assert requests.get(other.url("/config"), params={"source": "file"}, timeout=5).json()["cameras"][0]["fps"] == 12
     bad = requests.put(other.url("/config"), json={"camera": {"zoom": 3}}, timeout=10)
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"] == ["body", "camera.zoom"]
+
+
+def test_a_partial_config_keeps_what_it_leaves_out_and_a_new_lpr_token_applies_at_once(start_hub):
+    # Loopback is not the operator here, or the LPR routes would let the test in whatever it sent.
+    hub = start_hub(config={"lpr": {"token": "first-token"}, "registration": {"token": "enrol-token"}, "server": {"trust_loopback": False}})
+    operator = {"Authorization": f"Bearer {(hub.data_dir / 'admin.token').read_text().strip()}"}
+    detection = {"type": "detection_result", "camera_id": "gate", "checkpoint_id": "cp1", "timestamp": "2024-12-19T10:00:00Z", "ocr_results": ["AB123"]}
+
+    def rest(token):
+        return requests.post(hub.url("/api/detection"), json=detection, headers={"Authorization": f"Bearer {token}"}, timeout=5).status_code
+
+    def socket_io(token):
+        client = socketio.Client()
+        try:
+            client.connect(hub.base, auth={"token": token}, wait_timeout=10)
+            return client.call("lpr_data", detection, timeout=10)["success"]
+        except socketio.exceptions.ConnectionError:
+            return "refused"
+        finally:
+            client.disconnect()
+
+    # Seed 001's client sends only what it changes: camhub's tokens stay.
+    answer = requests.put(hub.url("/config"), headers=operator, json={"server": {"cors_origins": ["https://ops.example"]}}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    written = json.loads((hub.data_dir / "camhub.json").read_text())
+    assert written["lpr"]["token"] == "first-token" and written["registration"]["token"] == "enrol-token"
+    assert written["server"]["cors_origins"] == ["https://ops.example"] and written["server"]["trust_loopback"] is False
+    assert rest("first-token") == 200 and rest("wrong") == 401
+    assert socket_io("first-token") is True and socket_io("wrong") == "refused"
+
+    # A new token is in force at once, over REST and Socket.IO alike, and the answer says so.
+    answer = requests.put(hub.url("/config"), headers=operator, json={"lpr": {"token": "second-token"}}, timeout=10)
+    assert answer.status_code == 200 and "lpr.token" not in answer.json()["restart_required_keys"], answer.text
+    assert rest("second-token") == 200 and rest("first-token") == 401
+    assert socket_io("second-token") is True and socket_io("first-token") == "refused"
+    # null takes it away (the REST routes and Socket.IO are open again).
+    answer = requests.put(hub.url("/config"), headers=operator, json={"lpr": {"token": None}}, timeout=10)
+    assert answer.status_code == 200, answer.text
+    assert rest("anything") == 200 and socket_io("anything") is True
 
 
 def test_kill_9_during_config_writes_leaves_no_temporary_files_and_a_whole_config(start_hub):

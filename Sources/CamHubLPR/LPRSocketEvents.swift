@@ -20,14 +20,16 @@ import Synchronization
 /// `camera_status` `offline`.
 public final class LPRSocketEvents: SocketIOEventHandler {
     let lpr: LPRIngest
-    let token: LPRToken?
+    /// `lpr.token` as the configuration says now, so a change through `PUT /config` or SIGHUP
+    /// applies to the next connection, as it does to the REST routes.
+    let token: @Sendable () -> String?
     let logger: Logger
     private let camerasBySocket = Mutex<[String: Set<CameraID>]>([:])
     static let origin = LPRIngest.Origin(transport: "socket.io")
 
-    public init(lpr: LPRIngest, token: String?, logger: Logger, failures: FailureLimiter? = nil) {
+    public init(lpr: LPRIngest, token: @escaping @Sendable () -> String?, logger: Logger, failures: FailureLimiter? = nil) {
         self.lpr = lpr
-        self.token = token.map(LPRToken.init)
+        self.token = token
         self.logger = logger
         self.failures = failures
     }
@@ -36,7 +38,7 @@ public final class LPRSocketEvents: SocketIOEventHandler {
     private let failures: FailureLimiter?
 
     public func connect(_ client: SocketIOClient, auth: String?) async throws {
-        guard let token else { return }
+        guard let token = token().map(LPRToken.init) else { return }
         let presented = auth.flatMap { $0.data(using: .utf8) }
             .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["token"] as? String
             ?? client.query["token"]

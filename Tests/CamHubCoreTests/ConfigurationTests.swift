@@ -148,3 +148,44 @@ struct USBCameraServerConfigTests {
         #expect(throws: ConfigurationError.self) { try ConfigurationLoader.decode(Data(#"{"camera": {"fps": "fast"}}"#.utf8)) }
     }
 }
+
+@Suite("A config change laid over the file")
+struct ConfigurationMergeTests {
+    static var base: HubConfiguration {
+        var base = HubConfiguration()
+        base.lpr.token = "edge-secret"
+        base.registration.token = "enrol"
+        base.server.port = 8080
+        base.cameras = [.defaultTestPattern]
+        return base
+    }
+
+    @Test func keysLeftOutKeepTheirValuesAtEveryDepth() throws {
+        let merged = try ConfigurationLoader.merge(Data(#"{"server": {"port": 9000}}"#.utf8), over: Self.base)
+        #expect(merged.server.port == 9000)
+        #expect(merged.server.host == Self.base.server.host)
+        #expect(merged.lpr.token == "edge-secret" && merged.registration.token == "enrol")
+        #expect(merged.cameras == Self.base.cameras)
+        #expect(try ConfigurationLoader.merge(Data("{}".utf8), over: Self.base) == Self.base)
+    }
+
+    @Test func listsAndNullsReplaceWhatWasThere() throws {
+        let merged = try ConfigurationLoader.merge(Data(#"{"cameras": [], "lpr": {"token": null}}"#.utf8), over: Self.base)
+        #expect(merged.cameras.isEmpty)
+        #expect(merged.lpr.token == nil)
+        #expect(merged.registration.token == "enrol")
+    }
+
+    @Test func seed001sShapeIsTranslatedFirstAndKeepsCamhubsOwnKeys() throws {
+        let merged = try ConfigurationLoader.merge(Data(USBCameraServerConfigTests.original.utf8), over: Self.base)
+        #expect(merged.server.port == 8000 && merged.cameras.map(\.id) == ["camera"])
+        #expect(merged.lpr.token == "edge-secret" && merged.registration.token == "enrol")
+    }
+
+    @Test func badBodiesNameWhatIsWrong() {
+        #expect(throws: ConfigurationError(key: "(body)", "is not a JSON object")) { try ConfigurationLoader.merge(Data("[1]".utf8), over: Self.base) }
+        #expect(throws: ConfigurationError(key: "(body)", "is not a JSON object")) { try ConfigurationLoader.merge(Data("{".utf8), over: Self.base) }
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.merge(Data(#"{"server": {"port": "x"}}"#.utf8), over: Self.base) }
+        #expect(throws: ConfigurationError.self) { try ConfigurationLoader.merge(Data(#"{"no_such_section": {}}"#.utf8), over: Self.base) }
+    }
+}

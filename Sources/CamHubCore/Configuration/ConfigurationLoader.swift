@@ -91,6 +91,35 @@ public enum ConfigurationLoader {
         }
     }
 
+    /// `body` (config JSON, in camhub's shape or seed 001's) laid over `base`: an object in the
+    /// body changes only the keys it names, at every depth; any other value (a list, a string, a
+    /// number, null) replaces the one in `base`. So `{"server": {"port": 9000}}` changes the port
+    /// and keeps every other key, tokens included, and `{"cameras": [...]}` is the new list.
+    public static func merge(_ body: Data, over base: HubConfiguration) throws(ConfigurationError) -> HubConfiguration {
+        guard var object = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any] else {
+            throw ConfigurationError(key: "(body)", "is not a JSON object")
+        }
+        if USBCameraServerConfig.matches(object) { object = try USBCameraServerConfig.translate(object) }
+        guard let encoded = try? encode(base), let baseObject = (try? JSONSerialization.jsonObject(with: encoded)) as? [String: Any],
+            let merged = try? JSONSerialization.data(withJSONObject: overlay(object, on: baseObject))
+        else {
+            throw ConfigurationError(key: "(body)", "could not be merged with the config file")
+        }
+        return try decode(merged)
+    }
+
+    static func overlay(_ top: [String: Any], on bottom: [String: Any]) -> [String: Any] {
+        var result = bottom
+        for (key, value) in top {
+            if let object = value as? [String: Any], let under = bottom[key] as? [String: Any] {
+                result[key] = overlay(object, on: under)
+            } else {
+                result[key] = value
+            }
+        }
+        return result
+    }
+
     public static func encode(_ configuration: HubConfiguration) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

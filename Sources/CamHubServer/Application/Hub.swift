@@ -151,7 +151,7 @@ public struct Hub: Sendable {
                 pingInterval: .seconds(configuration.lpr.pingIntervalSeconds), pingTimeout: .seconds(configuration.lpr.pingTimeoutSeconds),
                 maxPayload: configuration.lpr.maxPayloadBytes
             ),
-            handler: LPRSocketEvents(lpr: lpr, token: configuration.lpr.token, logger: logger, failures: failures),
+            handler: LPRSocketEvents(lpr: lpr, token: { configurationStore.current.lpr.token }, logger: logger, failures: failures),
             sessionTag: node.id
         )
         self.socketIO = socketIO

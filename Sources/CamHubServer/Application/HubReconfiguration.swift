@@ -10,7 +10,7 @@ import Logging
 extension Hub {
     /// Keys that take effect without a restart; every other changed key needs one.
     static let liveKeys: [String] = [
-        "cameras", "motion", "hub.max_frame_bytes", "hub.inactive_after", "registration.token", "server.public_url", "server.max_body_bytes", "logging.access",
+        "cameras", "motion", "hub.max_frame_bytes", "hub.inactive_after", "registration.token", "lpr.token", "server.public_url", "server.max_body_bytes", "logging.access",
         "events.retention_days", "events.max_bytes", "webhooks",
     ]
 

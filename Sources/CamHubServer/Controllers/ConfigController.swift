@@ -27,23 +27,26 @@ struct ConfigController {
         case nil, "effective":
             return try JSONResponse.make(Self.redacted(hub.configuration))
         case "file":
-            let file = FileManager.default.fileExists(atPath: hub.paths.configFile.path)
-                ? try ConfigurationLoader.read(hub.paths.configFile) : hub.configuration
-            return try JSONResponse.make(Self.redacted(file))
+            return try JSONResponse.make(Self.redacted(try fileConfiguration()))
         case let other?:
             throw APIError.badRequest("source must be effective or file, got '\(other.prefix(20))'")
         }
     }
 
-    /// `PUT /config`: the whole config file. A bad value gets 422 naming the key and changes
-    /// nothing; a good one is written to the file atomically and applied. A secret sent back as
-    /// `"***"` keeps its current value.
+    /// `PUT /config`: the config file, changed by what the body names (`ConfigurationLoader.merge`:
+    /// a key left out keeps its value, so a seed 001 client that sends its `server` section does
+    /// not drop camhub's tokens). A bad value gets 422 naming the key and changes nothing; a good
+    /// one is written to the file atomically and applied. A secret sent back as `"***"` keeps its
+    /// current value.
     @Sendable func replace(_ request: Request, context: HubRequestContext) async throws -> Response {
         try await hub.access.requireOperator(request, context: context)
         let body = try await request.collectBody(limit: 1024 * 1024, what: "config")
+        // A config file that no longer reads (edited by hand, say) is replaced on top of the
+        // configuration in force.
+        let base = (try? fileConfiguration()) ?? hub.configuration
         var file: HubConfiguration
         do {
-            file = try ConfigurationLoader.decode(Data(buffer: body))
+            file = try ConfigurationLoader.merge(Data(buffer: body), over: base)
         } catch {
             throw Self.invalid(error)
         }
@@ -54,6 +57,11 @@ struct ConfigController {
         } catch let error as ConfigurationError {
             throw Self.invalid(error)
         }
+    }
+
+    /// The config file as it is (the configuration in force when there is none yet).
+    private func fileConfiguration() throws -> HubConfiguration {
+        FileManager.default.fileExists(atPath: hub.paths.configFile.path) ? try ConfigurationLoader.read(hub.paths.configFile) : hub.configuration
     }
 
     /// `POST /server/reload-config`: reads the config file again and applies it, as SIGHUP does.
