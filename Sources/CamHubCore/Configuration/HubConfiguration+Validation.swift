@@ -18,6 +18,7 @@ extension HubConfiguration {
             ("server.max_connections", server.maxConnections, 0...10_000_000),
             ("server.max_connections_per_address", server.maxConnectionsPerAddress, 1...10_000_000),
             ("server.stalled_viewer_seconds", server.stalledViewerSeconds, 1...3600),
+            ("server.websocket_ping_seconds", server.webSocketPingSeconds, 1...3600),
         ] {
             try check(range.contains(value), key, "must be between \(range.lowerBound) and \(range.upperBound), got \(value)")
         }

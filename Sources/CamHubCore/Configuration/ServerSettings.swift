@@ -32,6 +32,10 @@ public struct ServerSettings: Sendable, Equatable {
     public var maxConnectionsPerAddress = 256
     /// An MJPEG or SSE viewer whose socket has taken no bytes for this many seconds is dropped.
     public var stalledViewerSeconds = 30
+    /// A WebSocket peer that has sent nothing (no message, no pong) for this many seconds is
+    /// pinged, and closed when it stays silent as long again. A peer that sends is alive, whether
+    /// or not it reads: seed 003's camera script never reads its socket.
+    public var webSocketPingSeconds = 30
     /// HTTPS and WSS on `port` when a certificate and key are given.
     public var tls = TLSSettings()
 
@@ -55,6 +59,7 @@ extension ServerSettings: Codable {
         case maxConnections = "max_connections"
         case maxConnectionsPerAddress = "max_connections_per_address"
         case stalledViewerSeconds = "stalled_viewer_seconds"
+        case webSocketPingSeconds = "websocket_ping_seconds"
         case tls
     }
 
@@ -74,6 +79,7 @@ extension ServerSettings: Codable {
         try c.encode(maxConnections, forKey: .maxConnections)
         try c.encode(maxConnectionsPerAddress, forKey: .maxConnectionsPerAddress)
         try c.encode(stalledViewerSeconds, forKey: .stalledViewerSeconds)
+        try c.encode(webSocketPingSeconds, forKey: .webSocketPingSeconds)
         try c.encode(tls, forKey: .tls)
     }
 
@@ -93,6 +99,7 @@ extension ServerSettings: Codable {
         maxConnections = try c.value(.maxConnections, default: maxConnections)
         maxConnectionsPerAddress = try c.value(.maxConnectionsPerAddress, default: maxConnectionsPerAddress)
         stalledViewerSeconds = try c.value(.stalledViewerSeconds, default: stalledViewerSeconds)
+        webSocketPingSeconds = try c.value(.webSocketPingSeconds, default: webSocketPingSeconds)
         tls = try c.value(.tls, default: tls)
     }
 }

@@ -96,8 +96,9 @@ public enum HubApplication {
             http1: .init(idleTimeout: .seconds(Int64(server.idleTimeoutSeconds))),
             // A message may carry a whole frame and its length prefix, or a piece of one.
             // A client that does not answer the close frame within 2 s is cut off, so a peer
-            // that stopped reading never holds a shutdown up.
-            ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, closeTimeout: .seconds(2))
+            // that stopped reading never holds a shutdown up. Liveness is `WebSocketLiveness`'s,
+            // which lets a peer that sends without reading live.
+            ws: .init(maxFrameSize: hub.configuration.hub.maxFrameBytes + 64 * 1024, autoPing: .disabled, closeTimeout: .seconds(2))
         )
         let settings = ConnectionGuard.Settings(headerTimeout: .seconds(Int64(server.headerTimeoutSeconds)))
         return HTTPServerBuilder { responder in

@@ -163,7 +163,6 @@ struct SocketIOController {
         _ inbound: WebSocketInboundStream, _ outbound: WebSocketOutboundWriter, context: WebSocketRouterContext<HubWebSocketContext>,
         hub: Hub
     ) async throws {
-        await WebSocketUnmasker.install(on: context.requestContext.channel, logger: context.logger)
         let server = hub.socketIO
         let session: EngineIOSession
         let upgrading: Bool

@@ -1,4 +1,3 @@
-import Logging
 import NIOCore
 import NIOWebSocket
 
@@ -25,20 +24,6 @@ final class WebSocketUnmasker: ChannelInboundHandler, RemovableChannelHandler, S
             frame.maskKey = nil
         }
         context.fireChannelRead(wrapInboundOut(frame))
-    }
-
-    /// Puts an unmasker after the frame decoder of an upgraded WebSocket channel. When the
-    /// decoder cannot be found the channel keeps working with SwiftNIO's own unmasking.
-    static func install(on channel: any Channel, logger: Logger) async {
-        do {
-            try await channel.eventLoop.submit {
-                let pipeline = channel.pipeline.syncOperations
-                let decoder = try pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self)
-                try pipeline.addHandler(WebSocketUnmasker(), position: .after(decoder.handler))
-            }.get()
-        } catch {
-            logger.debug("WebSocket unmasker not installed; using SwiftNIO's", metadata: ["error": "\(error)"])
-        }
     }
 }
 
