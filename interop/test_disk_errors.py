@@ -44,13 +44,14 @@ class RefusingDisk:
 
     @property
     def words(self) -> str:
-        return "the disk is full" if self.kind == "full" else "I/O error"
+        """What every answer and log line about this refusal says."""
+        return "disk is full" if self.kind == "full" else "I/O error"
 
     def assert_refused(self, response):
         assert response.status_code == self.status, (response.status_code, response.text[:300])
         assert response.headers["Content-Type"].startswith("application/json")
         error = response.json()["error"]
-        assert error["code"] == self.code and ("disk is full" if self.kind == "full" else "I/O error") in error["message"]
+        assert error["code"] == self.code and self.words in error["message"]
 
 
 def refusing_disk(kind: str, request, tmp_path: Path, *paths: str) -> RefusingDisk:

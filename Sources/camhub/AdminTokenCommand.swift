@@ -52,8 +52,7 @@ struct AdminTokenCommand: AsyncParsableCommand {
                     try await AdminTokenRotation.rotate(dataDirectory: paths.dataDirectory, shared: stores.sharedSecrets, sessions: stores.webSessions)
                 }
             } catch where OutOfSpace.matches(error) || DiskFault.matches(error) {
-                let reason = OutOfSpace.matches(error) ? "the disk is full" : "the disk reported an I/O error"
-                FileHandle.standardError.write(Data("camhub: \(reason): the admin token was not changed, the old one still works; run this again once the disk takes writes\n".utf8))
+                FileHandle.standardError.write(Data("camhub: \(writeFailureReason(error)): the admin token was not changed, the old one still works; run this again once the disk takes writes\n".utf8))
                 throw ExitCode(1)
             }
             print(token)
